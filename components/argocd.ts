@@ -1,0 +1,78 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { applicationsByWave } from "../core/argocd/applications";
+import { adminPasswordHash } from "../core/argocd/adminPassword";
+import { argocdNotificationsConfigMap, NOTIFICATIONS_SECRET } from "../core/argocd/notifications";
+import { appProjects } from "../core/argocd/projects";
+import { argocdRelease, argocdUrl, REDIS_SECRET } from "../core/argocd/release";
+import { namespace, platformLabels, sealedSecret } from "../core/objects";
+import type { StackModel } from "../model/schema";
+import type { Sealer } from "../sealing/sealer";
+import { registerChart, registerObject } from "./register";
+
+export interface ArgoCdArgs {
+    /** The validated stack model. */
+    readonly model: StackModel;
+    /** Seals the notifications secret and the Redis password for the controller. */
+    readonly sealer: Sealer;
+    /** The sealed-secrets controller: SealedSecrets wait for its CRD. */
+    readonly sealedSecretsController: pulumi.Resource;
+    /** Values of the notifications secret by data key (`argocd.notifications.secretData`), secrets. */
+    readonly notificationSecrets: Readonly<Record<string, pulumi.Output<string>>>;
+    /** The admin password (`gitops:argocdAdminPassword`), a secret. Defaults to a random password kept in state. */
+    readonly adminPassword?: pulumi.Output<string>;
+}
+
+/**
+ * Argo CD with RBAC, local accounts, notifications, AppProjects and the root Applications and
+ * ApplicationSets; Argo CD then owns the teams' workloads.
+ */
+export class ArgoCd extends pulumi.ComponentResource {
+    /** The public URL of the UI and API. */
+    public readonly url: string;
+    /** The admin password: a secret output. */
+    public readonly adminPassword: pulumi.Output<string>;
+
+    constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gitops:argocd:ArgoCd", name, {}, opts);
+        const { model, sealer } = args;
+        const ns = model.argocd.namespace;
+        const labels = platformLabels(model.environment, "argocd");
+        this.url = argocdUrl(model);
+
+        let passwordHash: pulumi.Output<string>;
+        if (args.adminPassword) {
+            this.adminPassword = pulumi.secret(args.adminPassword);
+            const scope = `${pulumi.getProject()}/${pulumi.getStack()}`;
+            passwordHash = pulumi.secret(args.adminPassword.apply((p) => adminPasswordHash(p, scope)));
+        } else {
+            const generated = new random.RandomPassword(`${name}-admin-password`, { length: 24, special: false }, { parent: this });
+            this.adminPassword = pulumi.secret(generated.result);
+            passwordHash = pulumi.secret(generated.bcryptHash);
+        }
+
+        const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
+        const sealedOpts = { parent: this, dependsOn: [nsResource, args.sealedSecretsController] };
+        const notificationsData = sealer.seal({ namespace: ns, name: NOTIFICATIONS_SECRET }, args.notificationSecrets);
+        const notificationsSecret = registerObject(name, sealedSecret(NOTIFICATIONS_SECRET, ns, labels, notificationsData), sealedOpts);
+        const redisPassword = new random.RandomPassword(`${name}-redis-password`, { length: 32, special: false }, { parent: this });
+        const redisData = sealer.seal({ namespace: ns, name: REDIS_SECRET }, { auth: redisPassword.result });
+        const redisSecret = registerObject(name, sealedSecret(REDIS_SECRET, ns, labels, redisData), sealedOpts);
+        const notificationsCm = registerObject(name, argocdNotificationsConfigMap(model), { parent: this, dependsOn: [nsResource] });
+
+        const chart = registerChart(name, argocdRelease(model, passwordHash), {
+            parent: this,
+            dependsOn: [nsResource, notificationsSecret, redisSecret, notificationsCm],
+        });
+        const projects = appProjects(model).map((p) => registerObject(name, p, { parent: this, dependsOn: [chart] }));
+
+        // Lower sync waves first: each wave waits for the ones before it.
+        let before: pulumi.Resource[] = [chart, ...projects];
+        for (const wave of applicationsByWave(model)) {
+            const created = wave.map((app) => registerObject(name, app, { parent: this, dependsOn: before }));
+            before = [...before, ...created];
+        }
+
+        this.registerOutputs({ url: this.url, adminPassword: this.adminPassword });
+    }
+}

@@ -1,0 +1,59 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type KubeObject, toYaml } from "../core/objects";
+
+/**
+ * Registers one plain object from the core as a Pulumi resource named
+ * `<component>-<kind>-<name>`. Core kinds get their typed class (better previews); everything
+ * else is a CustomResource.
+ */
+export function registerObject(component: string, object: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+    const name = `${component}-${object.kind.toLowerCase()}-${object.metadata.name}`;
+    const args = object as unknown as Record<string, pulumi.Input<unknown>>;
+    switch (`${object.apiVersion}/${object.kind}`) {
+        case "v1/Namespace":
+            return new k8s.core.v1.Namespace(name, args, opts);
+        case "v1/ConfigMap":
+            return new k8s.core.v1.ConfigMap(name, args, opts);
+        case "v1/Secret":
+            return new k8s.core.v1.Secret(name, args, opts);
+        default:
+            return new k8s.apiextensions.CustomResource(name, args as k8s.apiextensions.CustomResourceArgs, opts);
+    }
+}
+
+/** A pinned Helm release, as the core describes it. */
+export interface HelmRelease {
+    readonly name: string;
+    readonly namespace: string;
+    readonly chart: string;
+    readonly version: string;
+    readonly repository: string;
+    /** Values as plain data: previews and renders show them in full. */
+    readonly values: Record<string, unknown>;
+    /**
+     * Values that are secrets, passed as a separate values file so that the secret does not
+     * turn all of `values` into one opaque secret in previews.
+     */
+    readonly secretValues?: pulumi.Output<Record<string, unknown>>;
+}
+
+/**
+ * Registers a Helm release as a Chart v4: every rendered object becomes its own child, so a
+ * preview diffs per object. Helm hooks would run as plain objects, so the core switches them off.
+ */
+export function registerChart(component: string, release: HelmRelease, opts: pulumi.ComponentResourceOptions): k8s.helm.v4.Chart {
+    return new k8s.helm.v4.Chart(
+        `${component}-chart`,
+        {
+            name: release.name,
+            namespace: release.namespace,
+            chart: release.chart,
+            version: release.version,
+            repositoryOpts: { repo: release.repository },
+            values: release.values as Record<string, pulumi.Input<unknown>>,
+            valueYamlFiles: release.secretValues ? [pulumi.secret(release.secretValues.apply((v) => new pulumi.asset.StringAsset(toYaml(v))))] : [],
+        },
+        opts,
+    );
+}

@@ -1,0 +1,58 @@
+import type { ApplicationModel, ApplicationSetModel, StackModel } from "../../model/schema";
+import { subscriptionAnnotations } from "../notifications";
+import { type KubeObject, platformLabels } from "../objects";
+
+type AppLike = ApplicationModel | ApplicationSetModel;
+
+/** Sync wave and notification subscriptions of an Application. */
+function annotations(app: AppLike): Record<string, string> {
+    return { "argocd.argoproj.io/sync-wave": String(app.syncWave), ...subscriptionAnnotations(app.subscriptions) };
+}
+
+/** The Application spec shared by plain Applications and ApplicationSet templates. */
+function appSpec(app: AppLike): Record<string, unknown> {
+    const { automated, syncOptions } = app.syncPolicy;
+    return {
+        project: app.project,
+        source: { repoURL: app.source.repoURL, path: app.source.path, targetRevision: app.source.targetRevision },
+        destination: { server: app.destination.server, namespace: app.destination.namespace },
+        syncPolicy: { ...(automated ? { automated: { prune: automated.prune, selfHeal: automated.selfHeal } } : {}), syncOptions: [...syncOptions] },
+    };
+}
+
+/**
+ * A root Application. No resources finalizer on purpose: deleting a root Application from
+ * Pulumi must never cascade into deleting a team's running workloads.
+ */
+export function application(model: StackModel, app: ApplicationModel): KubeObject {
+    return {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Application",
+        metadata: { name: app.name, namespace: model.argocd.namespace, labels: platformLabels(model.environment, "argocd"), annotations: annotations(app) },
+        spec: appSpec(app),
+    };
+}
+
+/** An ApplicationSet with Go templates that fail on a missing key instead of rendering `<no value>`. */
+export function applicationSet(model: StackModel, set: ApplicationSetModel): KubeObject {
+    return {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "ApplicationSet",
+        metadata: { name: set.name, namespace: model.argocd.namespace, labels: platformLabels(model.environment, "argocd"), annotations: { "argocd.argoproj.io/sync-wave": String(set.syncWave) } },
+        spec: {
+            goTemplate: true,
+            goTemplateOptions: ["missingkey=error"],
+            generators: set.generators,
+            template: { metadata: { name: set.nameTemplate, annotations: annotations(set) }, spec: appSpec(set) },
+        },
+    };
+}
+
+/** Root Applications and ApplicationSets, grouped by sync wave, lowest first. */
+export function applicationsByWave(model: StackModel): KubeObject[][] {
+    const waves = new Map<number, KubeObject[]>();
+    const add = (wave: number, object: KubeObject) => waves.set(wave, [...(waves.get(wave) ?? []), object]);
+    for (const app of model.argocd.applications) add(app.syncWave, application(model, app));
+    for (const set of model.argocd.applicationSets) add(set.syncWave, applicationSet(model, set));
+    return [...waves.entries()].sort(([a], [b]) => a - b).map(([, objects]) => objects);
+}

@@ -1,0 +1,33 @@
+import type { ProjectModel, StackModel } from "../../model/schema";
+import { type KubeObject, platformLabels } from "../objects";
+
+/** An AppProject: what a team may deploy, from where, to where. */
+export function appProject(model: StackModel, project: ProjectModel): KubeObject {
+    return {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "AppProject",
+        metadata: { name: project.name, namespace: model.argocd.namespace, labels: platformLabels(model.environment, "argocd") },
+        spec: {
+            description: project.description,
+            sourceRepos: [...project.sourceRepos],
+            destinations: project.destinations.map((d) => ({ server: d.server, namespace: d.namespace })),
+            clusterResourceWhitelist: [...project.clusterResourceWhitelist],
+            namespaceResourceWhitelist: [...project.namespaceResourceWhitelist],
+            orphanedResources: { warn: project.orphanedResourcesWarn },
+            ...(project.roles.length > 0
+                ? {
+                      roles: project.roles.map((role) => ({
+                          name: role.name,
+                          description: role.description,
+                          policies: role.actions.map((action) => `p, proj:${project.name}:${role.name}, applications, ${action}, ${project.name}/*, allow`),
+                          groups: [...role.groups],
+                      })),
+                  }
+                : {}),
+        },
+    };
+}
+
+export function appProjects(model: StackModel): KubeObject[] {
+    return model.argocd.projects.map((p) => appProject(model, p));
+}

@@ -1,0 +1,48 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { HelmRelease } from "../../components/register";
+import type { StackModel } from "../../model/schema";
+import { accountsConfig, rbacConfig } from "./rbac";
+
+/** The name of the Secret holding Redis' password (the chart's hook Job would make it otherwise). */
+export const REDIS_SECRET = "argocd-redis";
+/**
+ * Fixed, so the rendered `argocd-secret` does not change on every run (the chart uses `now`).
+ * Sessions issued before it are invalid; it only has to be in the past.
+ */
+const ADMIN_PASSWORD_MTIME = "2025-01-01T00:00:00Z";
+
+/** The public URL of Argo CD. */
+export function argocdUrl(model: StackModel): string {
+    return `https://${model.argocd.domain}`;
+}
+
+/** The Argo CD release. `adminPasswordHash` is the bcrypt hash of the admin password, a secret. */
+export function argocdRelease(model: StackModel, adminPasswordHash: pulumi.Output<string>): HelmRelease {
+    const { argocd } = model;
+    return {
+        name: argocd.releaseName,
+        namespace: argocd.namespace,
+        ...argocd.chart,
+        values: {
+            global: { domain: argocd.domain },
+            configs: {
+                cm: { "admin.enabled": "true", ...accountsConfig(argocd) },
+                // Behind an ingress that terminates TLS the server speaks plain HTTP.
+                params: { "server.insecure": argocd.ingress.enabled },
+                rbac: rbacConfig(argocd),
+                secret: { argocdServerAdminPasswordMtime: ADMIN_PASSWORD_MTIME },
+            },
+            server: {
+                ingress: argocd.ingress.enabled
+                    ? { enabled: true, ingressClassName: argocd.ingress.className, hostname: argocd.domain }
+                    : { enabled: false },
+            },
+            // This program owns the notifications ConfigMap and its SealedSecret.
+            notifications: { argocdUrl: argocdUrl(model), cm: { create: false }, secret: { create: false } },
+            // A Helm hook Job that Chart v4 would run as a plain Job; the program seals the
+            // Redis password into `argocd-redis` itself.
+            redisSecretInit: { enabled: false },
+        },
+        secretValues: adminPasswordHash.apply((hash): Record<string, unknown> => ({ configs: { secret: { argocdServerAdminPassword: hash } } })),
+    };
+}

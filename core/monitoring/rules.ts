@@ -1,0 +1,78 @@
+/** PrometheusRules of the environment, labelled so that only its own Prometheus loads them. */
+import type { StackModel } from "../../model/schema";
+import { type KubeObject, platformLabels } from "../objects";
+
+export interface AlertingRule {
+    alert: string;
+    expr: string;
+    for: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+}
+export interface RuleGroup {
+    name: string;
+    rules: AlertingRule[];
+}
+
+/** Labels the environment's Prometheus selects rules by (see `monitoringValues`). */
+export function ruleSelectorLabels(model: StackModel): Record<string, string> {
+    return { release: model.monitoring.releaseName };
+}
+
+/** Alerts when Alertmanager cannot deliver, per integration: a broken webhook is otherwise silent. */
+export function notificationRules(model: StackModel): RuleGroup {
+    const ns = model.monitoring.namespace;
+    return {
+        name: "alertmanager-notifications",
+        rules: [
+            {
+                alert: "AlertmanagerNotificationsFailing",
+                expr: `sum by (namespace, integration) (rate(alertmanager_notifications_failed_total{namespace="${ns}"}[5m])) > 0`,
+                for: model.monitoring.notificationFailureFor,
+                labels: { severity: "critical" },
+                annotations: {
+                    summary: "Alertmanager fails to send notifications through {{ $labels.integration }}",
+                    description:
+                        "Alertmanager in {{ $labels.namespace }} has failed to deliver notifications through {{ $labels.integration }} for the last " +
+                        `${model.monitoring.notificationFailureFor}; check the receiver's webhook and the Alertmanager logs.`,
+                },
+            },
+        ],
+    };
+}
+
+/** An alert that always fires, to test the path Prometheus → Alertmanager → Slack end to end. */
+export function smokeRules(model: StackModel): RuleGroup {
+    return {
+        name: "smoke.rules",
+        rules: [
+            {
+                alert: "Smoke_Alert_To_Slack",
+                expr: "vector(1)",
+                for: "1m",
+                // The namespace label is the routing key: without it the alert goes to "null".
+                labels: { severity: "warning", namespace: model.monitoring.namespace },
+                annotations: { summary: "Smoke test alert", description: "This is a test alert to verify the Slack integration; disable monitoring.smokeAlert when done." },
+            },
+        ],
+    };
+}
+
+/** Every rule group the model asks for (the smoke test only on demand: it fires forever). */
+export function ruleGroups(model: StackModel): RuleGroup[] {
+    return [notificationRules(model), ...(model.monitoring.smokeAlert ? [smokeRules(model)] : [])];
+}
+
+/** One PrometheusRule object per group. */
+export function prometheusRules(model: StackModel): KubeObject[] {
+    return ruleGroups(model).map((group) => ({
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: {
+            name: `${model.monitoring.releaseName}-${group.name.replace(/[^a-z0-9]+/g, "-")}`,
+            namespace: model.monitoring.namespace,
+            labels: { ...platformLabels(model.environment, "monitoring"), ...ruleSelectorLabels(model) },
+        },
+        spec: { groups: [group] },
+    }));
+}

@@ -1,0 +1,66 @@
+/**
+ * Plain Kubernetes objects. Pure builders: the components register what these return.
+ * Values may be Pulumi inputs (a sealed secret's ciphertext is known only once sealed).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+
+/** A Kubernetes object as the API server takes it. */
+export interface KubeObject {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly metadata: {
+        readonly name: string;
+        readonly namespace?: string;
+        readonly labels?: Readonly<Record<string, string>>;
+        readonly annotations?: Readonly<Record<string, string>>;
+    };
+    readonly [field: string]: unknown;
+}
+
+/** Labels on everything this program creates, so `kubectl get -l` finds the platform. */
+export function platformLabels(environment: string, component: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/part-of": "gitops-platform",
+        "app.kubernetes.io/component": component,
+        "gitops-platform/environment": environment,
+    };
+}
+
+/** YAML text for a ConfigMap or Secret value: keys sorted, no line folding, stable output. */
+export function toYaml(data: unknown): string {
+    return yaml.dump(data, { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+
+export function namespace(name: string, labels: Record<string, string>): KubeObject {
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } };
+}
+
+export function configMap(name: string, ns: string, labels: Record<string, string>, data: Record<string, string>): KubeObject {
+    return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: ns, labels }, data: sortKeys(data) };
+}
+
+/**
+ * A SealedSecret with strict scope: only the controller can decrypt it, and only into a
+ * Secret with exactly this namespace and name.
+ */
+export function sealedSecret(
+    name: string,
+    ns: string,
+    labels: Record<string, string>,
+    encryptedData: pulumi.Input<Record<string, string>>,
+    type = "Opaque",
+): KubeObject {
+    return {
+        apiVersion: "bitnami.com/v1alpha1",
+        kind: "SealedSecret",
+        metadata: { name, namespace: ns, labels },
+        spec: { encryptedData, template: { metadata: { name, namespace: ns, labels }, type } },
+    };
+}
+
+/** Copies a record with its keys in sorted order, so serialisations are stable. */
+export function sortKeys<T>(record: Readonly<Record<string, T>>): Record<string, T> {
+    return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,59 @@
+/**
+ * Pulumi entry point: reads the stack's config, loads and validates its model, then
+ * instantiates one component per platform part. Nothing is registered unless the model and
+ * the config are both valid.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ArgoCd } from "./components/argocd";
+import { Monitoring } from "./components/monitoring";
+import { ArgoRollouts } from "./components/rollouts";
+import { SealedSecretsController } from "./components/sealedSecrets";
+import { CONFIG_NAMESPACE, type ConfigKey, readPlatformConfig } from "./model/config";
+import { defaultModelFile, loadModel } from "./model/load";
+import { StackInputError } from "./model/problems";
+import type { NotificationsModel } from "./model/schema";
+
+const stack = pulumi.getStack();
+const config = new pulumi.Config(CONFIG_NAMESPACE);
+// Optional keys default to "" in Pulumi.yaml: empty means unset.
+const get = (key: ConfigKey) => config.get(key) || undefined;
+
+const model = loadModel(stack, get("model") ?? defaultModelFile(stack));
+const settings = readPlatformConfig(stack, model, get);
+if (settings.usesDemoCertificate && !pulumi.runtime.isDryRun()) {
+    throw new StackInputError(stack, "the stack config", [
+        {
+            path: `${CONFIG_NAMESPACE}:sealingCertificate`,
+            message: "is the demo certificate from demo/, whose private key is public; create your own with `npm run keygen` (or fetch the controller's) before `pulumi up`",
+        },
+    ]);
+}
+
+/** The secret values of a notifications secret, by data key. */
+function notificationSecrets(n: NotificationsModel): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(Object.entries(n.secretData).map(([dataKey, configKey]) => [dataKey, pulumi.secret(settings.secrets[configKey] as string)]));
+}
+
+const sealing = new SealedSecretsController("sealed-secrets", {
+    model,
+    certificate: settings.certificate,
+    privateKeyPem: settings.sealingKeyPem === undefined ? undefined : pulumi.secret(settings.sealingKeyPem),
+});
+const common = { model, sealer: sealing.sealer, sealedSecretsController: sealing };
+
+const monitoring = new Monitoring(`monitoring-${model.environment}`, {
+    ...common,
+    slackWebhookUrl: pulumi.secret(settings.secrets.alertmanagerSlackWebhook as string),
+});
+const argocd = new ArgoCd("argocd", {
+    ...common,
+    notificationSecrets: notificationSecrets(model.argocd.notifications),
+    adminPassword: settings.argocdAdminPassword === undefined ? undefined : pulumi.secret(settings.argocdAdminPassword),
+});
+new ArgoRollouts("argo-rollouts", { ...common, notificationSecrets: notificationSecrets(model.rollouts.notifications) }, { dependsOn: [monitoring] });
+
+export const environment = model.environment;
+export const argocdUrl = argocd.url;
+export const argocdAdminPassword = argocd.adminPassword;
+export const alertmanagerConfigSecret = monitoring.configSecretName;
+export const runbook = monitoring.runbook;

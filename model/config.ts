@@ -1,0 +1,104 @@
+/**
+ * The stack config this program reads (Pulumi project `gitops`). Values are validated here,
+ * before any resource is registered; errors name the config key, never the value.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseSealingCertificate, type SealingCertificate, SealingConfigError } from "../sealing/certificate";
+import { ProblemCollector } from "./problems";
+import { type SecretConfigKey, type StackModel } from "./schema";
+
+export const CONFIG_NAMESPACE = "gitops";
+
+/** Every config key, as declared in Pulumi.yaml (optional ones default to "", read as unset). */
+export const CONFIG_KEYS = {
+    sealingCertificate: { secret: false, optional: false, description: "PEM certificate of the sealed-secrets controller: every secret is sealed for it" },
+    sealingKey: { secret: true, optional: true, description: "PEM private key of the sealed-secrets controller (bring your own key)" },
+    alertmanagerSlackWebhook: { secret: true, optional: false, description: "Slack incoming-webhook URL of this environment's Alertmanager receiver" },
+    argocdSlackWebhook: { secret: true, optional: false, description: "Slack incoming-webhook URL for Argo CD notifications (service.webhook)" },
+    argocdSlackToken: { secret: true, optional: false, description: "Slack bot token for Argo CD notifications (service.slack)" },
+    rolloutsSlackToken: { secret: true, optional: false, description: "Slack bot token for Argo Rollouts notifications" },
+    argocdAdminPassword: { secret: true, optional: true, description: "Argo CD admin password; a random one is generated when unset" },
+    model: { secret: false, optional: true, description: "Path of the stack's model file; defaults to stacks/<stack>.ts" },
+} as const;
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** The certificate shipped in `demo/`: fine for offline renders and previews, never for a cluster. */
+export const DEMO_CERTIFICATE_FILE = path.join(__dirname, "..", "demo", "sealing.crt");
+
+/** Config values, validated. Plaintext secrets live only here, in memory, until sealed. */
+export interface PlatformConfig {
+    readonly certificate: SealingCertificate;
+    readonly sealingKeyPem?: string;
+    /** Secret config values the model's notifications and Alertmanager use. */
+    readonly secrets: Readonly<Partial<Record<SecretConfigKey, string>>>;
+    readonly argocdAdminPassword?: string;
+    /** True when the certificate is the committed demo one. */
+    readonly usesDemoCertificate: boolean;
+}
+
+/** Secret config keys the model needs: Alertmanager's webhook and every notifications secret value. */
+export function requiredSecretKeys(model: StackModel): SecretConfigKey[] {
+    const used = new Set<SecretConfigKey>(["alertmanagerSlackWebhook"]);
+    for (const key of Object.values(model.argocd.notifications.secretData)) used.add(key);
+    for (const key of Object.values(model.rollouts.notifications.secretData)) used.add(key);
+    return [...used].sort();
+}
+
+function isHttpUrl(value: string): boolean {
+    try {
+        return ["http:", "https:"].includes(new URL(value).protocol);
+    } catch {
+        return false;
+    }
+}
+
+function setCommand(key: ConfigKey): string {
+    return `pulumi config set${CONFIG_KEYS[key].secret ? " --secret" : ""} ${CONFIG_NAMESPACE}:${key} <value>`;
+}
+
+/**
+ * Reads and checks the config. `get` returns a key's value (plaintext) or undefined. All
+ * problems are reported at once, each naming its key.
+ */
+export function readPlatformConfig(stack: string, model: StackModel, get: (key: ConfigKey) => string | undefined, now?: Date): PlatformConfig {
+    const problems = new ProblemCollector();
+    const at = (key: ConfigKey) => `${CONFIG_NAMESPACE}:${key}`;
+    const secrets: Partial<Record<SecretConfigKey, string>> = {};
+    for (const key of requiredSecretKeys(model)) {
+        const value = get(key);
+        if (value === undefined || value.trim() === "") {
+            problems.add(at(key), `is not set: ${CONFIG_KEYS[key].description}; set it with \`${setCommand(key)}\``);
+        } else if (key.endsWith("Webhook") && !isHttpUrl(value)) {
+            problems.add(at(key), `is not an http(s) URL; set the webhook URL with \`${setCommand(key)}\``);
+        } else {
+            secrets[key] = value;
+        }
+    }
+    const certificatePem = get("sealingCertificate");
+    const sealingKeyPem = get("sealingKey");
+    let certificate: SealingCertificate | undefined;
+    if (certificatePem === undefined) {
+        problems.add(at("sealingCertificate"), `is not set: fetch the controller's certificate with \`kubeseal --fetch-cert --controller-name sealed-secrets --controller-namespace kube-system\` or create a key pair with \`npm run keygen\`, then \`${setCommand("sealingCertificate")}\``);
+    } else {
+        try {
+            certificate = parseSealingCertificate(certificatePem, { now, privateKeyPem: sealingKeyPem });
+        } catch (e) {
+            if (!(e instanceof SealingConfigError)) throw e;
+            problems.add(e.configKey, e.message);
+        }
+    }
+    const adminPassword = get("argocdAdminPassword");
+    if (adminPassword !== undefined && adminPassword.length < 8) {
+        problems.add(at("argocdAdminPassword"), `is shorter than 8 characters; choose a longer one, or unset it for a random password`);
+    }
+    problems.throwIfAny(stack, "the stack config");
+    const demoPem = fs.existsSync(DEMO_CERTIFICATE_FILE) ? fs.readFileSync(DEMO_CERTIFICATE_FILE, "utf8").trim() : undefined;
+    return {
+        certificate: certificate as SealingCertificate,
+        sealingKeyPem,
+        secrets,
+        argocdAdminPassword: adminPassword,
+        usesDemoCertificate: certificatePem?.trim() === demoPem,
+    };
+}

@@ -1,0 +1,46 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { require as requireTs } from "tsx/cjs/api";
+import { StackInputError } from "./problems";
+import type { StackModel } from "./schema";
+import { validateModel } from "./validate";
+
+/** Folder of the shipped stack models. */
+export const STACKS_DIR = path.join(__dirname, "..", "stacks");
+
+/** The model file of a stack: `stacks/<stack>.ts`. */
+export function defaultModelFile(stack: string): string {
+    return path.join(STACKS_DIR, `${stack}.ts`);
+}
+
+function fail(stack: string, file: string, message: string): never {
+    throw new StackInputError(stack, path.relative(process.cwd(), file) || file, [{ path: "(model)", message }]);
+}
+
+/** Reads a model file without validating it: a `.ts`/`.js` module's default export, or JSON/YAML data. */
+export function readModelFile(stack: string, file: string): unknown {
+    if (!fs.existsSync(file)) {
+        const shipped = fs.readdirSync(STACKS_DIR).filter((f) => f.endsWith(".ts") && f !== "shared.ts").map((f) => f.replace(/\.ts$/, ""));
+        fail(stack, file, `no model file here; create it, or use one of the shipped stacks: ${shipped.join(", ")}`);
+    }
+    const ext = path.extname(file);
+    try {
+        if (ext === ".ts" || ext === ".js") {
+            // tsx loads TypeScript the same way under pulumi, the render and the tests.
+            const mod = requireTs(path.resolve(file), __filename);
+            return mod.default ?? mod.model;
+        }
+        const text = fs.readFileSync(file, "utf8");
+        if (ext === ".json") return text.trim() === "" ? undefined : JSON.parse(text);
+        if (ext === ".yaml" || ext === ".yml") return yaml.load(text);
+    } catch (e) {
+        fail(stack, file, `cannot be read (${(e as Error).message.split("\n")[0]}); fix its syntax`);
+    }
+    return fail(stack, file, `has an unsupported extension "${ext}"; use .ts, .json or .yaml`);
+}
+
+/** Loads and validates a stack's model. */
+export function loadModel(stack: string, file: string = defaultModelFile(stack)): StackModel {
+    return validateModel(stack, path.relative(process.cwd(), file) || file, readModelFile(stack, file));
+}

@@ -1,0 +1,317 @@
+/**
+ * The typed model of one stack. The zod schema is the single source of truth: the TypeScript
+ * types below are inferred from it, so `stacks/*.ts` get compile-time checks and any model
+ * (including `--model` files given as JSON or YAML) gets the same runtime checks.
+ */
+import { z } from "zod";
+
+const dnsLabel = z
+    .string()
+    .max(63)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label (lowercase letters, digits and '-')");
+const resourceName = z
+    .string()
+    .max(253)
+    .regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')");
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+const duration = z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "must be a Prometheus duration such as 30s, 5m or 12h");
+const exactVersion = z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be an exact chart version (x.y.z), never a range");
+
+/** A pinned Helm chart. */
+export const chartSchema = z.strictObject({
+    /** Chart name in the repository. */
+    chart: z.string().min(1),
+    /** Exact chart version. */
+    version: exactVersion,
+    /** Helm repository URL. */
+    repository: httpUrl,
+});
+
+/** A Git source an Argo CD Application syncs from. */
+const gitSourceSchema = z.strictObject({
+    repoURL: z.string().min(1),
+    path: z.string().min(1),
+    targetRevision: z.string().min(1).default("HEAD"),
+});
+
+const destinationSchema = z.strictObject({
+    /** API server URL; `https://kubernetes.default.svc` is the cluster Argo CD runs in. */
+    server: z.string().min(1),
+    namespace: z.string().min(1),
+});
+
+const groupKindSchema = z.strictObject({ group: z.string(), kind: z.string().min(1) });
+
+const syncPolicySchema = z.strictObject({
+    automated: z.strictObject({ prune: z.boolean(), selfHeal: z.boolean() }).optional(),
+    syncOptions: z.array(z.string().regex(/^[A-Za-z]+=[A-Za-z0-9-]+$/, "must look like Name=value")).default([]),
+});
+
+/** `notifications.argoproj.io/subscribe.<trigger>.<service>: <recipients>` on one resource. */
+const subscriptionAnnotationSchema = z.strictObject({
+    trigger: z.string().min(1),
+    service: z.string().min(1),
+    /** Channels or recipients, joined with ';'. Empty for webhook services. */
+    recipients: z.array(z.string()).default([]),
+});
+
+const applicationSchema = z.strictObject({
+    name: resourceName,
+    project: dnsLabel,
+    source: gitSourceSchema,
+    destination: destinationSchema,
+    /** `argocd.argoproj.io/sync-wave`: lower waves sync first. */
+    syncWave: z.number().int().default(0),
+    syncPolicy: syncPolicySchema.default({ syncOptions: [] }),
+    subscriptions: z.array(subscriptionAnnotationSchema).default([]),
+});
+
+const listGeneratorSchema = z.strictObject({
+    list: z.strictObject({ elements: z.array(z.record(z.string(), z.string())).min(1) }),
+});
+const gitGeneratorSchema = z.strictObject({
+    git: z.strictObject({
+        repoURL: z.string().min(1),
+        revision: z.string().min(1).default("HEAD"),
+        directories: z.array(z.strictObject({ path: z.string().min(1), exclude: z.boolean().optional() })).min(1),
+    }),
+});
+const leafGeneratorSchema = z.union([listGeneratorSchema, gitGeneratorSchema]);
+const generatorSchema = z.union([
+    listGeneratorSchema,
+    gitGeneratorSchema,
+    z.strictObject({
+        matrix: z.strictObject({ generators: z.array(leafGeneratorSchema).length(2, "a matrix combines exactly two generators") }),
+    }),
+]);
+
+const applicationSetSchema = z.strictObject({
+    name: resourceName,
+    project: dnsLabel,
+    generators: z.array(generatorSchema).min(1),
+    /** Go template for each generated Application's name, e.g. `{{.path.basename}}-{{.env}}`. */
+    nameTemplate: z.string().min(1),
+    source: gitSourceSchema,
+    destination: destinationSchema,
+    syncWave: z.number().int().default(0),
+    syncPolicy: syncPolicySchema.default({ syncOptions: [] }),
+    subscriptions: z.array(subscriptionAnnotationSchema).default([]),
+});
+
+const projectRoleSchema = z.strictObject({
+    name: dnsLabel,
+    description: z.string().default(""),
+    /** Actions on the project's applications, e.g. `get`, `sync`. */
+    actions: z.array(z.string().min(1)).min(1),
+    groups: z.array(z.string().min(1)).default([]),
+});
+
+const projectSchema = z.strictObject({
+    name: dnsLabel,
+    description: z.string().min(1),
+    /** Only a platform project may deploy to any namespace on any cluster. */
+    platform: z.boolean().default(false),
+    sourceRepos: z.array(z.string().min(1)).min(1),
+    destinations: z.array(destinationSchema).min(1),
+    clusterResourceWhitelist: z.array(groupKindSchema).default([]),
+    namespaceResourceWhitelist: z.array(groupKindSchema).default([]),
+    orphanedResourcesWarn: z.boolean().default(true),
+    roles: z.array(projectRoleSchema).default([]),
+});
+
+const policyRuleSchema = z.strictObject({
+    resource: z.string().min(1),
+    action: z.string().min(1),
+    /** `<project>/<application>` for applications; `*` or a name otherwise. */
+    object: z.string().min(1),
+    effect: z.enum(["allow", "deny"]),
+});
+
+const rbacSchema = z.strictObject({
+    /** Role for authenticated users no rule matches. */
+    defaultRole: z.string().regex(/^role:[-a-z0-9]+$/, "must be a role such as role:readonly").default("role:readonly"),
+    /** Roles, without the `role:` prefix. */
+    roles: z.array(z.strictObject({ name: dnsLabel, rules: z.array(policyRuleSchema).min(1) })).default([]),
+    /** SSO group (or local account) to role bindings. */
+    bindings: z.array(z.strictObject({ subject: z.string().min(1), role: z.string().min(1) })).default([]),
+});
+
+const accountSchema = z.strictObject({
+    name: dnsLabel,
+    capabilities: z.array(z.enum(["apiKey", "login"])).min(1),
+    enabled: z.boolean().default(true),
+});
+
+/** A notifications template: a message plus optional service-specific parts. */
+const notificationTemplateSchema = z.strictObject({
+    name: dnsLabel,
+    message: z.string().optional(),
+    email: z.strictObject({ subject: z.string().min(1) }).optional(),
+    slack: z.strictObject({ attachments: z.string().min(1).optional(), blocks: z.string().min(1).optional() }).optional(),
+    /** Webhook bodies, keyed by webhook service name. */
+    webhook: z
+        .record(z.string(), z.strictObject({ method: z.enum(["GET", "POST", "PUT", "PATCH"]), path: z.string().optional(), body: z.string().min(1) }))
+        .optional(),
+});
+
+const notificationTriggerSchema = z.strictObject({
+    name: dnsLabel,
+    conditions: z
+        .array(
+            z.strictObject({
+                when: z.string().min(1),
+                send: z.array(z.string().min(1)).min(1),
+                /** Send again whenever this field changes while `when` stays true. */
+                oncePer: z.string().min(1).optional(),
+                description: z.string().optional(),
+            }),
+        )
+        .min(1),
+});
+
+/** Secret config keys whose values may be sealed into a notifications secret. */
+export const secretConfigKeys = ["argocdSlackWebhook", "argocdSlackToken", "rolloutsSlackToken", "alertmanagerSlackWebhook"] as const;
+export type SecretConfigKey = (typeof secretConfigKeys)[number];
+const secretReference = z.string().regex(/^\$[-._a-zA-Z0-9]+$/, "must reference a secret data key, e.g. $slack-token");
+
+const notificationsSchema = z.strictObject({
+    /**
+     * Data keys of the sealed notifications secret, each filled from a secret config key
+     * (`gitops:<key>`). Services reference them as `$<data key>`.
+     */
+    secretData: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, "must be a valid Secret data key"), z.enum(secretConfigKeys)),
+    /** Webhook services (`service.webhook.<name>`). */
+    webhooks: z
+        .array(
+            z.strictObject({
+                name: z.string().regex(/^[a-z0-9_-]+$/, "must contain only lowercase letters, digits, '_' and '-'"),
+                /** URL, normally a secret reference such as `$slack-webhook`. */
+                url: z.union([secretReference, httpUrl]),
+                headers: z.array(z.strictObject({ name: z.string().min(1), value: z.string() })).default([]),
+            }),
+        )
+        .default([]),
+    /** `service.slack` in bot-token mode. */
+    slack: z
+        .strictObject({
+            token: secretReference,
+            username: z.string().optional(),
+            icon: z.string().optional(),
+        })
+        .optional(),
+    templates: z.array(notificationTemplateSchema).default([]),
+    triggers: z.array(notificationTriggerSchema).default([]),
+    /** Default subscriptions: recipients are `<service>` or `<service>:<channel>`. */
+    subscriptions: z
+        .array(z.strictObject({ recipients: z.array(z.string().min(1)).min(1), triggers: z.array(z.string().min(1)).min(1) }))
+        .default([]),
+});
+
+const argocdSchema = z.strictObject({
+    namespace: dnsLabel,
+    releaseName: dnsLabel,
+    chart: chartSchema,
+    /** Public host name of the Argo CD UI and API. */
+    domain: z.string().min(1),
+    /** Serve through an ingress that terminates TLS; otherwise the server runs in insecure (plain HTTP) mode behind a proxy. */
+    ingress: z.strictObject({ enabled: z.boolean(), className: z.string().min(1).default("nginx") }),
+    rbac: rbacSchema,
+    accounts: z.array(accountSchema).default([]),
+    projects: z.array(projectSchema).min(1),
+    applications: z.array(applicationSchema).default([]),
+    applicationSets: z.array(applicationSetSchema).default([]),
+    notifications: notificationsSchema,
+});
+
+const rolloutsSchema = z.strictObject({
+    namespace: dnsLabel,
+    releaseName: dnsLabel,
+    chart: chartSchema,
+    notifications: notificationsSchema,
+    /** Shared AnalysisTemplates that query this environment's Prometheus. */
+    analysisTemplates: z
+        .array(
+            z.strictObject({
+                name: dnsLabel,
+                args: z.array(z.string().min(1)).default([]),
+                metrics: z
+                    .array(
+                        z.strictObject({
+                            name: dnsLabel,
+                            interval: duration,
+                            count: z.number().int().positive(),
+                            failureLimit: z.number().int().nonnegative().default(0),
+                            successCondition: z.string().min(1),
+                            query: z.string().min(1),
+                        }),
+                    )
+                    .min(1),
+            }),
+        )
+        .default([]),
+});
+
+const alertmanagerSchema = z.strictObject({
+    resolveTimeout: duration.default("5m"),
+    groupBy: z.array(z.string().min(1)).min(1).default(["alertname", "namespace"]),
+    groupWait: duration.default("30s"),
+    groupInterval: duration.default("5m"),
+    repeatInterval: duration.default("12h"),
+    /** Alerts whose `namespace` label matches this regex go to the environment's Slack receiver. */
+    namespaceRegex: z.string().min(1),
+    /** Alert names that are routed to the `"null"` receiver (noise). */
+    silencedAlerts: z.array(z.string().min(1)).default(["Watchdog", "InfoInhibitor"]),
+    slack: z.strictObject({
+        receiver: z.string().min(1),
+        /** Channel override; the webhook's own channel when absent. */
+        channel: z.string().optional(),
+        /** Tag in message titles, e.g. `DEV`. */
+        titleTag: z.string().min(1),
+        /** Link in every message, e.g. the Prometheus alerts page. */
+        alertsUrl: httpUrl,
+        /** Go template for the message title; a `[STATUS][TAG] alertname` title when absent. */
+        title: z.string().min(1).optional(),
+        /** Go template for the message text; namespace, severity, summary, description, start and link when absent. */
+        text: z.string().min(1).optional(),
+    }),
+    /** Send Watchdog to a dead-man's-switch webhook instead of dropping it. */
+    deadMansSwitch: z.strictObject({ receiver: z.string().min(1), url: httpUrl, repeatInterval: duration.default("1m") }).optional(),
+});
+
+const monitoringSchema = z.strictObject({
+    namespace: dnsLabel,
+    releaseName: dnsLabel,
+    chart: chartSchema,
+    alertmanager: alertmanagerSchema,
+    /** Deploy the always-firing smoke alert that tests the whole path to Slack. Off by default: `vector(1)` fires forever. */
+    smokeAlert: z.boolean().default(false),
+    /** Fire when Alertmanager fails to deliver notifications for this long. */
+    notificationFailureFor: duration.default("10m"),
+});
+
+export const stackModelSchema = z.strictObject({
+    /** Short environment name (`dev`, `prod`): used in names, labels and message titles. */
+    environment: dnsLabel,
+    /** Other environments that may share the cluster: their namespaces must never reach this environment's receivers. */
+    peerEnvironments: z.array(dnsLabel).default([]),
+    /** The Git repository that holds the teams' workloads and the platform's own apps. */
+    gitRepo: z.strictObject({ url: z.string().min(1), revision: z.string().min(1) }),
+    sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema }),
+    argocd: argocdSchema,
+    rollouts: rolloutsSchema,
+    monitoring: monitoringSchema,
+});
+
+/** What a stack file writes (defaults may be omitted). */
+export type StackModelInput = z.input<typeof stackModelSchema>;
+/** A model after parsing: defaults applied. Cross-references are checked separately. */
+export type StackModel = z.output<typeof stackModelSchema>;
+export type ArgoCdModel = StackModel["argocd"];
+export type NotificationsModel = z.output<typeof notificationsSchema>;
+export type ProjectModel = z.output<typeof projectSchema>;
+export type ApplicationModel = z.output<typeof applicationSchema>;
+export type ApplicationSetModel = z.output<typeof applicationSetSchema>;
+export type RolloutsModel = StackModel["rollouts"];
+export type MonitoringModel = StackModel["monitoring"];
+export type AlertmanagerModel = MonitoringModel["alertmanager"];
+export type ChartModel = z.output<typeof chartSchema>;

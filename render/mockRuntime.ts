@@ -1,0 +1,111 @@
+/**
+ * The Pulumi runtime under mocks: the program runs exactly as under `pulumi up`, but every
+ * resource registration is recorded instead of sent to an engine. Both the offline render and
+ * the tests use it, so they see what a real deployment would register.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { encodeBase64, hashSync } from "bcryptjs";
+
+/** One registered resource, with the options that shape the deployment graph. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    /** Inputs as the provider would get them (secrets stay wrapped, see `isSecretValue`). */
+    readonly inputs: Record<string, any>;
+    urn?: string;
+    parent?: string;
+    dependencies: string[];
+}
+
+/** Deterministic bytes for a mocked resource, so renders are byte-identical across runs. */
+function fakeBytes(seed: string, length: number): Buffer {
+    const out: Buffer[] = [];
+    for (let i = 0; out.length * 32 < length; i++) out.push(createHash("sha256").update(`${seed}#${i}`).digest());
+    return Buffer.concat(out).subarray(0, length);
+}
+
+/** Outputs the providers would compute, for the few resources whose outputs the program uses. */
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const seed = `${type}::${name}`;
+    if (type === "random:index/randomBytes:RandomBytes") {
+        const bytes = fakeBytes(seed, Number(inputs.length));
+        return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
+    }
+    if (type === "random:index/randomPassword:RandomPassword") {
+        const result = fakeBytes(seed, Number(inputs.length)).toString("hex").slice(0, Number(inputs.length));
+        const salt = encodeBase64([...fakeBytes(`${seed}/salt`, 16)], 16);
+        return { result, bcryptHash: hashSync(result, `$2b$04$${salt}`) };
+    }
+    return {};
+}
+
+/** Records every registration; throws on any provider function call it does not know. */
+export class ResourceRecorder implements pulumi.runtime.Mocks {
+    readonly resources: RecordedResource[] = [];
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, dependencies: [] });
+        return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        throw new Error(`provider function ${args.token} is not mocked: the program must not call it, or the mocks must learn it`);
+    }
+
+    /** Finds one recorded resource by type and name. */
+    find(type: string, name: string): RecordedResource | undefined {
+        return this.resources.find((r) => r.type === type && r.name === name);
+    }
+}
+
+/** The secret wrapper the runtime puts around secret values in mocked inputs. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** True for a value that Pulumi marked secret. */
+export function isSecretValue(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+}
+
+/** The recorder of the current run; the monitor wrapper reports to it. */
+let current: ResourceRecorder | undefined;
+
+/**
+ * Parent and dependencies are not part of the mocks' arguments, so the mock monitor's
+ * registration is wrapped (once per process) to record them too.
+ */
+function recordGraphEdges(): void {
+    const original = MockMonitor.prototype.registerResource;
+    if ((original as { recordsEdges?: boolean }).recordsEdges) return;
+    type Callback = (err: unknown, response: { getUrn(): string } | undefined) => void;
+    const wrapped = function (this: MockMonitor, req: any, callback: Callback) {
+        return original.call(this, req, (err: unknown, response: { getUrn(): string } | undefined) => {
+            const record = current?.resources.findLast((r) => r.type === req.getType() && r.name === req.getName());
+            if (record && response) {
+                record.urn = response.getUrn();
+                record.parent = req.getParent() || undefined;
+                record.dependencies = [...req.getDependenciesList()].sort();
+            }
+            callback(err, response);
+        });
+    };
+    MockMonitor.prototype.registerResource = Object.assign(wrapped, { recordsEdges: true });
+}
+
+/** Installs fresh mocks and the stack's config; call it before the program is imported. */
+export function startMockRuntime(project: string, stack: string, config: Readonly<Record<string, string>>): ResourceRecorder {
+    recordGraphEdges();
+    current = new ResourceRecorder();
+    pulumi.runtime.setAllConfig({ ...config });
+    pulumi.runtime.setMocks(current, project, stack, true);
+    return current;
+}
+
+/** Resolves once every registration the program started has been answered. */
+export async function settled(): Promise<void> {
+    // Exported by the runtime but missing from its type declarations.
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}

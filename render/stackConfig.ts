@@ -1,0 +1,72 @@
+/**
+ * Stack config for an offline run: `Pulumi.<stack>.yaml` with an optional plaintext config
+ * file layered over it. Values encrypted by the Pulumi CLI cannot be read here.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { StackInputError } from "../model/problems";
+
+export const PROJECT_DIR = path.join(__dirname, "..");
+
+function readYamlMapping(stack: string, file: string, what: string): Record<string, unknown> {
+    let data: unknown;
+    try {
+        data = yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new StackInputError(stack, what, [{ path: file, message: `cannot be read (${(e as Error).message.split("\n")[0]})` }]);
+    }
+    if (data === undefined || data === null) return {};
+    if (typeof data !== "object" || Array.isArray(data)) {
+        throw new StackInputError(stack, what, [{ path: file, message: "must be a YAML mapping of config keys to values, e.g. `gitops:argocdSlackWebhook: https://...`" }]);
+    }
+    return data as Record<string, unknown>;
+}
+
+/** The demo config of a stack: fake webhooks and a demo key pair, for renders of an unconfigured stack. */
+export function demoConfigFile(stack: string): string {
+    return path.join(PROJECT_DIR, "demo", `${stack}.yaml`);
+}
+
+export interface OfflineConfig {
+    /** Config values as plain strings, keyed `gitops:<name>`. */
+    readonly values: Record<string, string>;
+    /** The demo config file used, when the stack has no config of its own yet. */
+    readonly demoFile?: string;
+}
+
+/**
+ * The config of `stack`. `configFile` is layered over `Pulumi.<stack>.yaml`; when neither sets
+ * any `gitops:` key, the demo config is used. Encrypted values not overridden are reported by
+ * key with what to do.
+ */
+export function offlineStackConfig(stack: string, configFile?: string): OfflineConfig {
+    const stackFile = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        const stacks = fs.readdirSync(PROJECT_DIR).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
+        throw new StackInputError(stack, "the stack config", [{ path: `Pulumi.${stack}.yaml`, message: `does not exist; use one of: ${stacks.join(", ")}, or create it with \`pulumi stack init ${stack}\`` }]);
+    }
+    const base = (readYamlMapping(stack, stackFile, `Pulumi.${stack}.yaml`).config ?? {}) as Record<string, unknown>;
+    const configured = Object.keys(base).some((key) => key.startsWith("gitops:"));
+    const demoFile = !configFile && !configured && fs.existsSync(demoConfigFile(stack)) ? demoConfigFile(stack) : undefined;
+    const layer = configFile ?? demoFile;
+    const overrides = layer ? readYamlMapping(stack, layer, layer) : {};
+    const merged = { ...base, ...overrides };
+    const config: Record<string, string> = {};
+    const encrypted: string[] = [];
+    for (const [key, value] of Object.entries(merged)) {
+        if (typeof value === "object" && value !== null && "secure" in value) encrypted.push(key);
+        else config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    if (encrypted.length > 0) {
+        throw new StackInputError(
+            stack,
+            `Pulumi.${stack}.yaml`,
+            encrypted.sort().map((key) => ({
+                path: key,
+                message: `is encrypted and only the Pulumi CLI can decrypt it; for an offline render pass a plaintext value in a file given with --config-file (a YAML mapping, e.g. \`${key}: ...\`), or use \`pulumi preview\``,
+            })),
+        );
+    }
+    return { values: config, demoFile };
+}

@@ -1,0 +1,67 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { describe, expect, it } from "vitest";
+import { argocdNotificationsConfigMap } from "../../core/argocd/notifications";
+import { rolloutsNotificationsConfigMap } from "../../core/rollouts";
+import { validateModel } from "../../model/validate";
+import dev from "../../stacks/dev";
+
+const model = validateModel("dev", "stacks/dev.ts", dev);
+const catalog = yaml.load(fs.readFileSync(path.join(__dirname, "../../../shared/reference/argocd/notifications-catalog-install.yaml"), "utf8")) as { data: Record<string, string> };
+
+/** A ConfigMap's data parsed as the notifications engine parses it: every value is YAML again. */
+function parsed(data: Record<string, string>): Record<string, any> {
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, yaml.load(v)]));
+}
+
+describe.each([
+    ["argocd-notifications-cm", argocdNotificationsConfigMap(model)],
+    ["argo-rollouts-notification-configmap", rolloutsNotificationsConfigMap(model)],
+])("%s", (_, cm) => {
+    const data = parsed(cm.data as Record<string, string>);
+    const keys = Object.keys(data);
+
+    it("sends only templates it defines, from triggers shaped like the upstream catalog's", () => {
+        const catalogFields = new Set(Object.entries(catalog.data).filter(([k]) => k.startsWith("trigger.")).flatMap(([, v]) => (yaml.load(v) as object[]).flatMap(Object.keys)));
+        catalogFields.add("oncePer");
+        for (const key of keys.filter((k) => k.startsWith("trigger."))) {
+            for (const condition of data[key]) {
+                for (const field of Object.keys(condition)) expect(catalogFields).toContain(field);
+                for (const template of condition.send) expect(keys).toContain(`template.${template}`);
+            }
+        }
+    });
+
+    it("subscribes by default only to triggers it defines", () => {
+        for (const subscription of data.subscriptions ?? []) for (const trigger of subscription.triggers) expect(keys).toContain(`trigger.${trigger}`);
+    });
+});
+
+describe("argocd-notifications-cm", () => {
+    const data = parsed(argocdNotificationsConfigMap(model).data as Record<string, string>);
+
+    it("sends every template through the webhook as JSON that stays valid once rendered", () => {
+        for (const [key, template] of Object.entries(data).filter(([k]) => k.startsWith("template."))) {
+            const body: string = template.webhook.slack_webhook.body;
+            // Argo CD substitutes each action with plain text; JSON must survive that.
+            const rendered = body.replace(/\{\{[^}]*\}\}/g, "value");
+            expect(() => JSON.parse(rendered), key).not.toThrow();
+        }
+    });
+
+    it("puts the commit revision and a link to the app into every message", () => {
+        for (const [key, template] of Object.entries(data).filter(([k]) => k.startsWith("template."))) {
+            for (const text of [template.message, template.webhook.slack_webhook.body]) {
+                expect(text, key).toContain("{{.app.status.sync.revision}}");
+                expect(text, key).toContain("{{.context.argocdUrl}}/applications/{{.app.metadata.name}}");
+            }
+        }
+    });
+
+    it("keeps the webhook URL and the bot token as references into the sealed secret", () => {
+        expect(data["service.webhook.slack_webhook"].url).toBe("$slack-webhook");
+        expect(data["service.slack"].token).toBe("$slack-token");
+        expect(data.context.argocdUrl).toBe("https://argocd-dev.local");
+    });
+});

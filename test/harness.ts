@@ -1,0 +1,70 @@
+/**
+ * The one Pulumi mocks harness of the test suite: it runs the real program (index.ts) under
+ * the same mock runtime as the offline render, and records every registered resource.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+import { vi } from "vitest";
+import { type RecordedResource, settled, startMockRuntime } from "../render/mockRuntime";
+
+export const ROOT = path.join(__dirname, "..");
+
+/** The demo config of a stack (demo/<stack>.yaml), as plain strings. */
+export function demoConfig(stack: string): Record<string, string> {
+    return yaml.load(fs.readFileSync(path.join(ROOT, "demo", `${stack}.yaml`), "utf8")) as Record<string, string>;
+}
+
+export interface ProgramRun {
+    readonly resources: readonly RecordedResource[];
+    /** The program's exports (stack outputs), or undefined when it threw. */
+    readonly outputs?: Record<string, unknown>;
+    /** What the program threw while loading, if anything. */
+    readonly error?: unknown;
+}
+
+/**
+ * Runs index.ts for `stack` with `config` (keys `gitops:<name>`), from a fresh module registry
+ * so each run sees its own config and model.
+ */
+export async function runProgram(stack: string, config: Readonly<Record<string, string>>): Promise<ProgramRun> {
+    const recorder = startMockRuntime("gitops", stack, config);
+    vi.resetModules();
+    try {
+        const outputs = (await import("../index.js")) as Record<string, unknown>;
+        await settled();
+        return { resources: recorder.resources, outputs };
+    } catch (error) {
+        await settled();
+        return { resources: recorder.resources, error };
+    }
+}
+
+/** The value of an Output (or a plain value). */
+export function promiseOf<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
+}
+
+/** Resources of one Pulumi type. */
+export function ofType(run: ProgramRun, type: string): RecordedResource[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+/** The one resource with this type and name; fails the test when missing. */
+export function resource(run: ProgramRun, type: string, name: string): RecordedResource {
+    const found = run.resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}; registered: ${run.resources.map((r) => r.name).join(", ")}`);
+    return found;
+}
+
+/** Kubernetes objects registered, as `kind/namespace/name` keys. */
+export function objectKeys(run: ProgramRun): string[] {
+    return run.resources
+        .filter((r) => r.type.startsWith("kubernetes:") && r.custom)
+        .map((r) => {
+            const o = r.inputs as { kind: string; metadata: { namespace?: string; name: string } };
+            return `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+        })
+        .sort();
+}

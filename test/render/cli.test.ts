@@ -1,0 +1,116 @@
+/**
+ * `npm run render` as a user runs it: a fresh process, files on disk, exit codes and messages.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import * as yaml from "js-yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { demoConfig, ROOT } from "../harness";
+
+const run = promisify(execFile);
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+/** Runs the render CLI; resolves with its exit code and output instead of throwing. */
+async function render(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+        const { stdout, stderr } = await run(TSX, [path.join(ROOT, "render", "cli.ts"), ...args], { cwd: ROOT });
+        return { code: 0, stdout, stderr };
+    } catch (e) {
+        const err = e as { code: number; stdout: string; stderr: string };
+        return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+}
+
+/** Every file below `dir`, relative path to content. */
+function tree(dir: string): Map<string, string> {
+    const files = new Map<string, string>();
+    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) {
+            const full = path.join(entry.parentPath, entry.name);
+            files.set(path.relative(dir, full), fs.readFileSync(full, "utf8"));
+        }
+    }
+    return files;
+}
+
+describe("npm run render", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
+    const first = path.join(tmp, "first");
+    const second = path.join(tmp, "second");
+    let output: { code: number; stdout: string; stderr: string };
+
+    beforeAll(async () => {
+        [output] = await Promise.all([render("--stack", "dev", "--out", first), render("--stack", "dev", "--out", second)]);
+    }, 60_000);
+
+    it("renders the dev stack from the demo config with no other argument, byte-identical twice", () => {
+        expect(output.code, output.stderr).toBe(0);
+        expect(output.stderr).toMatch(/using the demo config demo\/dev\.yaml/);
+        expect(tree(first)).toStrictEqual(tree(second));
+    });
+
+    it("writes each object and each chart where the README says", () => {
+        const files = [...tree(first).keys()];
+        expect(files).toEqual(
+            expect.arrayContaining([
+                "monitoring-dev/sealedsecret/alertmanager-config-dev.yaml",
+                "argocd/configmap/argocd-notifications-cm.yaml",
+                "argocd/appproject/team-frontend.yaml",
+                "_cluster/namespace/argocd.yaml",
+                "charts/monitoring-dev/release.yaml",
+                "charts/monitoring-dev/values.yaml",
+            ]),
+        );
+        const release = yaml.load(fs.readFileSync(path.join(first, "charts/argocd/release.yaml"), "utf8"));
+        expect(release).toStrictEqual({ name: "argocd", namespace: "argocd", chart: "argo-cd", version: "10.1.1", repository: "https://argoproj.github.io/argo-helm" });
+    });
+
+    it("never writes a plaintext secret: no Secret object, no secret value, a note for the key it leaves out", () => {
+        const files = tree(first);
+        expect([...files.keys()].filter((f) => f.includes("/secret/"))).toStrictEqual([]);
+        const all = [...files.values()].join("\n");
+        for (const [key, value] of Object.entries(demoConfig("dev"))) {
+            if (key !== "gitops:sealingCertificate") expect(all.includes(value), key).toBe(false);
+        }
+        expect(output.stdout).toMatch(/note: left out Secret kube-system\/sealed-secrets-byo-key/);
+    });
+
+    it("refuses to write into a folder that is not an earlier render", async () => {
+        const foreign = fs.mkdtempSync(path.join(os.tmpdir(), "foreign-"));
+        fs.writeFileSync(path.join(foreign, "keep.txt"), "mine");
+        const result = await render("--stack", "dev", "--out", foreign);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/not an earlier render/);
+        expect(fs.readFileSync(path.join(foreign, "keep.txt"), "utf8")).toBe("mine");
+    }, 30_000);
+
+    it("reports an invalid model by path, with no stack trace", async () => {
+        const result = await render("--stack", "dev", "--model", path.join(ROOT, "test/fixtures/models/wrong-types.yaml"), "--out", path.join(tmp, "bad"));
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/^Stack "dev": .*wrong-types\.yaml has \d+ problems:/m);
+        expect(result.stderr).toMatch(/  - environment: /);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+        expect(fs.existsSync(path.join(tmp, "bad"))).toBe(false);
+    }, 30_000);
+
+    it("names the encrypted config values it cannot read, and what to do", async () => {
+        const configured = fs.mkdtempSync(path.join(os.tmpdir(), "config-"));
+        const file = path.join(configured, "over.yaml");
+        fs.writeFileSync(file, "gitops:argocdSlackWebhook:\n  secure: v1:AAAA\n");
+        const result = await render("--stack", "dev", "--config-file", file, "--out", path.join(tmp, "enc"));
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/gitops:argocdSlackWebhook: is encrypted .* --config-file/);
+    }, 30_000);
+
+    it("prints the resolved model with --dump-model", async () => {
+        const result = await render("--stack", "prod", "--dump-model");
+        expect(result.code, result.stderr).toBe(0);
+        const model = JSON.parse(result.stdout);
+        expect(model.environment).toBe("prod");
+        // Defaults applied: the dump is the model after validation.
+        expect(model.monitoring.alertmanager.groupBy).toStrictEqual(["alertname", "namespace"]);
+    }, 30_000);
+});
