@@ -85,7 +85,8 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
             certificate = parseSealingCertificate(certificatePem, { now, privateKeyPem: sealingKeyPem });
         } catch (e) {
             if (!(e instanceof SealingConfigError)) throw e;
-            problems.add(e.configKey, e.message);
+            // The message starts with the key, which the problem line already shows.
+            problems.add(e.configKey, e.message.startsWith(`${e.configKey} `) ? e.message.slice(e.configKey.length + 1) : e.message);
         }
     }
     const adminPassword = get("argocdAdminPassword");

@@ -213,7 +213,7 @@ const argocdSchema = z.strictObject({
     chart: chartSchema,
     /** Public host name of the Argo CD UI and API. */
     domain: z.string().min(1),
-    /** Serve through an ingress that terminates TLS; otherwise the server runs in insecure (plain HTTP) mode behind a proxy. */
+    /** An ingress that terminates TLS, with the server in insecure (plain HTTP) mode behind it; without one the server terminates TLS itself. */
     ingress: z.strictObject({ enabled: z.boolean(), className: z.string().min(1).default("nginx") }),
     rbac: rbacSchema,
     accounts: z.array(accountSchema).default([]),

@@ -1,18 +1,25 @@
 /**
- * The sealed-secrets controller's certificate (and, optionally, its key): parsed and checked
- * once, before anything is sealed or registered.
+ * The sealed-secrets controller's certificate (and, optionally, its private key), parsed and
+ * checked once, before anything is sealed; and the secret salt derived from that key.
  */
 import * as crypto from "node:crypto";
 
+/** A controller certificate that is fit to seal for: RSA, at least 2048 bits, valid at parse time. */
 export interface SealingCertificate {
+    /** The certificate alone, re-encoded as canonical PEM (LF line endings, trailing newline). */
     readonly pem: string;
+    /** The RSA public key every value is sealed for. */
     readonly publicKey: crypto.KeyObject;
-    /** SHA-256 of the DER certificate, hex. */
+    /** SHA-256 of the DER certificate, lowercase hex. */
     readonly fingerprint: string;
     readonly notAfter: Date;
 }
 
-/** A config value that cannot be used for sealing; the message names the key and what to do. */
+/**
+ * A config value that cannot be used for sealing. `configKey` is the Pulumi config key at fault.
+ * The message is written to follow "<configKey>: " (as the stack's problem list prints it), says
+ * what to do, and names the config key in that advice. It never quotes the value.
+ */
 export class SealingConfigError extends Error {
     constructor(
         readonly configKey: string,
@@ -25,47 +32,143 @@ export class SealingConfigError extends Error {
 
 const CERT_KEY = "gitops:sealingCertificate";
 const KEY_KEY = "gitops:sealingKey";
-const FETCH =
-    "fetch the controller's certificate with `kubeseal --fetch-cert --controller-name sealed-secrets --controller-namespace kube-system`, or create a key pair with `npm run keygen`, and store it with `pulumi config set gitops:sealingCertificate -- \"$(cat sealing.crt)\"`";
+const MIN_MODULUS_BITS = 2048;
+const FETCH_CERT =
+    "fetch the controller's certificate with `kubeseal --fetch-cert --controller-name sealed-secrets --controller-namespace kube-system > sealing.crt` " +
+    'and store it with `pulumi config set gitops:sealingCertificate -- "$(cat sealing.crt)"`, or run `npm run keygen` to make a new key pair';
+const STORE_PAIR =
+    "store the key that belongs to gitops:sealingCertificate with " +
+    '`pulumi config set --secret gitops:sealingKey -- "$(cat sealing.key)"`, or run `npm run keygen` to make a new pair and set both';
+// Versioned so a future change of derivation is a visible, deliberate break.
+const SALT_TAG = "gitops-platform/sealing/salt-from-private-key/v1";
 
-/** Parses and checks the certificate: an RSA certificate valid now, matching the key when given. */
-export function parseSealingCertificate(pem: string, opts: { now?: Date; privateKeyPem?: string } = {}): SealingCertificate {
-    let cert: crypto.X509Certificate;
-    try {
-        cert = new crypto.X509Certificate(pem);
-    } catch {
-        throw new SealingConfigError(CERT_KEY, `is not a PEM certificate; ${FETCH}`);
-    }
-    if (cert.publicKey.asymmetricKeyType !== "rsa") {
-        throw new SealingConfigError(CERT_KEY, `holds a ${cert.publicKey.asymmetricKeyType} key, but sealed-secrets seals with RSA; ${FETCH}`);
-    }
-    const now = opts.now ?? new Date();
-    const notAfter = new Date(cert.validTo);
-    if (notAfter.getTime() < now.getTime()) {
-        throw new SealingConfigError(CERT_KEY, `expired on ${notAfter.toISOString()}; ${FETCH}`);
-    }
-    if (new Date(cert.validFrom).getTime() > now.getTime()) {
-        throw new SealingConfigError(CERT_KEY, `is not valid before ${new Date(cert.validFrom).toISOString()}; check the machine's clock or ${FETCH}`);
-    }
-    if (opts.privateKeyPem !== undefined) {
-        let key: crypto.KeyObject;
-        try {
-            key = crypto.createPrivateKey(opts.privateKeyPem);
-        } catch {
-            throw new SealingConfigError(KEY_KEY, "is not a PEM private key; store the controller's key with `pulumi config set --secret gitops:sealingKey -- \"$(cat sealing.key)\"`");
-        }
-        if (!cert.checkPrivateKey(key)) {
-            throw new SealingConfigError(KEY_KEY, `does not match ${CERT_KEY}; set both from the same key pair (\`npm run keygen\` prints the commands)`);
-        }
-    }
-    return { pem, publicKey: cert.publicKey, fingerprint: crypto.createHash("sha256").update(cert.raw).digest("hex"), notAfter };
+function certError(problem: string): SealingConfigError {
+    return new SealingConfigError(CERT_KEY, `${problem}; ${FETCH_CERT}.`);
+}
+
+function keyError(problem: string): SealingConfigError {
+    return new SealingConfigError(KEY_KEY, `${problem}; ${STORE_PAIR}.`);
 }
 
 /**
- * A 32-byte secret salt derived from the controller's private key, so that a bring-your-own key
- * needs no further secret for deterministic sealing.
+ * The DER bytes of the single CERTIFICATE block in `pem`. Text around the block (such as
+ * openssl's "Bag Attributes") is tolerated; any other block is refused, naming only its type.
+ */
+function certificateDer(pem: string): Buffer {
+    const blocks = [...pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)];
+    const types = blocks.map((block) => block[1]);
+    if (types.some((type) => type.includes("PRIVATE KEY"))) {
+        throw certError(
+            "contains a private key, and this config value is stored in plain text: remove it, rotate the key if the config was shared, keep the key only in gitops:sealingKey (set with --secret)",
+        );
+    }
+    if (types.length !== 1 || types[0] !== "CERTIFICATE") {
+        const found = types.length === 0 ? "no PEM block" : types.map((type) => `"${type}"`).join(", ");
+        throw certError(`is not a PEM certificate (expected one "-----BEGIN CERTIFICATE-----" block, found ${found})`);
+    }
+    const body = blocks[0][2].replace(/\s+/g, "");
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw certError("is not a PEM certificate (its body is not base64)");
+    return Buffer.from(body, "base64");
+}
+
+function toPem(der: Buffer): string {
+    const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
+    return ["-----BEGIN CERTIFICATE-----", ...lines, "-----END CERTIFICATE-----", ""].join("\n");
+}
+
+function parseDer(der: Buffer): { cert: crypto.X509Certificate; publicKey: crypto.KeyObject } {
+    let cert: crypto.X509Certificate;
+    try {
+        cert = new crypto.X509Certificate(der);
+    } catch {
+        throw certError("is not a PEM certificate (its content is not a DER X.509 certificate)");
+    }
+    try {
+        return { cert, publicKey: cert.publicKey };
+    } catch {
+        throw certError("holds a public key of a type Node.js cannot read, but sealed-secrets seals with RSA");
+    }
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * Reads OpenSSL's validity format ("Nov  3 04:05:06 2030 GMT", Node's `validFrom`/`validTo`)
+ * explicitly, rather than trusting the engine's lenient legacy `Date` parsing.
+ */
+function opensslTime(text: string): Date {
+    const match = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT$/.exec(text);
+    const month = match ? MONTHS.indexOf(match[1]) : -1;
+    if (!match || month < 0) throw certError("has a validity period that cannot be read");
+    const [day, hours, minutes, seconds, year] = match.slice(2).map(Number);
+    return new Date(Date.UTC(year, month, day, hours, minutes, seconds));
+}
+
+function checkRsa(publicKey: crypto.KeyObject): void {
+    if (publicKey.asymmetricKeyType !== "rsa") {
+        throw certError(`holds a non-RSA key (${publicKey.asymmetricKeyType ?? "unknown type"}), but sealed-secrets seals with RSA`);
+    }
+    const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < MIN_MODULUS_BITS) throw certError(`holds a ${bits}-bit RSA key; at least ${MIN_MODULUS_BITS} bits are required`);
+}
+
+function checkValidity(notBefore: Date, notAfter: Date, now: Date): void {
+    if (notAfter.getTime() < now.getTime()) {
+        throw certError(`expired on ${notAfter.toISOString()}`);
+    }
+    if (notBefore.getTime() > now.getTime()) {
+        throw certError(`is not valid before ${notBefore.toISOString()} (check this machine's clock)`);
+    }
+}
+
+function parsePrivateKey(privateKeyPem: string): crypto.KeyObject {
+    try {
+        return crypto.createPrivateKey({ key: privateKeyPem, format: "pem" });
+    } catch {
+        // The underlying error is not passed on: it says nothing useful and this is a secret.
+        throw keyError("is not a readable PEM private key (an unencrypted PKCS#8 or PKCS#1 key is expected)");
+    }
+}
+
+function spki(key: crypto.KeyObject): Buffer {
+    return key.export({ type: "spki", format: "der" });
+}
+
+/**
+ * Parses and checks the controller certificate (`gitops:sealingCertificate`): exactly one PEM
+ * certificate, RSA of at least 2048 bits, valid at `now` (default: the current time). When
+ * `privateKeyPem` (`gitops:sealingKey`) is given, it must parse and match the certificate.
+ *
+ * @throws SealingConfigError naming the config key at fault and what to do.
+ */
+export function parseSealingCertificate(pem: string, opts: { now?: Date; privateKeyPem?: string } = {}): SealingCertificate {
+    const der = certificateDer(pem);
+    const { cert, publicKey } = parseDer(der);
+    checkRsa(publicKey);
+    const notAfter = opensslTime(cert.validTo);
+    checkValidity(opensslTime(cert.validFrom), notAfter, opts.now ?? new Date());
+    if (opts.privateKeyPem !== undefined) {
+        const privateKey = parsePrivateKey(opts.privateKeyPem);
+        if (!spki(crypto.createPublicKey(privateKey)).equals(spki(publicKey))) {
+            throw keyError(`does not match ${CERT_KEY} (they are not one key pair)`);
+        }
+    }
+    return {
+        pem: toPem(der),
+        publicKey,
+        fingerprint: crypto.createHash("sha256").update(der).digest("hex"),
+        notAfter,
+    };
+}
+
+/**
+ * A deterministic 32-byte secret salt derived from the controller's private key, so a
+ * bring-your-own key needs no further secret: HKDF-Extract (HMAC-SHA256 keyed by a domain tag)
+ * over the key's PKCS#8 DER. The PEM flavour (PKCS#1 or PKCS#8) does not change the result.
+ *
+ * @throws SealingConfigError (`gitops:sealingKey`) when the key cannot be parsed.
  */
 export function saltFromPrivateKey(privateKeyPem: string): Buffer {
-    const der = crypto.createPrivateKey(privateKeyPem).export({ type: "pkcs8", format: "der" });
-    return crypto.createHmac("sha256", "gitops-platform/sealing-salt/v1").update(der).digest();
+    const der = parsePrivateKey(privateKeyPem).export({ type: "pkcs8", format: "der" });
+    return crypto.createHmac("sha256", SALT_TAG).update(der).digest();
 }

@@ -41,6 +41,17 @@ export async function runProgram(stack: string, config: Readonly<Record<string, 
     }
 }
 
+/**
+ * Runs `build` (which constructs components directly) under fresh mocks and returns what it
+ * registered. For testing one component without the rest of the program.
+ */
+export async function runComponents(stack: string, build: () => unknown): Promise<ProgramRun> {
+    const recorder = startMockRuntime("gitops", stack, {});
+    const outputs = { built: build() } as Record<string, unknown>;
+    await settled();
+    return { resources: recorder.resources, outputs };
+}
+
 /** The value of an Output (or a plain value). */
 export function promiseOf<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));

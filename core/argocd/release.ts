@@ -26,7 +26,9 @@ export function argocdRelease(model: StackModel, adminPasswordHash: pulumi.Outpu
         values: {
             global: { domain: argocd.domain },
             configs: {
-                cm: { "admin.enabled": "true", ...accountsConfig(argocd) },
+                // A bool like the chart's default: the chart writes argocd-cm with `toString`, and
+                // some of its templates compare these flags with `eq true`.
+                cm: { "admin.enabled": true, ...accountsConfig(argocd) },
                 // Behind an ingress that terminates TLS the server speaks plain HTTP.
                 params: { "server.insecure": argocd.ingress.enabled },
                 rbac: rbacConfig(argocd),

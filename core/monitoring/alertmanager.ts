@@ -65,13 +65,46 @@ export function defaultText(am: AlertmanagerModel): string {
     ].join("\n");
 }
 
+const DURATION_UNITS_MS: Record<string, number> = { y: 365 * 86_400_000, w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
+
+/** Milliseconds of a Prometheus duration such as `90s` or `1h30m` (the schema's `duration` format). */
+export function durationMs(duration: string): number {
+    const parts = [...duration.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join("") !== duration) throw new Error(`"${duration}" is not a Prometheus duration`);
+    return parts.reduce((sum, [, n, unit]) => sum + Number(n) * DURATION_UNITS_MS[unit], 0);
+}
+
+/** A whole number of milliseconds as a Prometheus duration, in the largest unit that divides it (`30s`, `750ms`). */
+export function formatDuration(ms: number): string {
+    for (const unit of ["h", "m", "s"] as const) if (ms % DURATION_UNITS_MS[unit] === 0) return `${ms / DURATION_UNITS_MS[unit]}${unit}`;
+    return `${ms}ms`;
+}
+
+/**
+ * The Watchdog route to the dead-man's switch, which must be pinged every `repeatInterval`.
+ * Alertmanager sends only when a group is flushed, every `group_interval`, and resends only once
+ * `repeat_interval` has passed since the last send (logged after the send). With the inherited
+ * group_interval (5m) a 1m repeatInterval pinged every 5m; with both equal it would ping every
+ * other flush. Flushing every half period and resending after three quarters sends on every
+ * second flush: once per period, without the repeat_interval < group_interval warning.
+ */
+function deadMansSwitchRoute(dms: NonNullable<AlertmanagerModel["deadMansSwitch"]>): Route {
+    const period = durationMs(dms.repeatInterval);
+    return {
+        receiver: dms.receiver,
+        matchers: ['alertname="Watchdog"'],
+        group_interval: formatDuration(Math.max(1, Math.round(period / 2))),
+        repeat_interval: formatDuration(Math.max(1, Math.round((period * 3) / 4))),
+    };
+}
+
 /** Builds the whole config. `slackWebhookUrl` is the secret `gitops:alertmanagerSlackWebhook`. */
 export function alertmanagerConfig(model: StackModel, slackWebhookUrl: string): AlertmanagerConfig {
     const am = model.monitoring.alertmanager;
     const dms = am.deadMansSwitch;
     const noise = am.silencedAlerts.filter((name) => !(dms && name === "Watchdog"));
     const routes: Route[] = [
-        ...(dms ? [{ receiver: dms.receiver, matchers: ['alertname="Watchdog"'], repeat_interval: dms.repeatInterval }] : []),
+        ...(dms ? [deadMansSwitchRoute(dms)] : []),
         ...(noise.length > 0 ? [{ receiver: NULL_RECEIVER, matchers: [regexMatcher("alertname", noise.join("|"))] }] : []),
         { receiver: am.slack.receiver, matchers: [regexMatcher("namespace", am.namespaceRegex)] },
     ];

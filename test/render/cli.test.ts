@@ -96,14 +96,6 @@ describe("npm run render", () => {
         expect(fs.existsSync(path.join(tmp, "bad"))).toBe(false);
     }, 30_000);
 
-    it("names the encrypted config values it cannot read, and what to do", async () => {
-        const configured = fs.mkdtempSync(path.join(os.tmpdir(), "config-"));
-        const file = path.join(configured, "over.yaml");
-        fs.writeFileSync(file, "gitops:argocdSlackWebhook:\n  secure: v1:AAAA\n");
-        const result = await render("--stack", "dev", "--config-file", file, "--out", path.join(tmp, "enc"));
-        expect(result.code).toBe(1);
-        expect(result.stderr).toMatch(/gitops:argocdSlackWebhook: is encrypted .* --config-file/);
-    }, 30_000);
 
     it("prints the resolved model with --dump-model", async () => {
         const result = await render("--stack", "prod", "--dump-model");

@@ -1,0 +1,226 @@
+/**
+ * End to end: the real Alertmanager runs generated configs and posts to capture servers on
+ * 127.0.0.1 that stand in for the Slack webhook and the dead-man's switch.
+ *
+ * - Slack: only dev alerts arrive, with the title and text the spec shows and a fallback for
+ *   every label that may be missing; resolved alerts are sent too.
+ * - Dead-man's switch: Watchdog pings it every `repeatInterval`, whatever the groupInterval.
+ *
+ * Both Alertmanagers start together, so the switch's pings accumulate while Slack is checked.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StackModel } from "../../../model/schema";
+import { validateModel } from "../../../model/validate";
+import dev from "../../../stacks/dev";
+import {
+    alertmanagerBinary,
+    assertInstalled,
+    type CapturedRequest,
+    type CaptureServer,
+    type PostableAlert,
+    removeTempDirs,
+    type RunningAlertmanager,
+    skipWithout,
+    startAlertmanager,
+    startCaptureServer,
+    suiteTitle,
+    tempDir,
+    waitFor,
+    writeAlertmanagerConfig,
+} from "../../helpers/alertmanager";
+
+const shipped = validateModel("dev", "stacks/dev.ts", dev);
+/** The dev model with short grouping timers, so notifications go out within a second or two. */
+const slackModel: StackModel = {
+    ...shipped,
+    monitoring: { ...shipped.monitoring, alertmanager: { ...shipped.monitoring.alertmanager, groupWait: "1s", groupInterval: "1s" } },
+};
+
+/** Whole seconds, so Go prints the start time without fractions. */
+const startsAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+/** How Go's `time.Time` prints in a template (`{{ .StartsAt }}`) for a UTC time. */
+const goTime = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
+
+const full: PostableAlert = {
+    labels: { alertname: "E2EFullLabels", namespace: "backend-dev", severity: "critical" },
+    annotations: { summary: "Backend is on fire", description: "Every pod of backend-dev is crash looping" },
+    startsAt: startsAt.toISOString(),
+};
+const bare: PostableAlert = { labels: { alertname: "E2EBare", namespace: "frontend-canary-dev" }, startsAt: startsAt.toISOString() };
+const prodAlert: PostableAlert = {
+    labels: { alertname: "E2EProd", namespace: "backend-prod", severity: "critical" },
+    annotations: { summary: "Prod only", description: "Must never reach dev's Slack" },
+    startsAt: startsAt.toISOString(),
+};
+const watchdog: PostableAlert = { labels: { alertname: "Watchdog", namespace: "monitoring-dev", severity: "none" }, startsAt: startsAt.toISOString() };
+
+interface SlackMessage {
+    readonly title: string;
+    readonly text: string;
+    readonly request: CapturedRequest;
+}
+
+/** The Slack attachments the capture server received on the Slack path. */
+function slackMessages(capture: CaptureServer): SlackMessage[] {
+    return capture.requests
+        .filter((r) => r.path === "/slack")
+        .flatMap((request) => ((request.json?.attachments ?? []) as { title: string; text: string }[]).map((a) => ({ title: a.title, text: a.text, request })));
+}
+
+/** The switch's repeatInterval: short, so three pings take under two seconds. */
+const PERIOD_MS = 800;
+
+/** Dev with a short group_wait, the shipped 5m groupInterval and a switch pinged every PERIOD_MS. */
+function deadMansSwitchModel(url: string): StackModel {
+    const input = structuredClone(dev) as any;
+    input.monitoring.alertmanager.groupWait = "100ms";
+    input.monitoring.alertmanager.groupInterval = "5m";
+    input.monitoring.alertmanager.deadMansSwitch = { receiver: "deadmansswitch", url, repeatInterval: `${PERIOD_MS}ms` };
+    return validateModel("dev", "test", input);
+}
+
+interface Scenario {
+    readonly capture: CaptureServer;
+    readonly alertmanager: RunningAlertmanager;
+}
+
+/** A capture server, then Alertmanager with the config `modelFor` gives for it, then the alerts. */
+async function startScenario(modelFor: (captureUrl: string) => StackModel, alerts: readonly PostableAlert[]): Promise<Scenario> {
+    const capture = await startCaptureServer();
+    try {
+        const alertmanager = await startAlertmanager(writeAlertmanagerConfig(tempDir(), modelFor(capture.url), `${capture.url}/slack`));
+        await alertmanager.postAlerts(alerts);
+        return { capture, alertmanager };
+    } catch (e) {
+        await capture.close();
+        throw e;
+    }
+}
+
+/** Waits (bounded) for what `check` returns, with everything received and the log on timeout. */
+function waitOn<T>(scenario: Scenario, what: string, check: () => T | undefined, timeoutMs?: number): Promise<T> {
+    return waitFor(what, check, timeoutMs).catch((e: Error) => {
+        const received = scenario.capture.requests.map((r) => `${r.path} ${r.body}`).join("\n");
+        throw new Error(`${e.message}\nreceived:\n${received}\n--- Alertmanager log ---\n${scenario.alertmanager.logs()}`);
+    });
+}
+
+describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanager", alertmanagerBinary), () => {
+    let slack: Scenario | undefined;
+    let dms: Scenario | undefined;
+
+    beforeAll(async () => {
+        assertInstalled(alertmanagerBinary);
+        const [slackStarted, dmsStarted] = await Promise.allSettled([
+            startScenario(() => slackModel, [full, bare, prodAlert, watchdog]),
+            // Watchdog fires all the time, as kube-prometheus-stack's rule makes it.
+            startScenario((url) => deadMansSwitchModel(`${url}/dms`), [watchdog]),
+        ]);
+        // Keep whatever started, so that afterAll stops it even when the other failed.
+        slack = slackStarted.status === "fulfilled" ? slackStarted.value : undefined;
+        dms = dmsStarted.status === "fulfilled" ? dmsStarted.value : undefined;
+        for (const result of [slackStarted, dmsStarted]) if (result.status === "rejected") throw result.reason;
+    });
+
+    afterAll(async () => {
+        await Promise.all(
+            [slack, dms].map(async (s) => {
+                await s?.alertmanager.stop();
+                await s?.capture.close();
+            }),
+        );
+        removeTempDirs();
+    });
+
+    describe("delivers the generated dev config to Slack", () => {
+        let firing: SlackMessage[] = [];
+
+        beforeAll(async () => {
+            const s = slack!;
+            firing = await waitOn(s, "two Slack messages", () => {
+                const got = slackMessages(s.capture);
+                return got.length >= 2 ? got : undefined;
+            });
+        });
+
+        it("receives exactly one message per dev alert, titled [FIRING][DEV] <alertname>", () => {
+            expect(firing.map((m) => m.title).sort()).toStrictEqual(["[FIRING][DEV] E2EBare", "[FIRING][DEV] E2EFullLabels"]);
+        });
+
+        it('routes the prod-namespace alert and Watchdog to "null" (Alertmanager says so, and nothing else reached the webhook)', async () => {
+            const byName = Object.fromEntries((await slack!.alertmanager.alerts()).map((a) => [a.labels.alertname, a.receivers.map((r) => r.name)]));
+            expect(byName).toStrictEqual({ E2EFullLabels: ["slack-dev"], E2EBare: ["slack-dev"], E2EProd: ["null"], Watchdog: ["null"] });
+            const everything = slack!.capture.requests.map((r) => r.body).join("\n");
+            expect(everything).not.toContain("E2EProd");
+            expect(everything).not.toContain("Watchdog");
+            expect(everything).not.toContain("backend-prod");
+            expect(slack!.capture.requests.every((r) => r.method === "POST" && r.path === "/slack")).toBe(true);
+        });
+
+        it("says the namespace, severity, summary, description, start time and link of a fully labelled alert", () => {
+            const message = firing.find((m) => m.title.endsWith("E2EFullLabels"))!;
+            expect(message.text.split("\n")).toStrictEqual([
+                "*Namespace:* backend-dev",
+                "*Severity:* critical",
+                "*Summary:* Backend is on fire",
+                "*Description:* Every pod of backend-dev is crash looping",
+                `*Start:* ${goTime(startsAt)}`,
+                "<https://prometheus-dev.local/alerts|View in Prometheus>",
+            ]);
+        });
+
+        it("falls back with `or` where severity and annotations are missing", () => {
+            const message = firing.find((m) => m.title.endsWith("E2EBare"))!;
+            expect(message.text.split("\n")).toStrictEqual([
+                "*Namespace:* frontend-canary-dev",
+                "*Severity:* none",
+                "*Summary:* No summary",
+                "*Description:* No description",
+                `*Start:* ${goTime(startsAt)}`,
+                "<https://prometheus-dev.local/alerts|View in Prometheus>",
+            ]);
+        });
+
+        it("never sends <no value> (a missing label printed without a fallback)", () => {
+            for (const request of slack!.capture.requests) {
+                // Go's JSON encoder writes < and > as \u003c and \u003e: check the decoded text as well.
+                expect(request.body).not.toMatch(/<no value>|\\u003cno value\\u003e/);
+                expect(JSON.stringify(request.json)).not.toContain("<no value>");
+            }
+        });
+
+        it("sends [RESOLVED][DEV] when the alert ends (send_resolved)", async () => {
+            const s = slack!;
+            await s.alertmanager.postAlerts([{ ...full, endsAt: new Date(Date.now() - 1_000).toISOString() }]);
+            const resolved = await waitOn(s, "a resolved Slack message", () => slackMessages(s.capture).find((m) => m.title.startsWith("[RESOLVED]")));
+            expect(resolved.title).toBe("[RESOLVED][DEV] E2EFullLabels");
+            expect(resolved.text).toContain("*Namespace:* backend-dev");
+            // Nothing about the other alerts was sent in the meantime.
+            expect(slackMessages(s.capture).map((m) => m.title).sort()).toStrictEqual(["[FIRING][DEV] E2EBare", "[FIRING][DEV] E2EFullLabels", "[RESOLVED][DEV] E2EFullLabels"]);
+        });
+    });
+
+    describe("pings the dead-man's switch", () => {
+        it("every repeatInterval, not every groupInterval: three pings one period apart", async () => {
+            const s = dms!;
+            const pings = await waitOn(s, "three dead-man's-switch pings", () => {
+                const got = s.capture.requests.filter((r) => r.path === "/dms");
+                return got.length >= 3 ? got : undefined;
+            }, 6_000);
+            // THEN the payloads are Watchdog's, for the switch's receiver
+            for (const ping of pings) {
+                expect(ping.json).toMatchObject({ receiver: "deadmansswitch", status: "firing", commonLabels: { alertname: "Watchdog" } });
+            }
+            // AND they come once per period: not on every (half-period) flush, not once per groupInterval
+            const gaps = pings.slice(1, 3).map((p, i) => p.at - pings[i].at);
+            for (const gap of gaps) {
+                expect(gap, `gaps between pings: ${gaps.join(", ")} ms`).toBeGreaterThan(PERIOD_MS * 0.75);
+                expect(gap, `gaps between pings: ${gaps.join(", ")} ms`).toBeLessThan(PERIOD_MS * 1.75);
+            }
+        });
+
+        it("never sends Watchdog to Slack", () => {
+            expect(dms!.capture.requests.filter((r) => r.path !== "/dms")).toStrictEqual([]);
+        });
+    });
+});

@@ -1,0 +1,169 @@
+/**
+ * Every Helm values key the core sets, judged by the pinned charts' own defaults in
+ * ../shared/reference/charts (README §2): a key the chart does not know is silently ignored by
+ * Helm, so a typo would switch nothing on or off.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import type { HelmRelease } from "../../../components/register";
+import { argocdRelease } from "../../../core/argocd/release";
+import { monitoringRelease } from "../../../core/monitoring/release";
+import { rolloutsRelease } from "../../../core/rollouts";
+import { sealedSecretsRelease } from "../../../core/sealedSecrets";
+import type { StackModel } from "../../../model/schema";
+import { validateModel } from "../../../model/validate";
+import dev from "../../../stacks/dev";
+import prod from "../../../stacks/prod";
+import { chartReference, coalesce, crdFieldProblems, type ValuesRules, subchartDefaults, valuesKeyProblems } from "../../helpers/reference";
+
+const models: [string, StackModel][] = [
+    ["dev", validateModel("dev", "stacks/dev.ts", dev)],
+    ["prod", validateModel("prod", "stacks/prod.ts", prod)],
+];
+
+const ADMIN_HASH = "$2b$10$hash";
+
+/** The value of a Pulumi output, outside any deployment. */
+function resolved<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/**
+ * Per chart: the defaults (with subchart defaults coalesced under their key, as Helm does) and the
+ * README's open maps and commented-out keys. Each entry names where it comes from.
+ */
+const charts = {
+    "argo-cd": {
+        defaults: chartReference("argo-cd").defaults,
+        rules: {
+            openMaps: [
+                // Passed through to argocd-cm: `accounts.<name>` keys (operator-manual/argocd-cm.yaml).
+                ["configs", "cm"],
+                // Passed through to argocd-cmd-params-cm (operator-manual/argocd-cmd-params-cm.yaml).
+                ["configs", "params"],
+                ["notifications", "notifiers"],
+                ["notifications", "templates"],
+                ["notifications", "triggers"],
+                ["notifications", "secret", "items"],
+            ],
+            commentedOut: [
+                // Not in the defaults; the templates read `index .Values.configs.params "server.insecure"`.
+                // argocd-cmd-params-cm takes it as a string; Helm quotes a bool, so either works.
+                { path: ["configs", "params", "server.insecure"], type: ["bool", "string"] },
+            ],
+        },
+    },
+    "argo-rollouts": { defaults: chartReference("argo-rollouts").defaults, rules: { openMaps: [["notifications", "secret", "items"]] } },
+    "kube-prometheus-stack": {
+        defaults: (() => {
+            const kps = chartReference("kube-prometheus-stack").defaults;
+            // `grafana.*` goes to the grafana subchart: its defaults, with the kps overrides on top.
+            return { ...kps, grafana: coalesce(subchartDefaults("kube-prometheus-stack", "grafana"), kps.grafana as Record<string, unknown>) };
+        })(),
+        rules: {
+            openMaps: [["alertmanager", "config"]],
+            commentedOut: [
+                // `# configSecret:` only; the Alertmanager CR template reads it.
+                { path: ["alertmanager", "alertmanagerSpec", "configSecret"], type: "string" },
+                // `# adminPassword: strongpassword` in the grafana subchart.
+                { path: ["grafana", "adminPassword"], type: "string" },
+            ],
+        },
+    },
+    "sealed-secrets": { defaults: chartReference("sealed-secrets").defaults, rules: { openMaps: [["privateKeyLabels"], ["privateKeyAnnotations"]] } },
+} satisfies Record<string, { defaults: Record<string, unknown>; rules: ValuesRules }>;
+
+type ChartName = keyof typeof charts;
+
+function releases(model: StackModel): HelmRelease[] {
+    return [argocdRelease(model, pulumi.output(ADMIN_HASH)), rolloutsRelease(model), monitoringRelease(model), sealedSecretsRelease(model)];
+}
+
+function judge(release: { chart: string }): { defaults: Record<string, unknown>; rules: ValuesRules } {
+    const chart = charts[release.chart as ChartName];
+    if (!chart) throw new Error(`no reference values for chart ${release.chart}`);
+    return chart;
+}
+
+describe.each(models)("Helm releases of %s", (_, model) => {
+    const all = releases(model);
+
+    it("covers the four charts of the platform", () => {
+        expect(all.map((r) => r.chart).sort()).toEqual(Object.keys(charts).sort());
+    });
+
+    it.each(all.map((r) => [r.chart, r] as const))("%s is pinned to the reference chart's version", (chart, release) => {
+        const reference = chartReference(chart);
+        expect(release.chart).toBe(reference.name);
+        expect(release.version).toBe(reference.version);
+    });
+
+    it.each(all.map((r) => [r.chart, r] as const))("%s sets only values keys the chart has, with the chart's types", (_, release) => {
+        const { defaults, rules } = judge(release);
+        expect(Object.keys(release.values).length).toBeGreaterThan(0);
+        expect(valuesKeyProblems(release.values, defaults, rules)).toEqual([]);
+    });
+
+    it.each(all.filter((r) => r.secretValues).map((r) => [r.chart, r] as const))("%s secret values are chart keys too", async (_, release) => {
+        const { defaults, rules } = judge(release);
+        const secret = await resolved(release.secretValues as pulumi.Output<Record<string, unknown>>);
+        expect(Object.keys(secret).length).toBeGreaterThan(0);
+        expect(valuesKeyProblems(secret, defaults, rules)).toEqual([]);
+    });
+
+    it("kube-prometheus-stack: the *Spec values the chart copies into the Prometheus and Alertmanager CRs fit those CRDs", () => {
+        const values = monitoringRelease(model).values as { prometheus: { prometheusSpec: Record<string, unknown> }; alertmanager: { alertmanagerSpec: Record<string, unknown> } };
+        const selectors = Object.entries(values.prometheus.prometheusSpec).filter(([key]) => key.endsWith("Selector"));
+        expect(selectors.length).toBeGreaterThan(0);
+        for (const [key, value] of selectors) expect(crdFieldProblems("monitoring.coreos.com/v1", "Prometheus", ["spec", key], value), key).toEqual([]);
+        expect(crdFieldProblems("monitoring.coreos.com/v1", "Alertmanager", ["spec", "configSecret"], values.alertmanager.alertmanagerSpec.configSecret)).toEqual([]);
+    });
+});
+
+describe("the values check can fail", () => {
+    const kps = charts["kube-prometheus-stack"];
+    const argo = charts["argo-cd"];
+
+    it.each<[string, Record<string, unknown>, { defaults: Record<string, unknown>; rules: ValuesRules }, RegExp]>([
+        ["misspelled alertmanager.alertmanagerSpec.configSecrets", { alertmanager: { alertmanagerSpec: { configSecrets: "x" } } }, kps, /^alertmanager\.alertmanagerSpec\.configSecrets: no such key/],
+        ["alertmanager.configFromSecret (not a chart key)", { alertmanager: { configFromSecret: "x" } }, kps, /^alertmanager\.configFromSecret: no such key/],
+        ["a bool where the chart has a map", { prometheus: { prometheusSpec: { ruleSelector: true } } }, kps, /ruleSelector: the chart's default is a map, got bool/],
+        ["a string where the chart has a bool", { prometheus: { prometheusSpec: { ruleSelectorNilUsesHelmValues: "false" } } }, kps, /ruleSelectorNilUsesHelmValues: the chart's default is a bool/],
+        ["a map where the chart has a list", { alertmanager: { alertmanagerSpec: { configMaps: { a: "b" } } } }, kps, /configMaps: the chart's default is a list, got map/],
+        ["a commented-out key with the wrong type", { alertmanager: { alertmanagerSpec: { configSecret: { name: "x" } } } }, kps, /configSecret: the templates read a string, got map/],
+        ["a grafana key the subchart does not have", { grafana: { admin: { existingSecrets: "x" } } }, kps, /^grafana\.admin\.existingSecrets: no such key/],
+        ["a dotted key split into nesting", { configs: { rbac: { policy: { csv: "p, a, b, c, d, allow" } } } }, argo, /^configs\.rbac\.policy: no such key/],
+        ["a misspelled dotted key", { configs: { rbac: { "policy.defaults": "role:readonly" } } }, argo, /^configs\.rbac\."policy\.defaults": no such key/],
+        ["a key of an open map the chart lists, with the wrong type", { configs: { cm: { "admin.enabled": "true", "accounts.ci": "apiKey" } } }, argo, /^configs\.cm\."admin\.enabled": the chart's default is a bool \(true\), got string/],
+        ["a key beside an open map", { configs: { cms: { "admin.enabled": "true" } } }, argo, /^configs\.cms: no such key/],
+        ["a misspelled argo-cd server key", { server: { ingress: { hostName: "x" } } }, argo, /^server\.ingress\.hostName: no such key/],
+    ])("%s", (_, values, { defaults, rules }, expected) => {
+        const problems = valuesKeyProblems(values, defaults, rules);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(expected);
+    });
+
+    it("follows the README's rules where a naive walk would fail", () => {
+        // Dotted keys that exist literally; open maps; the allow-list; grafana from the subchart; lists by type only.
+        expect(valuesKeyProblems({ configs: { rbac: { "policy.csv": "", "policy.matchMode": "glob" }, cm: { "accounts.ci": "apiKey" }, params: { "server.insecure": true } } }, argo.defaults, argo.rules)).toEqual([]);
+        expect(valuesKeyProblems({ alertmanager: { config: { anything: { at: "all" } }, alertmanagerSpec: { configSecret: "s", configMaps: ["a"] } } }, kps.defaults, kps.rules)).toEqual([]);
+        expect(valuesKeyProblems({ grafana: { admin: { existingSecret: "s" }, testFramework: { enabled: false }, adminPassword: "p" } }, kps.defaults, kps.rules)).toEqual([]);
+        // Without the rules, the same values fail.
+        expect(valuesKeyProblems({ configs: { cm: { "accounts.ci": "apiKey" } } }, argo.defaults)).toEqual(['configs.cm."accounts.ci": no such key in the chart\'s values.yaml']);
+        expect(valuesKeyProblems({ alertmanager: { alertmanagerSpec: { configSecret: "s" } } }, kps.defaults)).toHaveLength(1);
+        // kps itself does not list grafana.testFramework: only the subchart's defaults have it.
+        expect(valuesKeyProblems({ grafana: { testFramework: { enabled: false } } }, chartReference("kube-prometheus-stack").defaults)).toEqual(["grafana.testFramework: no such key in the chart's values.yaml"]);
+    });
+
+    it("catches a selector the Prometheus CRD would not take", () => {
+        expect(crdFieldProblems("monitoring.coreos.com/v1", "Prometheus", ["spec", "ruleSelector"], { matchLabel: { release: "x" } })).toEqual(["$.spec.ruleSelector.matchLabel is not declared by the schema"]);
+        expect(crdFieldProblems("monitoring.coreos.com/v1", "Prometheus", ["spec", "ruleSelector"], { matchLabels: { release: 1 } }).join()).toMatch(/matchLabels\.release must be string/);
+        expect(crdFieldProblems("monitoring.coreos.com/v1", "Alertmanager", ["spec", "configSecret"], { name: "x" }).join()).toMatch(/must be string/);
+    });
+
+    it("catches a chart version that is not the pinned reference", () => {
+        const model = models[0][1];
+        const release = rolloutsRelease({ ...model, rollouts: { ...model.rollouts, chart: { ...model.rollouts.chart, version: "2.40.0" } } });
+        expect(release.version).not.toBe(chartReference(release.chart).version);
+    });
+});

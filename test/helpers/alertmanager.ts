@@ -1,0 +1,335 @@
+/**
+ * Helpers for the tests in which the real consumers judge the generated alerting config:
+ * amtool, promtool and a running Alertmanager that posts to a loopback capture server.
+ *
+ * A missing binary skips its suite with the reason in the suite's title, except in CI
+ * (`CI` set), where it fails: CI installs them (`.ci/run`), so absence there is a bug.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { alertmanagerConfig } from "../../core/monitoring/alertmanager";
+import { toYaml } from "../../core/objects";
+import type { StackModel } from "../../model/schema";
+
+/** CI as most runners set it (`CI=true`); `CI=false` or `CI=0` mean a local run. */
+export const IN_CI = process.env.CI !== undefined && !["", "0", "false"].includes(process.env.CI.toLowerCase());
+
+/** A program the tests need, found on PATH (or not). */
+export interface Binary {
+    /** The name the suite reports, e.g. `amtool`. */
+    readonly name: string;
+    /** Absolute path, or undefined when none of the candidate names is on PATH. */
+    readonly path: string | undefined;
+    /** The Debian package that provides it. */
+    readonly debianPackage: string;
+}
+
+/** The first of `names` found as an executable file on PATH. */
+export function findBinary(debianPackage: string, ...names: string[]): Binary {
+    const dirs = (process.env.PATH ?? "").split(path.delimiter).filter(Boolean);
+    for (const name of names) {
+        for (const dir of dirs) {
+            const candidate = path.join(dir, name);
+            try {
+                fs.accessSync(candidate, fs.constants.X_OK);
+                if (fs.statSync(candidate).isFile()) return { name: names[0], path: candidate, debianPackage };
+            } catch {
+                // not here
+            }
+        }
+    }
+    return { name: names[0], path: undefined, debianPackage };
+}
+
+export const amtool = findBinary("prometheus-alertmanager", "amtool");
+export const promtool = findBinary("prometheus", "promtool");
+export const alertmanagerBinary = findBinary("prometheus-alertmanager", "prometheus-alertmanager", "alertmanager");
+
+/** Binaries of `binaries` that are missing. */
+function missing(binaries: readonly Binary[]): Binary[] {
+    return binaries.filter((b) => b.path === undefined);
+}
+
+function missingMessage(binaries: readonly Binary[]): string {
+    return missing(binaries)
+        .map((b) => `${b.name} not found on PATH (apt-get install ${b.debianPackage})`)
+        .join("; ");
+}
+
+/** True when a suite needing `binaries` must be skipped: one is missing and this is not CI. */
+export function skipWithout(...binaries: Binary[]): boolean {
+    return !IN_CI && missing(binaries).length > 0;
+}
+
+const warned = new Set<string>();
+
+/** The suite title, with the reason appended (and warned once per binary) when the suite is skipped. */
+export function suiteTitle(title: string, ...binaries: Binary[]): string {
+    if (!skipWithout(...binaries)) return title;
+    for (const b of missing(binaries)) {
+        if (!warned.has(b.name)) console.warn(`Skipping the tests that need ${b.name}: ${missingMessage([b])}. In CI (CI=true) they fail instead.`);
+        warned.add(b.name);
+    }
+    return `${title} [skipped: ${missingMessage(binaries)}]`;
+}
+
+/**
+ * Throws when a binary is missing (call it in `beforeAll`): in CI that fails every test of the
+ * suite with a clear message instead of skipping them.
+ */
+export function assertInstalled(...binaries: Binary[]): void {
+    if (missing(binaries).length > 0) {
+        throw new Error(`${missingMessage(binaries)}. CI is set, so missing consumers fail instead of skipping: install them as .ci/run does.`);
+    }
+}
+
+/** The path of an installed binary (after `assertInstalled`). */
+export function pathOf(binary: Binary): string {
+    if (binary.path === undefined) throw new Error(`${binary.name} is not installed`);
+    return binary.path;
+}
+
+export interface RunResult {
+    readonly code: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/** Runs a program without a shell; resolves with its exit code instead of rejecting on failure. */
+export function run(file: string, args: readonly string[], timeoutMs = 10_000): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+        execFile(file, args, { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
+            if (error && typeof error.code !== "number") {
+                reject(new Error(`${path.basename(file)} ${args.join(" ")} did not run: ${error.message}\n${stderr}`));
+                return;
+            }
+            resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+        });
+    });
+}
+
+/** A fresh temporary directory; `removeTempDirs` deletes every one made so far. */
+const tempDirs: string[] = [];
+export function tempDir(prefix = "monitoring-test-"): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    tempDirs.push(dir);
+    return dir;
+}
+export function removeTempDirs(): void {
+    for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Writes `alertmanagerConfig(model, webhook)` as the YAML that is sealed into the config Secret. */
+export function writeAlertmanagerConfig(dir: string, model: StackModel, slackWebhookUrl: string, name = `alertmanager-${model.environment}.yaml`): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, toYaml(alertmanagerConfig(model, slackWebhookUrl)));
+    return file;
+}
+
+/** `amtool check-config <file>`. */
+export function checkConfig(configFile: string): Promise<RunResult> {
+    return run(pathOf(amtool), ["check-config", configFile]);
+}
+
+export interface RouteResult extends RunResult {
+    /** Receivers amtool resolved the label set to, in routing-tree order. */
+    readonly receivers: string[];
+}
+
+/**
+ * `amtool config routes test --config.file=<f> [--verify.receivers=<r>] k=v ...`: the receivers
+ * a label set resolves to. With `expected`, amtool itself fails (exit code 1) on a mismatch.
+ */
+export async function routesTest(configFile: string, labels: Readonly<Record<string, string>>, expected?: string): Promise<RouteResult> {
+    const args = [
+        "config",
+        "routes",
+        "test",
+        `--config.file=${configFile}`,
+        ...(expected !== undefined ? [`--verify.receivers=${expected}`] : []),
+        // Quoted and escaped as Alertmanager matchers are, so values with quotes or backslashes reach amtool intact.
+        ...Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`),
+    ];
+    const result = await run(pathOf(amtool), args);
+    // The output is the receivers joined by commas on one line (and a warning when not verified).
+    const line = result.stdout.split("\n").find((l) => l.trim() !== "" && !l.startsWith("WARNING")) ?? "";
+    return { ...result, receivers: line.trim() === "" ? [] : line.trim().split(",") };
+}
+
+/** A port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.unref();
+        server.on("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+/** Polls `check` every 100 ms until it returns a value other than undefined, for at most `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+        try {
+            const value = await check();
+            if (value !== undefined) return value;
+        } catch (e) {
+            lastError = e;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ""}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+/** One request the capture server received. */
+export interface CapturedRequest {
+    readonly method: string;
+    readonly path: string;
+    /** The raw body text. */
+    readonly body: string;
+    /** The body parsed as JSON (undefined when it is not JSON). */
+    readonly json: any;
+    /** When it arrived (`Date.now()`). */
+    readonly at: number;
+}
+
+export interface CaptureServer {
+    /** `http://127.0.0.1:<port>`. */
+    readonly url: string;
+    /** Every request so far, in arrival order. */
+    readonly requests: CapturedRequest[];
+    close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1 that records every request and answers 200 `ok`, as Slack does. */
+export function startCaptureServer(): Promise<CaptureServer> {
+    const requests: CapturedRequest[] = [];
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            const body = Buffer.concat(chunks).toString("utf8");
+            let json: unknown;
+            try {
+                json = JSON.parse(body);
+            } catch {
+                json = undefined;
+            }
+            requests.push({ method: req.method ?? "", path: req.url ?? "", body, json, at: Date.now() });
+            res.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
+        });
+    });
+    return new Promise((resolve, reject) => {
+        server.on("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            resolve({
+                url: `http://127.0.0.1:${port}`,
+                requests,
+                close: () =>
+                    new Promise<void>((done) => {
+                        server.closeAllConnections();
+                        server.close(() => done());
+                    }),
+            });
+        });
+    });
+}
+
+export interface RunningAlertmanager {
+    /** `http://127.0.0.1:<port>`. */
+    readonly url: string;
+    /** What the process logged so far (for failure messages). */
+    logs(): string;
+    /** POSTs alerts to `/api/v2/alerts`; throws unless Alertmanager accepts them. */
+    postAlerts(alerts: readonly PostableAlert[]): Promise<void>;
+    /** GET `/api/v2/alerts`. */
+    alerts(): Promise<GettableAlert[]>;
+    stop(): Promise<void>;
+}
+
+export interface PostableAlert {
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+    startsAt?: string;
+    endsAt?: string;
+}
+export interface GettableAlert extends PostableAlert {
+    receivers: { name: string }[];
+    status: { state: string };
+}
+
+/**
+ * Starts the real Alertmanager on 127.0.0.1 with `configFile`, clustering off, its data in a
+ * temporary directory; resolves once `/-/ready` answers. Call `stop()` in `afterAll`.
+ */
+export async function startAlertmanager(configFile: string): Promise<RunningAlertmanager> {
+    const port = await freePort();
+    const storage = tempDir("alertmanager-data-");
+    const url = `http://127.0.0.1:${port}`;
+    let output = "";
+    const child: ChildProcess = spawn(
+        pathOf(alertmanagerBinary),
+        [
+            `--config.file=${configFile}`,
+            `--storage.path=${storage}`,
+            `--web.listen-address=127.0.0.1:${port}`,
+            `--web.external-url=${url}`,
+            // Empty: no gossip, so no cluster port and no settling delay.
+            "--cluster.listen-address=",
+            "--log.level=debug",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+    const stop = async (): Promise<void> => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+        await exited;
+        clearTimeout(timer);
+    };
+
+    try {
+        await waitFor("Alertmanager to be ready", async () => {
+            if (child.exitCode !== null) throw new Error(`Alertmanager exited with code ${child.exitCode}:\n${output}`);
+            const res = await fetch(`${url}/-/ready`);
+            return res.ok ? true : undefined;
+        });
+    } catch (e) {
+        await stop();
+        throw new Error(`${(e as Error).message}\n--- Alertmanager log ---\n${output}`);
+    }
+
+    return {
+        url,
+        logs: () => output,
+        async postAlerts(alerts) {
+            const res = await fetch(`${url}/api/v2/alerts`, {
+                method: "POST",
+                headers: { "Content-Type": "application/json" },
+                body: JSON.stringify(alerts),
+            });
+            if (!res.ok) throw new Error(`POST /api/v2/alerts: ${res.status} ${await res.text()}`);
+        },
+        async alerts() {
+            const res = await fetch(`${url}/api/v2/alerts`);
+            if (!res.ok) throw new Error(`GET /api/v2/alerts: ${res.status} ${await res.text()}`);
+            return (await res.json()) as GettableAlert[];
+        },
+        stop,
+    };
+}

@@ -1,0 +1,63 @@
+/**
+ * Every SealedSecret the program registers, opened by the independent test decryption with the
+ * demo key: it must give back exactly the configured values, and only for its own namespace and name.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderTree } from "../render/tree";
+import { demoConfig, ofType, type ProgramRun, ROOT, runProgram } from "./harness";
+import { unseal } from "./helpers/unseal";
+
+const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
+const demoKey = fs.readFileSync(path.join(ROOT, "demo", "sealing.key"), "utf8");
+
+/** Every sealed value as `namespace/name/key` to plaintext. */
+function opened(run: ProgramRun): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const s of ofType(run, SEALED)) {
+        const { namespace, name } = s.inputs.metadata;
+        for (const [key, value] of Object.entries(s.inputs.spec.encryptedData as Record<string, string>)) out[`${namespace}/${name}/${key}`] = unseal(demoKey, namespace, name, value);
+    }
+    return out;
+}
+
+describe.each(["dev", "prod"])("the SealedSecrets of the %s stack", (stack) => {
+    const config = demoConfig(stack);
+    let run: ProgramRun;
+    beforeAll(async () => {
+        run = await runProgram(stack, config);
+    });
+
+    it("decrypt to exactly the configured values", () => {
+        const plain = opened(run);
+        expect(plain["argocd/argocd-notifications-secret/slack-webhook"]).toBe(config["gitops:argocdSlackWebhook"]);
+        expect(plain["argocd/argocd-notifications-secret/slack-token"]).toBe(config["gitops:argocdSlackToken"]);
+        expect(plain["argo-rollouts/argo-rollouts-notification-secret/slack-token"]).toBe(config["gitops:rolloutsSlackToken"]);
+        const amConfig = yaml.load(plain[`monitoring-${stack}/alertmanager-config-${stack}/alertmanager.yaml`]) as any;
+        const slack = amConfig.receivers.find((r: any) => r.name === `slack-${stack}`);
+        expect(slack.slack_configs[0].api_url).toBe(config["gitops:alertmanagerSlackWebhook"]);
+        expect(plain[`monitoring-${stack}/monitoring-${stack}-grafana-admin/admin-user`]).toBe("admin");
+        expect(plain[`monitoring-${stack}/monitoring-${stack}-grafana-admin/admin-password`]).toMatch(/^[0-9a-f]{32}$/);
+    });
+
+    it("do not decrypt for another namespace or another name (strict scope)", () => {
+        for (const s of ofType(run, SEALED)) {
+            const { namespace, name } = s.inputs.metadata;
+            const [value] = Object.values(s.inputs.spec.encryptedData as Record<string, string>);
+            expect(() => unseal(demoKey, "default", name, value)).toThrow();
+            expect(() => unseal(demoKey, namespace, `${name}-copy`, value)).toThrow();
+        }
+    });
+});
+
+describe("changing one secret value", () => {
+    it("changes exactly one rendered object", async () => {
+        const before = await renderTree((await runProgram("dev", demoConfig("dev"))).resources);
+        const after = await renderTree((await runProgram("dev", { ...demoConfig("dev"), "gitops:rolloutsSlackToken": "xoxb-rotated" })).resources);
+        const changed = [...before.files.keys()].filter((file) => before.files.get(file) !== after.files.get(file));
+        expect(changed).toStrictEqual(["argo-rollouts/sealedsecret/argo-rollouts-notification-secret.yaml"]);
+        expect([...after.files.keys()]).toStrictEqual([...before.files.keys()]);
+    });
+});

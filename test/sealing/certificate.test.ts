@@ -1,0 +1,167 @@
+/**
+ * The controller certificate and key as they arrive from Pulumi config: what is accepted, and
+ * for each refusal, which config key is blamed and what the message tells the user to do.
+ * Fixed `now` values keep every test independent of the clock.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { selfSignedCertificate } from "../../scripts/keygen";
+import { parseSealingCertificate, saltFromPrivateKey, SealingConfigError } from "../../sealing/certificate";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures", "sealing");
+const fixture = (file: string) => fs.readFileSync(path.join(FIXTURES, file), "utf8");
+const NOW = new Date("2030-01-01T00:00:00Z");
+
+const TEST_CRT = fixture("test.crt");
+const TEST_KEY = fixture("test.key");
+const CERT_KEY = "gitops:sealingCertificate";
+const KEY_KEY = "gitops:sealingKey";
+// Messages follow "<configKey>: " in the stack's problem list; their advice names the key.
+const FETCH_ADVICE = /kubeseal --fetch-cert --controller-name sealed-secrets --controller-namespace kube-system.*pulumi config set gitops:sealingCertificate/;
+
+function pkcs1(keyPem: string): string {
+    return crypto.createPrivateKey(keyPem).export({ type: "pkcs1", format: "pem" }).toString();
+}
+
+/** The SealingConfigError `parse` throws; fails the test if it throws anything else or nothing. */
+function configError(parse: () => unknown): SealingConfigError {
+    try {
+        parse();
+    } catch (e) {
+        expect(e).toBeInstanceOf(SealingConfigError);
+        return e as SealingConfigError;
+    }
+    throw new Error("expected a SealingConfigError");
+}
+
+describe("parseSealingCertificate", () => {
+    it("reads the public key, the SHA-256 fingerprint of the DER certificate and notAfter", () => {
+        const cert = parseSealingCertificate(TEST_CRT, { now: NOW });
+        const reference = new crypto.X509Certificate(TEST_CRT);
+        expect(cert.fingerprint).toBe(reference.fingerprint256.replace(/:/g, "").toLowerCase());
+        expect(cert.notAfter.toISOString()).toBe("2125-01-01T00:00:00.000Z");
+        expect(cert.publicKey.equals(reference.publicKey)).toBe(true);
+        expect(cert.pem).toBe(TEST_CRT);
+    });
+
+    it("accepts config-mangled PEM (CRLF, indentation, surrounding text) and returns it canonical", () => {
+        const mangled = `Bag Attributes: friendlyName\r\n  ${TEST_CRT.trim().replace(/\n/g, "\r\n  ")}\r\n\r\n`;
+        const cert = parseSealingCertificate(mangled, { now: NOW });
+        expect(cert.pem).toBe(TEST_CRT);
+        expect(cert.fingerprint).toBe(parseSealingCertificate(TEST_CRT, { now: NOW }).fingerprint);
+    });
+
+    it("accepts the matching private key, as PKCS#8 or PKCS#1", () => {
+        expect(() => parseSealingCertificate(TEST_CRT, { now: NOW, privateKeyPem: TEST_KEY })).not.toThrow();
+        expect(() => parseSealingCertificate(TEST_CRT, { now: NOW, privateKeyPem: pkcs1(TEST_KEY) })).not.toThrow();
+    });
+
+    it.each([
+        ["an empty value", ""],
+        ["plain text", "not a certificate"],
+        ["a public key", crypto.createPublicKey(TEST_KEY).export({ type: "spki", format: "pem" }).toString()],
+        ["two certificates", `${TEST_CRT}${fixture("other.crt")}`],
+        ["base64 garbage in a certificate block", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n"],
+        ["a broken body", TEST_CRT.replace(/\n[A-Za-z0-9+/]{10}/, "\n!!!!!!!!!!")],
+    ])("blames gitops:sealingCertificate for %s, and says where to get a certificate", (_, pem) => {
+        const error = configError(() => parseSealingCertificate(pem, { now: NOW }));
+        expect(error.configKey).toBe(CERT_KEY);
+        expect(error.message).toMatch(/^is not a PEM certificate/);
+        expect(error.message).toMatch(FETCH_ADVICE);
+        expect(error.message).toContain("npm run keygen");
+    });
+
+    it("warns, without echoing it, when the certificate value holds a private key", () => {
+        const error = configError(() => parseSealingCertificate(`${TEST_CRT}${TEST_KEY}`, { now: NOW }));
+        expect(error.configKey).toBe(CERT_KEY);
+        expect(error.message).toMatch(/^contains a private key.*plain text.*gitops:sealingKey/);
+        const keyBody = TEST_KEY.split("\n")[1];
+        expect(error.message).not.toContain(keyBody);
+    });
+
+    it("refuses a non-RSA (EC) certificate", () => {
+        const error = configError(() => parseSealingCertificate(fixture("ec.crt"), { now: NOW }));
+        expect(error.configKey).toBe(CERT_KEY);
+        expect(error.message).toMatch(/^holds a non-RSA key \(ec\), but sealed-secrets seals with RSA/);
+        expect(error.message).toMatch(FETCH_ADVICE);
+    });
+
+    it("refuses an RSA key under 2048 bits", () => {
+        const small = crypto.generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey;
+        const pem = selfSignedCertificate(small, { commonName: "small", notBefore: new Date("2025-01-01T00:00:00Z"), notAfter: new Date("2125-01-01T00:00:00Z") });
+        const error = configError(() => parseSealingCertificate(pem, { now: NOW }));
+        expect(error.configKey).toBe(CERT_KEY);
+        expect(error.message).toMatch(/^holds a 1024-bit RSA key; at least 2048 bits are required/);
+        expect(error.message).toMatch(FETCH_ADVICE);
+    });
+
+    it("refuses the expired fixture, naming the date it expired", () => {
+        const error = configError(() => parseSealingCertificate(fixture("expired.crt"), { now: NOW }));
+        expect(error.configKey).toBe(CERT_KEY);
+        expect(error.message).toMatch(/^expired on 2021-01-01T00:00:00.000Z/);
+        expect(error.message).toMatch(FETCH_ADVICE);
+    });
+
+    it("judges validity at `now`: the expired fixture was fine in 2020, the test one is not valid before 2025 or after 2125", () => {
+        expect(() => parseSealingCertificate(fixture("expired.crt"), { now: new Date("2020-06-01T00:00:00Z") })).not.toThrow();
+        expect(configError(() => parseSealingCertificate(TEST_CRT, { now: new Date("2125-01-01T00:00:01Z") })).message).toMatch(/^expired on 2125-01-01/);
+        const early = configError(() => parseSealingCertificate(TEST_CRT, { now: new Date("2024-12-31T23:59:59Z") }));
+        expect(early.configKey).toBe(CERT_KEY);
+        expect(early.message).toMatch(/^is not valid before 2025-01-01T00:00:00.000Z \(check this machine's clock\)/);
+    });
+
+    it.each([
+        ["garbage", "not a key"],
+        ["a certificate", TEST_CRT],
+        ["an encrypted key", crypto.createPrivateKey(TEST_KEY).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pass" }).toString()],
+    ])("blames gitops:sealingKey when it is %s, and says what to store", (_, privateKeyPem) => {
+        const error = configError(() => parseSealingCertificate(TEST_CRT, { now: NOW, privateKeyPem }));
+        expect(error.configKey).toBe(KEY_KEY);
+        expect(error.message).toMatch(/^is not a readable PEM private key/);
+        expect(error.message).toMatch(/pulumi config set --secret gitops:sealingKey.*npm run keygen/);
+    });
+
+    it.each([
+        ["another RSA certificate", "other.crt", "test.key"],
+        ["an EC key", "test.crt", "ec.key"],
+    ])("blames gitops:sealingKey, naming both keys, when the key does not match (%s)", (_, certFile, keyFile) => {
+        const error = configError(() => parseSealingCertificate(fixture(certFile), { now: NOW, privateKeyPem: fixture(keyFile) }));
+        expect(error.configKey).toBe(KEY_KEY);
+        expect(error.message).toMatch(/^does not match gitops:sealingCertificate/);
+        expect(error.message).toMatch(/pulumi config set --secret gitops:sealingKey.*npm run keygen/);
+    });
+
+    it("is an Error named SealingConfigError", () => {
+        const error = configError(() => parseSealingCertificate("", { now: NOW }));
+        expect(error).toBeInstanceOf(Error);
+        expect(error.name).toBe("SealingConfigError");
+    });
+});
+
+describe("saltFromPrivateKey", () => {
+    it("is 32 deterministic bytes, whatever the PEM flavour of the key", () => {
+        const salt = saltFromPrivateKey(TEST_KEY);
+        expect(salt).toHaveLength(32);
+        expect(saltFromPrivateKey(TEST_KEY).equals(salt)).toBe(true);
+        expect(saltFromPrivateKey(pkcs1(TEST_KEY)).equals(salt)).toBe(true);
+    });
+
+    it("differs between keys", () => {
+        const other = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        expect(saltFromPrivateKey(other).equals(saltFromPrivateKey(TEST_KEY))).toBe(false);
+        expect(saltFromPrivateKey(fixture("ec.key")).equals(saltFromPrivateKey(TEST_KEY))).toBe(false);
+    });
+
+    it("is not a plain hash of the key, which others might also compute", () => {
+        const der = crypto.createPrivateKey(TEST_KEY).export({ type: "pkcs8", format: "der" });
+        expect(saltFromPrivateKey(TEST_KEY).equals(crypto.createHash("sha256").update(der).digest())).toBe(false);
+    });
+
+    it("blames gitops:sealingKey for an unreadable key", () => {
+        const error = configError(() => saltFromPrivateKey("not a key"));
+        expect(error.configKey).toBe(KEY_KEY);
+        expect(error.message).toMatch(/^is not a readable PEM private key.*pulumi config set --secret gitops:sealingKey.*npm run keygen/);
+    });
+});

@@ -1,0 +1,144 @@
+/**
+ * `npm run keygen` as a user runs it (a fresh process, files on disk, exit code and output), and
+ * the certificate it builds, judged by Node's own X.509 parser and by parseSealingCertificate.
+ */
+import { spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { selfSignedCertificate } from "../../scripts/keygen";
+import { parseSealingCertificate } from "../../sealing/certificate";
+import { sealValue } from "../../sealing/seal";
+import { unseal } from "../helpers/unseal";
+
+const ROOT = path.join(__dirname, "..", "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+const KEYGEN = path.join(ROOT, "scripts", "keygen.ts");
+// RSA-4096 generation takes a few seconds, occasionally much longer.
+const SLOW = 120_000;
+
+const tmpDirs: string[] = [];
+function tmpDir(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keygen-test-"));
+    tmpDirs.push(dir);
+    return dir;
+}
+afterEach(() => {
+    for (const dir of tmpDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function keygen(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const { status, stdout, stderr } = spawnSync(TSX, [KEYGEN, ...args], { cwd, encoding: "utf8" });
+    return { status, stdout, stderr };
+}
+
+/** Checks a generated pair: a controller-like certificate for the key, and that sealing round-trips. */
+function expectControllerLikePair(dir: string): void {
+    const certPem = fs.readFileSync(path.join(dir, "sealing.crt"), "utf8");
+    const keyPem = fs.readFileSync(path.join(dir, "sealing.key"), "utf8");
+    const x509 = new crypto.X509Certificate(certPem);
+    expect(x509.subject).toBe("CN=sealed-secret");
+    expect(x509.issuer).toBe("CN=sealed-secret");
+    expect(x509.verify(x509.publicKey)).toBe(true);
+    expect(x509.publicKey.asymmetricKeyDetails?.modulusLength).toBe(4096);
+    const cert = parseSealingCertificate(certPem, { privateKeyPem: keyPem });
+    const validDays = (cert.notAfter.getTime() - new Date(x509.validFrom).getTime()) / 86_400_000;
+    expect(validDays).toBe(3650);
+    expect(Math.abs(new Date(x509.validFrom).getTime() - Date.now())).toBeLessThan(SLOW);
+    const scope = { namespace: "ns", name: "secret" };
+    expect(unseal(keyPem, "ns", "secret", sealValue(cert, Buffer.alloc(32, 7), scope, "k", "round trip"))).toBe("round trip");
+    expect(fs.statSync(path.join(dir, "sealing.key")).mode & 0o077).toBe(0);
+}
+
+describe("npm run keygen", () => {
+    it(
+        "writes the pair into the current directory by default and prints the config commands for --stack",
+        () => {
+            const dir = tmpDir();
+            const result = keygen(dir, "--stack", "acme/gitops/dev");
+            expect(result.stderr).toBe("");
+            expect(result.status).toBe(0);
+            expectControllerLikePair(dir);
+            const lines = result.stdout.split("\n");
+            expect(lines).toContain(`  pulumi config set --stack acme/gitops/dev gitops:sealingCertificate -- "$(cat ${dir}/sealing.crt)"`);
+            expect(lines).toContain(`  pulumi config set --stack acme/gitops/dev --secret gitops:sealingKey -- "$(cat ${dir}/sealing.key)"`);
+            expect(lines.filter((line) => /back up .*sealing\.key offline .*delete the local file/.test(line))).toHaveLength(1);
+        },
+        SLOW,
+    );
+
+    it(
+        "writes into --out, creating it, and quotes paths the shell would split",
+        () => {
+            const dir = path.join(tmpDir(), "new dir", "keys");
+            const result = keygen(ROOT, "--out", dir);
+            expect(result.status).toBe(0);
+            expectControllerLikePair(dir);
+            expect(result.stdout).toContain(`  pulumi config set gitops:sealingCertificate -- "$(cat '${dir}/sealing.crt')"\n`);
+            expect(result.stdout).toContain(`  pulumi config set --secret gitops:sealingKey -- "$(cat '${dir}/sealing.key')"\n`);
+        },
+        SLOW,
+    );
+
+    it.each(["sealing.key", "sealing.crt"])("refuses to overwrite an existing %s, changing nothing", (existing) => {
+        const dir = tmpDir();
+        fs.writeFileSync(path.join(dir, existing), "keep me");
+        const result = keygen(ROOT, "--out", dir);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe(`keygen: ${path.join(dir, existing)} already exists; refusing to overwrite it (move it away or choose another --out)\n`);
+        expect(fs.readdirSync(dir)).toStrictEqual([existing]);
+        expect(fs.readFileSync(path.join(dir, existing), "utf8")).toBe("keep me");
+    });
+
+    it.each([
+        [["--bogus"], /^keygen: Unknown option '--bogus'.*usage: npm run keygen -- \[--out <dir>\] \[--stack <name>\]/],
+        [["somewhere"], /^keygen: Unexpected argument 'somewhere'/],
+        [["--out"], /^keygen: Option '--out <value>' argument missing/],
+        [["--out", ""], /^keygen: --out needs a directory/],
+        [["--stack", "dev; rm -rf ~"], /^keygen: --stack "dev; rm -rf ~" is not a Pulumi stack name/],
+    ])("fails with one line and exit code 1 for %j", (args, message) => {
+        const dir = tmpDir();
+        const result = keygen(dir, ...args);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toMatch(message);
+        expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+        expect(result.stdout).toBe("");
+        expect(fs.readdirSync(dir)).toStrictEqual([]);
+    });
+});
+
+describe("selfSignedCertificate", () => {
+    const key = crypto.createPrivateKey(fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", "test.key"), "utf8"));
+
+    it("encodes the exact validity, as UTCTime before 2050 and GeneralizedTime from 2050", () => {
+        for (const [from, until] of [
+            ["2020-02-29T12:34:56Z", "2049-12-31T23:59:59Z"],
+            ["2049-12-31T23:59:59Z", "2050-01-01T00:00:00Z"],
+        ]) {
+            const pem = selfSignedCertificate(key, { commonName: "sealing-test", notBefore: new Date(from), notAfter: new Date(until) });
+            const cert = parseSealingCertificate(pem, { now: new Date(from), privateKeyPem: key.export({ type: "pkcs8", format: "pem" }).toString() });
+            expect(cert.notAfter.toISOString()).toBe(new Date(until).toISOString());
+            expect(new Date(new crypto.X509Certificate(pem).validFrom).toISOString()).toBe(new Date(from).toISOString());
+        }
+    });
+
+    it("gives every certificate a fresh, positive 128-bit serial and a valid self-signature", () => {
+        const options = { commonName: "sealing-test", notBefore: new Date("2025-01-01T00:00:00Z"), notAfter: new Date("2026-01-01T00:00:00Z") };
+        // Half of all random serials have the high bit set: eight make a missed sign byte near certain to show.
+        const certs = Array.from({ length: 8 }, () => new crypto.X509Certificate(selfSignedCertificate(key, options)));
+        expect(new Set(certs.map((cert) => cert.serialNumber)).size).toBe(8);
+        for (const cert of certs) {
+            expect(cert.serialNumber).toMatch(/^[0-9A-F]{1,32}$/);
+            expect(cert.verify(crypto.createPublicKey(key))).toBe(true);
+        }
+    });
+
+    it("refuses a non-RSA key and a common name it cannot encode", () => {
+        const ec = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+        const dates = { notBefore: new Date("2025-01-01T00:00:00Z"), notAfter: new Date("2026-01-01T00:00:00Z") };
+        expect(() => selfSignedCertificate(ec, { commonName: "x", ...dates })).toThrow(/RSA/);
+        expect(() => selfSignedCertificate(key, { commonName: "sealed_secret", ...dates })).toThrow(/PrintableString/);
+    });
+});
