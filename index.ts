@@ -3,6 +3,7 @@
  * instantiates one component per platform part. Nothing is registered unless the model and
  * the config are both valid.
  */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoCd } from "./components/argocd";
 import { Monitoring } from "./components/monitoring";
@@ -34,23 +35,30 @@ function notificationSecrets(n: NotificationsModel): Record<string, pulumi.Outpu
     return Object.fromEntries(Object.entries(n.secretData).map(([dataKey, configKey]) => [dataKey, pulumi.secret(settings.secrets[configKey] as string)]));
 }
 
-const sealing = new SealedSecretsController("sealed-secrets", {
-    model,
-    certificate: settings.certificate,
-    privateKeyPem: settings.sealingKeyPem === undefined ? undefined : pulumi.secret(settings.sealingKeyPem),
-});
+// Server-side apply: kube-prometheus-stack's CRDs are too large for client-side apply's
+// last-applied annotation. The cluster is the ambient kubeconfig's current context.
+const kubernetes = new k8s.Provider("kubernetes", { enableServerSideApply: true });
+const opts = { providers: [kubernetes] };
+
+const sealing = new SealedSecretsController(
+    "sealed-secrets",
+    { model, certificate: settings.certificate, privateKeyPem: settings.sealingKeyPem === undefined ? undefined : pulumi.secret(settings.sealingKeyPem) },
+    opts,
+);
 const common = { model, sealer: sealing.sealer, sealedSecretsController: sealing };
 
-const monitoring = new Monitoring(`monitoring-${model.environment}`, {
-    ...common,
-    slackWebhookUrl: pulumi.secret(settings.secrets.alertmanagerSlackWebhook as string),
-});
-const argocd = new ArgoCd("argocd", {
-    ...common,
-    notificationSecrets: notificationSecrets(model.argocd.notifications),
-    adminPassword: settings.argocdAdminPassword === undefined ? undefined : pulumi.secret(settings.argocdAdminPassword),
-});
-new ArgoRollouts("argo-rollouts", { ...common, notificationSecrets: notificationSecrets(model.rollouts.notifications) }, { dependsOn: [monitoring] });
+const monitoring = new Monitoring(`monitoring-${model.environment}`, { ...common, slackWebhookUrl: pulumi.secret(settings.secrets.alertmanagerSlackWebhook as string) }, opts);
+const argocd = new ArgoCd(
+    "argocd",
+    {
+        ...common,
+        notificationSecrets: notificationSecrets(model.argocd.notifications),
+        adminPassword: settings.argocdAdminPassword === undefined ? undefined : pulumi.secret(settings.argocdAdminPassword),
+    },
+    opts,
+);
+// Its AnalysisTemplates query the environment's Prometheus.
+new ArgoRollouts("argo-rollouts", { ...common, notificationSecrets: notificationSecrets(model.rollouts.notifications) }, { ...opts, dependsOn: [monitoring] });
 
 export const environment = model.environment;
 export const argocdUrl = argocd.url;

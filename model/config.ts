@@ -2,6 +2,7 @@
  * The stack config this program reads (Pulumi project `gitops`). Values are validated here,
  * before any resource is registered; errors name the config key, never the value.
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseSealingCertificate, type SealingCertificate, SealingConfigError } from "../sealing/certificate";
@@ -94,12 +95,15 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
         problems.add(at("argocdAdminPassword"), `is shorter than 8 characters; choose a longer one, or unset it for a random password`);
     }
     problems.throwIfAny(stack, "the stack config");
-    const demoPem = fs.existsSync(DEMO_CERTIFICATE_FILE) ? fs.readFileSync(DEMO_CERTIFICATE_FILE, "utf8").trim() : undefined;
+    // By fingerprint: a reformatted copy of the demo certificate is still the demo certificate.
+    const demoFingerprint = fs.existsSync(DEMO_CERTIFICATE_FILE)
+        ? crypto.createHash("sha256").update(new crypto.X509Certificate(fs.readFileSync(DEMO_CERTIFICATE_FILE)).raw).digest("hex")
+        : undefined;
     return {
         certificate: certificate as SealingCertificate,
         sealingKeyPem,
         secrets,
         argocdAdminPassword: adminPassword,
-        usesDemoCertificate: certificatePem?.trim() === demoPem,
+        usesDemoCertificate: certificate?.fingerprint === demoFingerprint,
     };
 }

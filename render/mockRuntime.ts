@@ -15,6 +15,8 @@ export interface RecordedResource {
     readonly custom: boolean;
     /** Inputs as the provider would get them (secrets stay wrapped, see `isSecretValue`). */
     readonly inputs: Record<string, any>;
+    /** Reference to the provider the resource is registered with, if explicit. */
+    readonly provider?: string;
     urn?: string;
     parent?: string;
     dependencies: string[];
@@ -47,7 +49,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, dependencies: [] });
+        this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider: args.provider || undefined, dependencies: [] });
         return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) } };
     }
 
@@ -95,12 +97,15 @@ function recordGraphEdges(): void {
     MockMonitor.prototype.registerResource = Object.assign(wrapped, { recordsEdges: true });
 }
 
-/** Installs fresh mocks and the stack's config; call it before the program is imported. */
-export function startMockRuntime(project: string, stack: string, config: Readonly<Record<string, string>>): ResourceRecorder {
+/**
+ * Installs fresh mocks and the stack's config; call it before the program is imported.
+ * `preview` false runs the program as `pulumi up` would.
+ */
+export function startMockRuntime(project: string, stack: string, config: Readonly<Record<string, string>>, preview = true): ResourceRecorder {
     recordGraphEdges();
     current = new ResourceRecorder();
     pulumi.runtime.setAllConfig({ ...config });
-    pulumi.runtime.setMocks(current, project, stack, true);
+    pulumi.runtime.setMocks(current, project, stack, preview);
     return current;
 }
 

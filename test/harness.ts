@@ -26,10 +26,10 @@ export interface ProgramRun {
 
 /**
  * Runs index.ts for `stack` with `config` (keys `gitops:<name>`), from a fresh module registry
- * so each run sees its own config and model.
+ * so each run sees its own config and model; as a preview unless `preview` is false (`pulumi up`).
  */
-export async function runProgram(stack: string, config: Readonly<Record<string, string>>): Promise<ProgramRun> {
-    const recorder = startMockRuntime("gitops", stack, config);
+export async function runProgram(stack: string, config: Readonly<Record<string, string>>, opts: { preview?: boolean } = {}): Promise<ProgramRun> {
+    const recorder = startMockRuntime("gitops", stack, config, opts.preview ?? true);
     vi.resetModules();
     try {
         const outputs = (await import("../index.js")) as Record<string, unknown>;

@@ -71,7 +71,7 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     it("parents every resource to a component named like its children", () => {
         const components = new Map(run.resources.filter((r) => r.type.startsWith("gitops:")).map((r) => [r.urn, r.name]));
         expect([...components.values()].sort()).toStrictEqual(["argo-rollouts", "argocd", `monitoring-${stack}`, "sealed-secrets"]);
-        for (const r of run.resources.filter((r) => !r.type.startsWith("gitops:"))) {
+        for (const r of run.resources.filter((r) => !r.type.startsWith("gitops:") && !r.type.startsWith("pulumi:providers:"))) {
             const parent = components.get(r.parent as string);
             expect(parent, `${r.type} ${r.name}`).toBeDefined();
             expect(r.name.startsWith(`${parent}-`), r.name).toBe(true);
@@ -97,6 +97,15 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
         for (const secret of secretValues(config)) expect(shown).not.toContain(secret);
         expect(pulumi.Output.isInstance(run.outputs?.argocdAdminPassword)).toBe(true);
         expect(await pulumi.isSecret(run.outputs?.argocdAdminPassword as pulumi.Output<string>)).toBe(true);
+    });
+
+    it("applies every Kubernetes object server-side, through one explicit provider", () => {
+        const [provider] = ofType(run, "pulumi:providers:kubernetes");
+        expect(provider.inputs.enableServerSideApply).toBe("true");
+        const reference = `${provider.urn}::${provider.name}-id`;
+        const kubernetesResources = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+        expect(kubernetesResources.length).toBeGreaterThan(20);
+        for (const r of kubernetesResources) expect(r.provider, `${r.type} ${r.name}`).toBe(reference);
     });
 
     it("points Alertmanager at the generated config secret", () => {
@@ -146,6 +155,12 @@ describe("an invalid stack", () => {
         expect((run.error as Error).message).toMatch(/gitops:alertmanagerSlackWebhook: is not an http\(s\) URL/);
         expect((run.error as Error).message).toMatch(/gitops:rolloutsSlackToken: is not set/);
         expect((run.error as Error).message).not.toContain("hooks.slack.com/no-scheme");
+        expect(run.resources).toStrictEqual([]);
+    });
+
+    it("refuses pulumi up with the demo certificate, registering nothing", async () => {
+        const run = await runProgram("dev", demoConfig("dev"), { preview: false });
+        expect((run.error as Error).message).toMatch(/gitops:sealingCertificate: is the demo certificate .*`npm run keygen`/);
         expect(run.resources).toStrictEqual([]);
     });
 

@@ -54,3 +54,10 @@ describe("readPlatformConfig", () => {
         expect(messageOf({ ...demoConfig("dev"), "gitops:argocdAdminPassword": "short" })).toMatch(/gitops:argocdAdminPassword: is shorter than 8/);
     });
 });
+
+describe("the demo certificate", () => {
+    it("is recognised by fingerprint, even reformatted", () => {
+        const reformatted = demoConfig("dev")["gitops:sealingCertificate"].replace(/\n/g, "\r\n");
+        expect(read({ ...demoConfig("dev"), "gitops:sealingCertificate": reformatted }).usesDemoCertificate).toBe(true);
+    });
+});
