@@ -19,16 +19,25 @@ const config = new pulumi.Config(CONFIG_NAMESPACE);
 // Optional keys default to "" in Pulumi.yaml: empty means unset.
 const get = (key: ConfigKey) => config.get(key) || undefined;
 
-const model = loadModel(stack, get("model") ?? defaultModelFile(stack));
-const settings = readPlatformConfig(stack, model, get);
-if (settings.usesDemoCertificate && !pulumi.runtime.isDryRun()) {
-    throw new StackInputError(stack, "the stack config", [
-        {
-            path: `${CONFIG_NAMESPACE}:sealingCertificate`,
-            message: "is the demo certificate from demo/, whose private key is public; create your own with `npm run keygen` (or fetch the controller's) before `pulumi up`",
-        },
-    ]);
+/** Reads the stack's inputs; a user's mistake becomes a RunError, which Pulumi prints without a stack trace. */
+function readInputs() {
+    try {
+        const model = loadModel(stack, get("model") ?? defaultModelFile(stack));
+        const settings = readPlatformConfig(stack, model, get);
+        if (settings.usesDemoCertificate && !pulumi.runtime.isDryRun()) {
+            throw new StackInputError(stack, "the stack config", [
+                {
+                    path: `${CONFIG_NAMESPACE}:sealingCertificate`,
+                    message: "is the demo certificate from demo/, whose private key is public; create your own with `npm run keygen` (or fetch the controller's) before `pulumi up`",
+                },
+            ]);
+        }
+        return { model, settings };
+    } catch (e) {
+        throw e instanceof StackInputError ? new pulumi.RunError(e.message) : e;
+    }
 }
+const { model, settings } = readInputs();
 
 /** The secret values of a notifications secret, by data key. */
 function notificationSecrets(n: NotificationsModel): Record<string, pulumi.Output<string>> {

@@ -1,5 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
-
 /** One thing wrong with a stack's inputs: where, what, and what to do about it. */
 export interface Problem {
     /** Property path such as `argocd.projects[0].name`, or a config key such as `gitops:sealingKey`. */
@@ -18,10 +16,10 @@ export function formatPath(segments: readonly PropertyKey[]): string {
 }
 
 /**
- * Every problem found in a stack's model or config, reported at once. A `RunError`, so that
- * `pulumi up` prints the message without a stack trace; thrown before any resource exists.
+ * Every problem found in a stack's model or config, reported at once, before any resource
+ * exists. index.ts hands it to Pulumi as a `RunError`, which prints no stack trace.
  */
-export class StackInputError extends pulumi.RunError {
+export class StackInputError extends Error {
     constructor(
         readonly stackName: string,
         readonly source: string,

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { Command } from "commander";
 import { CONFIG_NAMESPACE } from "../model/config";
 import { defaultModelFile, loadModel } from "../model/load";
@@ -23,13 +24,15 @@ interface Options {
     dumpModel?: boolean;
 }
 
-function prepareOutDir(out: string): void {
-    if (fs.existsSync(out) && fs.readdirSync(out).length > 0) {
-        if (!fs.existsSync(path.join(out, MARKER))) {
-            throw new Error(`${out} is not empty and is not an earlier render (no ${MARKER} file); choose another --out folder`);
-        }
-        fs.rmSync(out, { recursive: true });
+/** Refuses, before any work, a folder that holds anything but an earlier render. */
+function checkOutDir(out: string): void {
+    if (fs.existsSync(out) && fs.readdirSync(out).length > 0 && !fs.existsSync(path.join(out, MARKER))) {
+        throw new Error(`${out} is not empty and is not an earlier render (no ${MARKER} file); choose another --out folder`);
     }
+}
+
+function prepareOutDir(out: string): void {
+    fs.rmSync(out, { recursive: true, force: true });
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, MARKER), "Written by `npm run render`; the whole folder is replaced on every render.\n");
 }
@@ -43,11 +46,12 @@ async function render(options: Options): Promise<void> {
         process.stdout.write(`${JSON.stringify(loadModel(stack, modelFile), null, 2)}\n`);
         return;
     }
+    const out = path.resolve(options.out ?? path.join(PROJECT_DIR, "rendered", stack));
+    checkOutDir(out);
     const recorder = startMockRuntime("gitops", stack, { ...config, [`${CONFIG_NAMESPACE}:model`]: modelFile });
     await import("../index.js");
     await settled();
     const tree = await renderTree(recorder.resources);
-    const out = path.resolve(options.out ?? path.join(PROJECT_DIR, "rendered", stack));
     prepareOutDir(out);
     for (const [file, content] of tree.files) {
         fs.mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
@@ -58,7 +62,8 @@ async function render(options: Options): Promise<void> {
 }
 
 function reportAndExit(error: unknown): never {
-    const message = error instanceof StackInputError ? error.message : `error: ${(error as Error)?.message ?? String(error)}`;
+    const userMistake = error instanceof StackInputError || pulumi.RunError.isInstance(error);
+    const message = userMistake ? (error as Error).message : `error: ${(error as Error)?.message ?? String(error)}`;
     process.stderr.write(`${message}\n`);
     if (process.env.GITOPS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exit(1);

@@ -158,7 +158,8 @@ function instructions(options: Options, keyFile: string, certFile: string, notAf
     ].join("\n");
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs keygen with command-line arguments; resolves with what to print, or rejects with a one-line reason. */
+export async function keygen(argv: string[]): Promise<string> {
     const options = parseOptions(argv);
     const keyFile = path.join(options.outDir, KEY_FILE);
     const certFile = path.join(options.outDir, CERT_FILE);
@@ -174,12 +175,12 @@ async function main(argv: string[]): Promise<void> {
     const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     fs.mkdirSync(options.outDir, { recursive: true });
     writeFiles(keyFile, keyPem, certFile, certPem);
-    process.stdout.write(instructions(options, keyFile, certFile, notAfter));
+    return instructions(options, keyFile, certFile, notAfter);
 }
 
 // Only as a program: tests import selfSignedCertificate without running the CLI.
 if (typeof require !== "undefined" && require.main === module) {
-    main(process.argv.slice(2)).catch((e: unknown) => {
+    keygen(process.argv.slice(2)).then((text) => process.stdout.write(text)).catch((e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);
         process.stderr.write(`keygen: ${message.replace(/\s*\n\s*/g, " ")}\n`);
         process.exitCode = 1;

@@ -1,6 +1,7 @@
 /**
- * `npm run keygen` as a user runs it (a fresh process, files on disk, exit code and output), and
- * the certificate it builds, judged by Node's own X.509 parser and by parseSealingCertificate.
+ * `npm run keygen`: once as a user runs it (a fresh process, files on disk, exit code and output),
+ * its other paths in-process, and the certificate it builds, judged by Node's own X.509 parser
+ * and by parseSealingCertificate.
  */
 import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -8,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { selfSignedCertificate } from "../../scripts/keygen";
+import { keygen as runKeygen, selfSignedCertificate } from "../../scripts/keygen";
 import { parseSealingCertificate } from "../../sealing/certificate";
 import { sealValue } from "../../sealing/seal";
 import { unseal } from "../helpers/unseal";
@@ -71,38 +72,41 @@ describe("npm run keygen", () => {
 
     it(
         "writes into --out, creating it, and quotes paths the shell would split",
-        () => {
+        async () => {
             const dir = path.join(tmpDir(), "new dir", "keys");
-            const result = keygen(ROOT, "--out", dir);
-            expect(result.status).toBe(0);
+            const printed = await runKeygen(["--out", dir]);
             expectControllerLikePair(dir);
-            expect(result.stdout).toContain(`  pulumi config set gitops:sealingCertificate -- "$(cat '${dir}/sealing.crt')"\n`);
-            expect(result.stdout).toContain(`  pulumi config set --secret gitops:sealingKey -- "$(cat '${dir}/sealing.key')"\n`);
+            expect(printed).toContain(`  pulumi config set gitops:sealingCertificate -- "$(cat '${dir}/sealing.crt')"\n`);
+            expect(printed).toContain(`  pulumi config set --secret gitops:sealingKey -- "$(cat '${dir}/sealing.key')"\n`);
         },
         SLOW,
     );
 
-    it.each(["sealing.key", "sealing.crt"])("refuses to overwrite an existing %s, changing nothing", (existing) => {
+    it.each(["sealing.key", "sealing.crt"])("refuses to overwrite an existing %s, changing nothing", async (existing) => {
         const dir = tmpDir();
         fs.writeFileSync(path.join(dir, existing), "keep me");
-        const result = keygen(ROOT, "--out", dir);
-        expect(result.status).toBe(1);
-        expect(result.stderr).toBe(`keygen: ${path.join(dir, existing)} already exists; refusing to overwrite it (move it away or choose another --out)\n`);
+        await expect(runKeygen(["--out", dir])).rejects.toThrow(`${path.join(dir, existing)} already exists; refusing to overwrite it (move it away or choose another --out)`);
         expect(fs.readdirSync(dir)).toStrictEqual([existing]);
         expect(fs.readFileSync(path.join(dir, existing), "utf8")).toBe("keep me");
     });
 
     it.each([
-        [["--bogus"], /^keygen: Unknown option '--bogus'.*usage: npm run keygen -- \[--out <dir>\] \[--stack <name>\]/],
-        [["somewhere"], /^keygen: Unexpected argument 'somewhere'/],
-        [["--out"], /^keygen: Option '--out <value>' argument missing/],
-        [["--out", ""], /^keygen: --out needs a directory/],
-        [["--stack", "dev; rm -rf ~"], /^keygen: --stack "dev; rm -rf ~" is not a Pulumi stack name/],
-    ])("fails with one line and exit code 1 for %j", (args, message) => {
+        [["--bogus"], /^Unknown option '--bogus'.*usage: npm run keygen -- \[--out <dir>\] \[--stack <name>\]/],
+        [["somewhere"], /^Unexpected argument 'somewhere'/],
+        [["--out"], /^Option '--out <value>' argument missing/],
+        [["--out", ""], /^--out needs a directory/],
+        [["--stack", "dev; rm -rf ~"], /^--stack "dev; rm -rf ~" is not a Pulumi stack name/],
+    ])("refuses %j with a reason and writes nothing", async (args, message) => {
+        const before = fs.readdirSync(process.cwd());
+        await expect(runKeygen(args)).rejects.toThrow(message);
+        expect(fs.readdirSync(process.cwd())).toStrictEqual(before);
+    });
+
+    it("prints a failure as one line with exit code 1", () => {
         const dir = tmpDir();
-        const result = keygen(dir, ...args);
+        const result = keygen(dir, "--bogus");
         expect(result.status).toBe(1);
-        expect(result.stderr).toMatch(message);
+        expect(result.stderr).toMatch(/^keygen: Unknown option '--bogus'.*\n$/);
         expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
         expect(result.stdout).toBe("");
         expect(fs.readdirSync(dir)).toStrictEqual([]);
