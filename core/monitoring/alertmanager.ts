@@ -138,3 +138,18 @@ export function alertmanagerConfig(model: StackModel, slackWebhookUrl: string): 
         ],
     };
 }
+
+/**
+ * Routes that name a receiver the config does not define, as `route.routes[1]: "name"` lines.
+ * Alertmanager refuses such a config at load and keeps running the previous one.
+ */
+export function undefinedReceivers(config: AlertmanagerConfig): string[] {
+    const defined = new Set(config.receivers.map((r) => r.name));
+    const found: string[] = [];
+    const walk = (route: Route, at: string) => {
+        if (!defined.has(route.receiver)) found.push(`${at}: "${route.receiver}"`);
+        route.routes?.forEach((child, i) => walk(child, `${at}.routes[${i}]`));
+    };
+    walk(config.route, "route");
+    return found;
+}

@@ -7,9 +7,9 @@ import { demoSealer, model } from "./support";
 describe("Monitoring", () => {
     let run: ProgramRun;
     let component: Monitoring;
-    const controller = new pulumi.ComponentResource("test:index:Controller", "controller-stand-in");
     beforeAll(async () => {
         run = await runComponents("dev", () => {
+            const controller = new pulumi.ComponentResource("test:index:Controller", "controller-stand-in");
             component = new Monitoring("mon-test", {
                 model,
                 sealer: demoSealer(),

@@ -38,6 +38,21 @@ describe.each([
     });
 });
 
+describe("argo-rollouts-notification-configmap", () => {
+    const data = parsed(rolloutsNotificationsConfigMap(model).data as Record<string, string>);
+
+    it("has Slack attachments that are valid JSON once rendered for a one-container Rollout", () => {
+        for (const [key, template] of Object.entries(data).filter(([k]) => k.startsWith("template."))) {
+            // One container: control actions disappear, each output action becomes text.
+            const rendered = String(template.slack.attachments)
+                .replace(/\{\{\s*(range|if|end|else)\b[^}]*\}\}/g, "")
+                .replace(/\{\{[^}]*\}\}/g, "value");
+            expect(() => JSON.parse(rendered), key).not.toThrow();
+            expect(template.email.subject, key).toContain("{{.rollout.metadata.name}}");
+        }
+    });
+});
+
 describe("argocd-notifications-cm", () => {
     const data = parsed(argocdNotificationsConfigMap(model).data as Record<string, string>);
 

@@ -84,6 +84,30 @@ describe("validateModel", () => {
         );
     });
 
+    it("reports notifications that reference what does not exist, or use Helm-only functions", () => {
+        const problems = problemsOf(
+            devWith((m) => {
+                const n = m.argocd.notifications;
+                n.webhooks[0].url = "$teams-webhook";
+                n.templates.push({ ...n.templates[0] });
+                n.templates[1].message = '{{ include "x" . }}';
+                n.subscriptions[1].recipients = ["teams:alerts"];
+                n.templates[2].webhook = { teams: { method: "POST", body: "{}" } };
+                m.rollouts.notifications.templates[0].message = "{{ if .rollout }}unclosed";
+            }),
+        );
+        expect(problems).toEqual(
+            expect.arrayContaining([
+                { path: "argocd.notifications.webhooks[0].url", message: expect.stringMatching(/"\$teams-webhook" is not a data key .*add "teams-webhook" to argocd.notifications.secretData/) },
+                { path: "argocd.notifications.templates[5].name", message: expect.stringMatching(/duplicate template "app-sync-status"/) },
+                { path: "argocd.notifications.templates[1].message", message: expect.stringMatching(/"include", a Helm-only function/) },
+                { path: "argocd.notifications.subscriptions[1].recipients[0]", message: expect.stringMatching(/service "teams" is not defined; use one of: slack_webhook, slack/) },
+                { path: "argocd.notifications.templates[2].webhook.teams", message: expect.stringMatching(/webhook service "teams" is not defined/) },
+                { path: "rollouts.notifications.templates[0].message", message: expect.stringMatching(/does not parse as a Go template: "\{\{if\}\}" is never closed/) },
+            ]),
+        );
+    });
+
     it("rejects a team project that may deploy anywhere, and an app outside its project", () => {
         const problems = problemsOf(
             devWith((m) => {
