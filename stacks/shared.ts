@@ -72,6 +72,23 @@ function teamRules(project: string) {
     ];
 }
 
+/** A team's root Application: its overlay for the environment, in its own namespace, announced in its channel. */
+function teamApplication(env: EnvironmentSettings, team: "frontend" | "backend", syncWave: number) {
+    const channel = env.channels[team];
+    return {
+        name: `${team}-${env.environment}`,
+        project: `team-${team}`,
+        source: { repoURL: GIT_REPO, path: `apps/${team}/overlays/${env.environment}`, targetRevision: env.revision },
+        destination: { server: IN_CLUSTER, namespace: `${team}-${env.environment}` },
+        syncWave,
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
+        subscriptions: [
+            { trigger: "on-deployed", service: "slack", recipients: [channel] },
+            { trigger: "on-sync-failed", service: "slack", recipients: [channel] },
+        ],
+    };
+}
+
 /** Builds a complete stack model from the settings that differ per environment. */
 export function platformStack(env: EnvironmentSettings): StackModelInput {
     const e = env.environment;
@@ -142,33 +159,8 @@ export function platformStack(env: EnvironmentSettings): StackModelInput {
                     namespaceResourceWhitelist: [...TEAM_KINDS, { group: "apps", kind: "StatefulSet" }, { group: "", kind: "PersistentVolumeClaim" }],
                 },
             ],
-            applications: [
-                {
-                    name: `backend-${e}`,
-                    project: "team-backend",
-                    source: { repoURL: GIT_REPO, path: `apps/backend/overlays/${e}`, targetRevision: env.revision },
-                    destination: { server: IN_CLUSTER, namespace: `backend-${e}` },
-                    syncWave: 1,
-                    syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
-                    subscriptions: [
-                        { trigger: "on-deployed", service: "slack", recipients: [env.channels.backend] },
-                        { trigger: "on-sync-failed", service: "slack", recipients: [env.channels.backend] },
-                    ],
-                },
-                {
-                    name: `frontend-${e}`,
-                    project: "team-frontend",
-                    source: { repoURL: GIT_REPO, path: `apps/frontend/overlays/${e}`, targetRevision: env.revision },
-                    destination: { server: IN_CLUSTER, namespace: `frontend-${e}` },
-                    // After the backend it calls.
-                    syncWave: 2,
-                    syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
-                    subscriptions: [
-                        { trigger: "on-deployed", service: "slack", recipients: [env.channels.frontend] },
-                        { trigger: "on-sync-failed", service: "slack", recipients: [env.channels.frontend] },
-                    ],
-                },
-            ],
+            // The frontend syncs after the backend it calls.
+            applications: [teamApplication(env, "backend", 1), teamApplication(env, "frontend", 2)],
             applicationSets: [
                 {
                     name: `platform-addons-${e}`,
