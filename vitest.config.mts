@@ -3,10 +3,13 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
     test: {
         include: ["test/**/*.test.ts"],
-        // Pulumi mocks are process-global state: each test file gets its own worker.
         pool: "forks",
         // Both cores: many tests wait on real tools (amtool, promtool, Alertmanager, tsx).
         maxWorkers: 2,
+        // Test files share a worker so the Pulumi SDK loads once per worker. The SDK's mocks are
+        // process-global: every program or component run installs fresh mocks and config
+        // through test/harness.ts, so no state carries over from one file to the next.
+        isolate: false,
         testTimeout: 30_000,
     },
 });

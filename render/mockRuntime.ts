@@ -72,8 +72,12 @@ export function isSecretValue(value: unknown): value is { value: unknown } {
     return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
 }
 
-/** The recorder of the current run; the monitor wrapper reports to it. */
-let current: ResourceRecorder | undefined;
+/**
+ * The recorder of the current run, which the monitor wrapper reports to. Global rather than
+ * module state: the wrapper is installed once per process, and this module may be loaded again.
+ */
+const CURRENT = Symbol.for("gitops-platform/mock-runtime/recorder");
+const registry = globalThis as { [CURRENT]?: ResourceRecorder };
 
 /**
  * Parent and dependencies are not part of the mocks' arguments, so the mock monitor's
@@ -85,7 +89,7 @@ function recordGraphEdges(): void {
     type Callback = (err: unknown, response: { getUrn(): string } | undefined) => void;
     const wrapped = function (this: MockMonitor, req: any, callback: Callback) {
         return original.call(this, req, (err: unknown, response: { getUrn(): string } | undefined) => {
-            const record = current?.resources.findLast((r) => r.type === req.getType() && r.name === req.getName());
+            const record = registry[CURRENT]?.resources.findLast((r) => r.type === req.getType() && r.name === req.getName());
             if (record && response) {
                 record.urn = response.getUrn();
                 record.parent = req.getParent() || undefined;
@@ -103,10 +107,11 @@ function recordGraphEdges(): void {
  */
 export function startMockRuntime(project: string, stack: string, config: Readonly<Record<string, string>>, preview = true): ResourceRecorder {
     recordGraphEdges();
-    current = new ResourceRecorder();
+    const recorder = new ResourceRecorder();
+    registry[CURRENT] = recorder;
     pulumi.runtime.setAllConfig({ ...config });
-    pulumi.runtime.setMocks(current, project, stack, preview);
-    return current;
+    pulumi.runtime.setMocks(recorder, project, stack, preview);
+    return recorder;
 }
 
 /** Resolves once every registration the program started has been answered. */

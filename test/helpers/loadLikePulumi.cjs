@@ -1,0 +1,22 @@
+// Loads index.ts the way the Pulumi Node.js language host does (see @pulumi/pulumi cmd/run/run.js):
+// ts-node as Pulumi resolves it (the project's, else Pulumi's vendored one), the project's
+// tsconfig over Pulumi's defaults, then the program under the mocks. Prints what it registered.
+const fs = require("node:fs");
+const path = require("node:path");
+const root = path.join(__dirname, "..", "..");
+process.chdir(root);
+const tsutils = require("@pulumi/pulumi/tsutils");
+const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+require(tsnodeRequire).register({
+    compiler: typescriptRequire,
+    // tsc type-checks in `npm test`; here only the loading path matters.
+    transpileOnly: true,
+    project: "tsconfig.json",
+    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json") },
+});
+const yaml = require("js-yaml");
+const { startMockRuntime, settled } = require("../../render/mockRuntime.ts");
+const stack = process.argv[2];
+const recorder = startMockRuntime("gitops", stack, yaml.load(fs.readFileSync(path.join(root, "demo", `${stack}.yaml`), "utf8")));
+const outputs = require("../../index.ts");
+settled().then(() => process.stdout.write(JSON.stringify({ tsNode: path.basename(tsnodeRequire), registered: recorder.resources.length, outputs: Object.keys(outputs).sort() })));
