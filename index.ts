@@ -39,6 +39,8 @@ function readInputs() {
 }
 const { model, settings } = readInputs();
 
+const secretOf = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
+
 /** The secret values of a notifications secret, by data key. */
 function notificationSecrets(n: NotificationsModel): Record<string, pulumi.Output<string>> {
     return Object.fromEntries(Object.entries(n.secretData).map(([dataKey, configKey]) => [dataKey, pulumi.secret(settings.secrets[configKey] as string)]));
@@ -51,7 +53,7 @@ const opts = { providers: [kubernetes] };
 
 const sealing = new SealedSecretsController(
     "sealed-secrets",
-    { model, certificate: settings.certificate, privateKeyPem: settings.sealingKeyPem === undefined ? undefined : pulumi.secret(settings.sealingKeyPem) },
+    { model, certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) },
     opts,
 );
 const common = { model, sealer: sealing.sealer, sealedSecretsController: sealing };
@@ -62,7 +64,7 @@ const argocd = new ArgoCd(
     {
         ...common,
         notificationSecrets: notificationSecrets(model.argocd.notifications),
-        adminPassword: settings.argocdAdminPassword === undefined ? undefined : pulumi.secret(settings.argocdAdminPassword),
+        adminPassword: secretOf(settings.argocdAdminPassword),
     },
     opts,
 );
