@@ -60,7 +60,8 @@ export function defaultText(am: AlertmanagerModel): string {
         `*Severity:* {{ or .CommonLabels.severity "none" }}`,
         `*Summary:* {{ or .CommonAnnotations.summary "No summary" }}`,
         `*Description:* {{ or .CommonAnnotations.description "No description" }}`,
-        `*Start:* {{ (index .Alerts 0).StartsAt }}`,
+        // Formatted: printed as is, a time.Time ends with a monotonic-clock suffix like m=+0.13.
+        `*Start:* {{ (index .Alerts 0).StartsAt.Format "2006-01-02 15:04:05 MST" }}`,
         `<${am.slack.alertsUrl}|View in Prometheus>`,
     ].join("\n");
 }

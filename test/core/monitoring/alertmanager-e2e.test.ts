@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackModel } from "../../../model/schema";
+import { monitoringRunbook } from "../../../core/monitoring/runbook";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
 import {
@@ -38,8 +39,8 @@ const slackModel: StackModel = {
 
 /** Whole seconds, so Go prints the start time without fractions. */
 const startsAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
-/** How Go's `time.Time` prints in a template (`{{ .StartsAt }}`) for a UTC time. */
-const goTime = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
+/** How the Slack text formats a UTC start time (Go layout "2006-01-02 15:04:05 MST"). */
+const goTime = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 
 const full: PostableAlert = {
     labels: { alertname: "E2EFullLabels", namespace: "backend-dev", severity: "critical" },
@@ -98,7 +99,7 @@ async function startScenario(modelFor: (captureUrl: string) => StackModel, alert
 }
 
 /** Waits (bounded) for what `check` returns, with everything received and the log on timeout. */
-function waitOn<T>(scenario: Scenario, what: string, check: () => T | undefined, timeoutMs?: number): Promise<T> {
+function waitOn<T>(scenario: Scenario, what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs?: number): Promise<T> {
     return waitFor(what, check, timeoutMs).catch((e: Error) => {
         const received = scenario.capture.requests.map((r) => `${r.path} ${r.body}`).join("\n");
         throw new Error(`${e.message}\nreceived:\n${received}\n--- Alertmanager log ---\n${scenario.alertmanager.logs()}`);
@@ -221,6 +222,30 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
 
         it("never sends Watchdog to Slack", () => {
             expect(dms!.capture.requests.filter((r) => r.path !== "/dms")).toStrictEqual([]);
+        });
+    });
+
+    describe("answers the runbook's API calls as the runbook reads them", () => {
+        const runbook = monitoringRunbook(shipped);
+        /** The runbook's Alertmanager URLs, pointed at the live instance. */
+        const urls = [...runbook.matchAll(/http:\/\/127\.0\.0\.1:9093(\/api\/v2\/[^\s']*)/g)].map((m) => m[1]);
+
+        it("serves the loaded config at the status path, with the environment's receiver and regex", async () => {
+            const status = urls.find((u) => u.startsWith("/api/v2/status"))!;
+            const body = (await (await fetch(`${slack!.alertmanager.url}${status}`)).json()) as { config: { original: string } };
+            expect(body.config.original).toContain("slack-dev");
+            expect(body.config.original).toContain(shipped.monitoring.alertmanager.namespaceRegex);
+        });
+
+        it("routes the runbook's test alert to the environment's Slack receiver, found by its filter", async () => {
+            const testAlert = JSON.parse(/-d '(\[.*\])'/.exec(runbook)![1]) as PostableAlert[];
+            await slack!.alertmanager.postAlerts(testAlert);
+            const filtered = urls.find((u) => u.includes("filter="))!;
+            const found = await waitOn(slack!, "the runbook's test alert", async () => {
+                const alerts = (await (await fetch(`${slack!.alertmanager.url}${filtered}`)).json()) as { receivers: { name: string }[] }[];
+                return alerts.length === 1 ? alerts : undefined;
+            });
+            expect(found[0].receivers.map((r) => r.name)).toStrictEqual(["slack-dev"]);
         });
     });
 });
