@@ -73,7 +73,7 @@ export async function renderTree(resources: readonly RecordedResource[]): Promis
             const { values, hasSecrets } = await chartValues(i);
             const header = hasSecrets ? `# Secret values are shown as "${REDACTED}"; pulumi up passes them to Helm.\n` : "";
             add(`charts/${i.name}/values.yaml`, header + toYaml(values));
-        } else if (r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:")) {
+        } else if (r.custom && r.type.startsWith("kubernetes:")) {
             const object = r.inputs as Record<string, any>;
             if (containsSecret(object)) {
                 notes.push(`left out ${object.kind} ${object.metadata?.namespace}/${object.metadata?.name}: it holds plaintext secret data (pulumi up creates it from stack config)`);

@@ -83,6 +83,10 @@ describe("npm run render", () => {
             if (key !== "gitops:sealingCertificate") expect(all.includes(value), key).toBe(false);
         }
         expect(output.stdout).toMatch(/note: left out Secret kube-system\/sealed-secrets-byo-key/);
+        // The admin password's hash reaches Helm, but the render shows only where it goes.
+        const argocdValues = yaml.load(files.get("charts/argocd/values.yaml") as string) as any;
+        expect(argocdValues.configs.secret.argocdServerAdminPassword).toBe("<secret: not rendered>");
+        expect(argocdValues.configs.rbac["policy.default"]).toBe("role:readonly");
     });
 
     it("refuses to write into a folder that is not an earlier render", async () => {
