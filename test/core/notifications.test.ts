@@ -5,10 +5,11 @@ import { describe, expect, it } from "vitest";
 import { argocdNotificationsConfigMap } from "../../core/argocd/notifications";
 import { rolloutsNotificationsConfigMap } from "../../core/rollouts";
 import { validateModel } from "../../model/validate";
+import { REFERENCE } from "../helpers/reference";
 import dev from "../../stacks/dev";
 
 const model = validateModel("dev", "stacks/dev.ts", dev);
-const catalog = yaml.load(fs.readFileSync(path.join(__dirname, "../../../shared/reference/argocd/notifications-catalog-install.yaml"), "utf8")) as { data: Record<string, string> };
+const catalog = yaml.load(fs.readFileSync(path.join(REFERENCE, "argocd/notifications-catalog-install.yaml"), "utf8")) as { data: Record<string, string> };
 
 /** A ConfigMap's data parsed as the notifications engine parses it: every value is YAML again. */
 function parsed(data: Record<string, string>): Record<string, any> {

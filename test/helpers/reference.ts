@@ -10,7 +10,14 @@ import type { RegExpEngine } from "ajv/dist/types";
 import { type Adapter, type Enforcer, type Model, newEnforcer, newModelFromString } from "casbin";
 import * as yaml from "js-yaml";
 
-export const REFERENCE = path.join(__dirname, "../../../shared/reference");
+/**
+ * The upstream reference data: `shared/reference` beside the checkout (as CI lays it out), or
+ * wherever GITOPS_SHARED_DIR points.
+ */
+export const REFERENCE = path.join(process.env.GITOPS_SHARED_DIR ?? path.join(__dirname, "../../../shared"), "reference");
+if (!fs.existsSync(REFERENCE)) {
+    throw new Error(`${REFERENCE} not found: the tests judge artifacts against shared/reference; clone the project beside shared/ or set GITOPS_SHARED_DIR`);
+}
 
 function readReference(...parts: string[]): string {
     return fs.readFileSync(path.join(REFERENCE, ...parts), "utf8");

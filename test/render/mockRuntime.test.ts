@@ -3,6 +3,13 @@ import { describe, expect, it } from "vitest";
 import { isSecretValue, ResourceRecorder } from "../../render/mockRuntime";
 import { runComponents } from "../harness";
 
+/** A custom resource of a made-up provider: the mocks answer for any type. */
+class Thing extends pulumi.CustomResource {
+    constructor(name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+        super("test:index:Thing", name, props, opts);
+    }
+}
+
 describe("the mock runtime", () => {
     it("refuses provider function calls it was not taught, naming them", () => {
         expect(() => new ResourceRecorder().call({ token: "kubernetes:helm:template", inputs: {} })).toThrow(/kubernetes:helm:template is not mocked/);
@@ -18,8 +25,8 @@ describe("the mock runtime", () => {
     it("records a registration's parent and dependencies, and keeps secrets wrapped", async () => {
         const run = await runComponents("dev", () => {
             const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
-            const first = new pulumi.CustomResource("test:index:Thing", "first", { value: pulumi.secret("hidden") }, { parent });
-            new pulumi.CustomResource("test:index:Thing", "second", {}, { parent, dependsOn: [first] });
+            const first = new Thing("first", { value: pulumi.secret("hidden") }, { parent });
+            new Thing("second", {}, { parent, dependsOn: [first] });
         });
         const [parent, first, second] = run.resources;
         expect(first.parent).toBe(parent.urn);
