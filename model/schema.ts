@@ -294,8 +294,6 @@ export const stackModelSchema = z.strictObject({
     environment: dnsLabel,
     /** Other environments that may share the cluster: their namespaces must never reach this environment's receivers. */
     peerEnvironments: z.array(dnsLabel).default([]),
-    /** The Git repository that holds the teams' workloads and the platform's own apps. */
-    gitRepo: z.strictObject({ url: z.string().min(1), revision: z.string().min(1) }),
     sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema }),
     argocd: argocdSchema,
     rollouts: rolloutsSchema,

@@ -95,7 +95,6 @@ export function platformStack(env: EnvironmentSettings): StackModelInput {
     return {
         environment: e,
         peerEnvironments: [...env.peerEnvironments],
-        gitRepo: { url: GIT_REPO, revision: env.revision },
         sealedSecrets: { namespace: "kube-system", releaseName: "sealed-secrets", chart: charts.sealedSecrets },
         argocd: {
             namespace: "argocd",
