@@ -57,6 +57,9 @@ export function monitoringRelease(model: StackModel): HelmRelease {
                 // The webhook's certificates come from Helm hook Jobs, which Chart v4 would run
                 // as plain objects on every update. Rules are checked with promtool before apply.
                 admissionWebhooks: { enabled: false, patch: { enabled: false } },
+                // The operator's TLS mounts the certificate those Jobs create: without them its
+                // pod never starts (prometheus-community/helm-charts#6586).
+                tls: { enabled: false },
             },
             grafana: {
                 admin: { existingSecret: grafanaAdminSecretName(model), userKey: "admin-user", passwordKey: "admin-password" },

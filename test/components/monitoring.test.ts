@@ -37,6 +37,12 @@ describe("Monitoring", () => {
         for (const rule of ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")) expect(rule.inputs.metadata.labels).toMatchObject(selector);
     });
 
+    it("switches the operator's TLS off with the webhooks, whose hook Jobs would create its certificate", () => {
+        const operator = resource(run, "kubernetes:helm.sh/v4:Chart", "mon-test-chart").inputs.values.prometheusOperator;
+        expect(operator.admissionWebhooks.enabled).toBe(false);
+        expect(operator.tls.enabled).toBe(false);
+    });
+
     it("exposes the runbook and the config secret's name", async () => {
         expect(await promiseOf(component.configSecretName)).toBe("alertmanager-config-dev");
         expect(component.runbook).toContain("alertmanager-config-dev");
