@@ -9,7 +9,7 @@ import type { StackModel } from "../../../model/schema";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
 import prod from "../../../stacks/prod";
-import { type ArgoCdRbac, argoCdRbac, argoGlobMatch, parsePolicyLines } from "../../helpers/reference";
+import { type ArgoCdRbac, argoCdRbac, argoGlobMatch, parsePolicyLines } from "../../helpers/argocdRbac";
 
 const models: [string, StackModel][] = [
     ["dev", validateModel("dev", "stacks/dev.ts", dev)],

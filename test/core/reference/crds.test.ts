@@ -13,7 +13,7 @@ import type { StackModel } from "../../../model/schema";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
 import prod from "../../../stacks/prod";
-import { crdSchema, customResourceProblems, undeclaredFields } from "../../helpers/reference";
+import { crdSchema, customResourceProblems, undeclaredFields } from "../../helpers/crds";
 
 const models: [string, StackModel][] = [
     ["dev", validateModel("dev", "stacks/dev.ts", dev)],

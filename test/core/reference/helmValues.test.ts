@@ -14,7 +14,8 @@ import type { StackModel } from "../../../model/schema";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
 import prod from "../../../stacks/prod";
-import { chartReference, coalesce, crdFieldProblems, type ValuesRules, subchartDefaults, valuesKeyProblems } from "../../helpers/reference";
+import { chartReference, coalesce, type ValuesRules, subchartDefaults, valuesKeyProblems } from "../../helpers/chartValues";
+import { crdFieldProblems } from "../../helpers/crds";
 
 const models: [string, StackModel][] = [
     ["dev", validateModel("dev", "stacks/dev.ts", dev)],
