@@ -1,5 +1,6 @@
 /**
- * Every custom resource the core builds, judged by the upstream CRD schemas in
+ * Every custom resource the core builds, and every one the whole program registers, judged by
+ * the upstream CRD schemas in
  * ../shared/reference/crds (ajv for types, required fields, enums and patterns, plus a walk that
  * rejects any field the schema does not declare: an API server would silently prune it).
  */
@@ -13,6 +14,7 @@ import type { StackModel } from "../../../model/schema";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
 import prod from "../../../stacks/prod";
+import { demoConfig, runProgram } from "../../harness";
 import { crdSchema, customResourceProblems, undeclaredFields } from "../../helpers/crds";
 
 const models: [string, StackModel][] = [
@@ -110,5 +112,14 @@ describe("the CRD check can fail", () => {
         expect(crdSchema("monitoring.coreos.com/v1alpha1", "AlertmanagerConfig").type).toBe("object");
         expect(() => crdSchema("monitoring.coreos.com/v1beta1", "AlertmanagerConfig")).toThrow(/does not serve/);
         expect(() => crdSchema("argoproj.io/v1beta1", "Application")).toThrow(/does not serve/);
+    });
+});
+
+describe.each(["dev", "prod"])("every custom resource the %s program registers", (stack) => {
+    it("validates strictly against its upstream CRD, with the real ciphertexts in place", async () => {
+        const run = await runProgram(stack, demoConfig(stack));
+        const registered = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom && !r.type.startsWith("kubernetes:core/") && !r.type.startsWith("kubernetes:helm.sh/"));
+        expect(registered.length).toBeGreaterThan(10);
+        for (const r of registered) expect(customResourceProblems(r.inputs as KubeObject), r.name).toStrictEqual([]);
     });
 });
