@@ -5,7 +5,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseSealingCertificate, type SealingCertificate, SealingConfigError } from "../sealing/certificate";
+import { certificateFingerprint, parseSealingCertificate, type SealingCertificate, SealingConfigError } from "../sealing/certificate";
 import { ProblemCollector } from "./problems";
 import { type SecretConfigKey, type StackModel } from "./schema";
 
@@ -86,8 +86,7 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
             certificate = parseSealingCertificate(certificatePem, { now, privateKeyPem: sealingKeyPem });
         } catch (e) {
             if (!(e instanceof SealingConfigError)) throw e;
-            // The message starts with the key, which the problem line already shows.
-            problems.add(e.configKey, e.message.startsWith(`${e.configKey} `) ? e.message.slice(e.configKey.length + 1) : e.message);
+            problems.add(e.configKey, e.message);
         }
     }
     const adminPassword = get("argocdAdminPassword");
@@ -96,9 +95,7 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
     }
     problems.throwIfAny(stack, "the stack config");
     // By fingerprint: a reformatted copy of the demo certificate is still the demo certificate.
-    const demoFingerprint = fs.existsSync(DEMO_CERTIFICATE_FILE)
-        ? crypto.createHash("sha256").update(new crypto.X509Certificate(fs.readFileSync(DEMO_CERTIFICATE_FILE)).raw).digest("hex")
-        : undefined;
+    const demoFingerprint = fs.existsSync(DEMO_CERTIFICATE_FILE) ? certificateFingerprint(new crypto.X509Certificate(fs.readFileSync(DEMO_CERTIFICATE_FILE)).raw) : undefined;
     return {
         certificate: certificate as SealingCertificate,
         sealingKeyPem,

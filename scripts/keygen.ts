@@ -178,7 +178,7 @@ export async function keygen(argv: string[]): Promise<string> {
     return instructions(options, keyFile, certFile, notAfter);
 }
 
-// Only as a program: tests import selfSignedCertificate without running the CLI.
+// Only as a program: tests import keygen and selfSignedCertificate without running the CLI.
 if (typeof require !== "undefined" && require.main === module) {
     keygen(process.argv.slice(2)).then((text) => process.stdout.write(text)).catch((e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);

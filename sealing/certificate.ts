@@ -134,6 +134,11 @@ function spki(key: crypto.KeyObject): Buffer {
     return key.export({ type: "spki", format: "der" });
 }
 
+/** SHA-256 of a DER certificate, lowercase hex: how a certificate is recognised. */
+export function certificateFingerprint(der: Buffer): string {
+    return crypto.createHash("sha256").update(der).digest("hex");
+}
+
 /**
  * Parses and checks the controller certificate (`gitops:sealingCertificate`): exactly one PEM
  * certificate, RSA of at least 2048 bits, valid at `now` (default: the current time). When
@@ -156,7 +161,7 @@ export function parseSealingCertificate(pem: string, opts: { now?: Date; private
     return {
         pem: toPem(der),
         publicKey,
-        fingerprint: crypto.createHash("sha256").update(der).digest("hex"),
+        fingerprint: certificateFingerprint(der),
         notAfter,
     };
 }

@@ -11,6 +11,10 @@ import { type RecordedResource, settled, startMockRuntime } from "../render/mock
 
 export const ROOT = path.join(__dirname, "..");
 
+/** The demo key pair (demo/): public on purpose, so tests may decrypt what is sealed for it. */
+export const demoCertificatePem = fs.readFileSync(path.join(ROOT, "demo", "sealing.crt"), "utf8");
+export const demoKeyPem = fs.readFileSync(path.join(ROOT, "demo", "sealing.key"), "utf8");
+
 /** The demo config of a stack (demo/<stack>.yaml), as plain strings. */
 export function demoConfig(stack: string): Record<string, string> {
     return yaml.load(fs.readFileSync(path.join(ROOT, "demo", `${stack}.yaml`), "utf8")) as Record<string, string>;

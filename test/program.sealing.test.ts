@@ -2,23 +2,20 @@
  * Every SealedSecret the program registers, opened by the independent test decryption with the
  * demo key: it must give back exactly the configured values, and only for its own namespace and name.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderTree } from "../render/tree";
-import { demoConfig, ofType, type ProgramRun, ROOT, runProgram } from "./harness";
+import { demoConfig, demoKeyPem, ofType, type ProgramRun, runProgram } from "./harness";
 import { unseal } from "./helpers/unseal";
 
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
-const demoKey = fs.readFileSync(path.join(ROOT, "demo", "sealing.key"), "utf8");
 
 /** Every sealed value as `namespace/name/key` to plaintext. */
 function opened(run: ProgramRun): Record<string, string> {
     const out: Record<string, string> = {};
     for (const s of ofType(run, SEALED)) {
         const { namespace, name } = s.inputs.metadata;
-        for (const [key, value] of Object.entries(s.inputs.spec.encryptedData as Record<string, string>)) out[`${namespace}/${name}/${key}`] = unseal(demoKey, namespace, name, value);
+        for (const [key, value] of Object.entries(s.inputs.spec.encryptedData as Record<string, string>)) out[`${namespace}/${name}/${key}`] = unseal(demoKeyPem, namespace, name, value);
     }
     return out;
 }
@@ -46,8 +43,8 @@ describe.each(["dev", "prod"])("the SealedSecrets of the %s stack", (stack) => {
         for (const s of ofType(run, SEALED)) {
             const { namespace, name } = s.inputs.metadata;
             const [value] = Object.values(s.inputs.spec.encryptedData as Record<string, string>);
-            expect(() => unseal(demoKey, "default", name, value)).toThrow();
-            expect(() => unseal(demoKey, namespace, `${name}-copy`, value)).toThrow();
+            expect(() => unseal(demoKeyPem, "default", name, value)).toThrow();
+            expect(() => unseal(demoKeyPem, namespace, `${name}-copy`, value)).toThrow();
         }
     });
 });

@@ -4,7 +4,8 @@ import { SealedSecretsController } from "../../components/sealedSecrets";
 import { parseSealingCertificate } from "../../sealing/certificate";
 import { ofType, promiseOf, resource, runComponents } from "../harness";
 import { unseal } from "../helpers/unseal";
-import { demoCertificatePem, demoKeyPem, model } from "./support";
+import { demoCertificatePem, demoKeyPem } from "../harness";
+import { model } from "./support";
 
 const certificate = parseSealingCertificate(demoCertificatePem);
 

@@ -1,17 +1,13 @@
 /** What the component tests share: a validated model and a sealer for the demo certificate. */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackModel } from "../../model/schema";
 import { validateModel } from "../../model/validate";
 import { parseSealingCertificate } from "../../sealing/certificate";
 import { Sealer } from "../../sealing/sealer";
 import dev from "../../stacks/dev";
-import { ROOT } from "../harness";
+import { demoCertificatePem } from "../harness";
 
 export const model: StackModel = validateModel("dev", "stacks/dev.ts", dev);
-export const demoCertificatePem = fs.readFileSync(path.join(ROOT, "demo", "sealing.crt"), "utf8");
-export const demoKeyPem = fs.readFileSync(path.join(ROOT, "demo", "sealing.key"), "utf8");
 
 /** A sealer for the demo certificate with a fixed salt. */
 export function demoSealer(): Sealer {

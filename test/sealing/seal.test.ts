@@ -10,6 +10,7 @@ import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseSealingCertificate, type SealingCertificate } from "../../sealing/certificate";
 import { type SealScope, sealData, sealValue } from "../../sealing/seal";
+import { demoCertificatePem, demoKeyPem } from "../harness";
 import { openSeal, unseal } from "../helpers/unseal";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "sealing");
@@ -79,13 +80,11 @@ describe("sealValue", () => {
     });
 
     it("seals for the committed 4096-bit demo pair", () => {
-        const demoPem = fs.readFileSync(path.join(__dirname, "..", "..", "demo", "sealing.crt"), "utf8");
-        const demoKey = fs.readFileSync(path.join(__dirname, "..", "..", "demo", "sealing.key"), "utf8");
-        const validFrom = new Date(new crypto.X509Certificate(demoPem).validFrom);
-        const demo = parseSealingCertificate(demoPem, { now: validFrom, privateKeyPem: demoKey });
+        const validFrom = new Date(new crypto.X509Certificate(demoCertificatePem).validFrom);
+        const demo = parseSealingCertificate(demoCertificatePem, { now: validFrom, privateKeyPem: demoKeyPem });
         const sealed = sealValue(demo, SALT, SCOPE, "k", "demo value");
         expect(bytes(sealed).readUInt16BE(0)).toBe(512);
-        expect(unseal(demoKey, SCOPE.namespace, SCOPE.name, sealed)).toBe("demo value");
+        expect(unseal(demoKeyPem, SCOPE.namespace, SCOPE.name, sealed)).toBe("demo value");
     });
 });
 
