@@ -10,7 +10,8 @@ import { Monitoring } from "./components/monitoring";
 import { ArgoRollouts } from "./components/rollouts";
 import { SealedSecretsController } from "./components/sealedSecrets";
 import { CONFIG_NAMESPACE, type ConfigKey, readPlatformConfig } from "./model/config";
-import { defaultModelFile, loadModel } from "./model/load";
+import { loadStackModel } from "./core/stackModel";
+import { defaultModelFile } from "./model/load";
 import { StackInputError } from "./model/problems";
 import type { NotificationsModel } from "./model/schema";
 
@@ -22,7 +23,7 @@ const get = (key: ConfigKey) => config.get(key) || undefined;
 /** Reads the stack's inputs; a user's mistake becomes a RunError, which Pulumi prints without a stack trace. */
 function readInputs() {
     try {
-        const model = loadModel(stack, get("model") ?? defaultModelFile(stack));
+        const model = loadStackModel(stack, get("model") ?? defaultModelFile(stack));
         const settings = readPlatformConfig(stack, model, get);
         if (settings.usesDemoCertificate && !pulumi.runtime.isDryRun()) {
             throw new StackInputError(stack, "the stack config", [

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { HelmRelease } from "../core/helm";
 import { type KubeObject, toYaml } from "../core/objects";
 
 /**
@@ -20,22 +21,6 @@ export function registerObject(component: string, object: KubeObject, opts: pulu
         default:
             return new k8s.apiextensions.CustomResource(name, args as k8s.apiextensions.CustomResourceArgs, opts);
     }
-}
-
-/** A pinned Helm release, as the core describes it. */
-export interface HelmRelease {
-    readonly name: string;
-    readonly namespace: string;
-    readonly chart: string;
-    readonly version: string;
-    readonly repository: string;
-    /** Values as plain data: previews and renders show them in full. */
-    readonly values: Record<string, unknown>;
-    /**
-     * Values that are secrets, passed as a separate values file so that the secret does not
-     * turn all of `values` into one opaque secret in previews.
-     */
-    readonly secretValues?: pulumi.Output<Record<string, unknown>>;
 }
 
 /**

@@ -4,7 +4,7 @@ import * as yaml from "js-yaml";
 import { require as requireTs } from "tsx/cjs/api";
 import { StackInputError } from "./problems";
 import type { StackModel } from "./schema";
-import { validateModel } from "./validate";
+import { type ModelCheck, validateModel } from "./validate";
 
 /** Folder of the shipped stack models. */
 export const STACKS_DIR = path.join(__dirname, "..", "stacks");
@@ -40,7 +40,7 @@ export function readModelFile(stack: string, file: string): unknown {
     return fail(stack, file, `has an unsupported extension "${ext}"; use .ts, .json or .yaml`);
 }
 
-/** Loads and validates a stack's model. */
-export function loadModel(stack: string, file: string = defaultModelFile(stack)): StackModel {
-    return validateModel(stack, path.relative(process.cwd(), file) || file, readModelFile(stack, file));
+/** Loads and validates a stack's model; `outputChecks` as in `validateModel`. */
+export function loadModel(stack: string, file: string = defaultModelFile(stack), outputChecks: readonly ModelCheck[] = []): StackModel {
+    return validateModel(stack, path.relative(process.cwd(), file) || file, readModelFile(stack, file), outputChecks);
 }

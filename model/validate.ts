@@ -19,11 +19,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     }
 }
 
+/** A check of a parsed model that reports what it finds; `core/` checks what it generates this way. */
+export type ModelCheck = (model: StackModel, problems: ProblemCollector) => void;
+
 /**
  * Validates a stack's model: the schema first (types, formats, unknown fields), then the
- * cross-references between its parts. Throws one `StackInputError` that lists every problem.
+ * cross-references between its parts, then `outputChecks`. Throws one `StackInputError` that
+ * lists every problem.
  */
-export function validateModel(stack: string, source: string, input: unknown): StackModel {
+export function validateModel(stack: string, source: string, input: unknown, outputChecks: readonly ModelCheck[] = []): StackModel {
     const problems = new ProblemCollector();
     if (input === undefined || input === null || (typeof input === "object" && Object.keys(input).length === 0)) {
         problems.add("(model)", "the model is empty: export a StackModelInput (see stacks/dev.ts for a complete example)");
@@ -38,6 +42,7 @@ export function validateModel(stack: string, source: string, input: unknown): St
     checkArgoCd(model, problems);
     checkNotifications(model, problems);
     checkMonitoring(model, problems);
+    for (const check of outputChecks) check(model, problems);
     problems.throwIfAny(stack, source);
     return model;
 }

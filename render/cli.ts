@@ -7,7 +7,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Command } from "commander";
 import { CONFIG_NAMESPACE } from "../model/config";
-import { defaultModelFile, loadModel } from "../model/load";
+import { loadStackModel } from "../core/stackModel";
+import { defaultModelFile } from "../model/load";
 import { StackInputError } from "../model/problems";
 import { settled, startMockRuntime } from "./mockRuntime";
 import { offlineStackConfig, PROJECT_DIR } from "./stackConfig";
@@ -43,7 +44,7 @@ async function render(options: Options): Promise<void> {
     if (demoFile) process.stderr.write(`note: stack "${stack}" has no config of its own yet; using the demo config ${path.relative(process.cwd(), demoFile)}\n`);
     const modelFile = path.resolve(options.model ?? config[`${CONFIG_NAMESPACE}:model`] ?? defaultModelFile(stack));
     if (options.dumpModel) {
-        process.stdout.write(`${JSON.stringify(loadModel(stack, modelFile), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(loadStackModel(stack, modelFile), null, 2)}\n`);
         return;
     }
     const out = path.resolve(options.out ?? path.join(PROJECT_DIR, "rendered", stack));

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { HelmRelease } from "../../components/register";
+import type { HelmRelease } from "../helm";
 import type { StackModel } from "../../model/schema";
 import { accountsConfig, rbacConfig } from "./rbac";
 

@@ -2,6 +2,7 @@
  * The environment's Alertmanager configuration, as typed data. It becomes YAML only when it
  * is sealed into `alertmanager-config-<env>`.
  */
+import type { ProblemCollector } from "../../model/problems";
 import type { AlertmanagerModel, StackModel } from "../../model/schema";
 
 /** The receiver that drops what it gets. Alertmanager needs it defined like any other. */
@@ -153,4 +154,12 @@ export function undefinedReceivers(config: AlertmanagerConfig): string[] {
     };
     walk(config.route, "route");
     return found;
+}
+
+/** Checks the config generated from `model` before anything is registered: every route names a defined receiver. */
+export function checkGeneratedReceivers(model: StackModel, problems: ProblemCollector): void {
+    // The webhook is a secret from config, not needed to check the config's structure.
+    for (const missing of undefinedReceivers(alertmanagerConfig(model, "https://webhook.invalid/"))) {
+        problems.add("monitoring.alertmanager", `the generated config routes to an undefined receiver (${missing}); define it or fix the route`);
+    }
 }

@@ -1,4 +1,4 @@
-import type { HelmRelease } from "../../components/register";
+import type { HelmRelease } from "../helm";
 import type { StackModel } from "../../model/schema";
 import { configSecretName } from "./alertmanager";
 import { ruleSelectorLabels } from "./rules";

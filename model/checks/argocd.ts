@@ -1,4 +1,4 @@
-import { globAllowed } from "../../core/glob";
+import { globAllowed } from "../../lib/glob";
 import type { ProblemCollector } from "../problems";
 import type { StackModel } from "../schema";
 

@@ -1,4 +1,4 @@
-import { HELM_ONLY_FUNCTIONS, readGoTemplate } from "../../core/gotemplate";
+import { HELM_ONLY_FUNCTIONS, readGoTemplate } from "../../lib/gotemplate";
 import type { ProblemCollector } from "../problems";
 import type { NotificationsModel, StackModel } from "../schema";
 import { checkUnique } from "./argocd";

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import type { HelmRelease } from "../../../components/register";
+import type { HelmRelease } from "../../../core/helm";
 import { argocdRelease } from "../../../core/argocd/release";
 import { monitoringRelease } from "../../../core/monitoring/release";
 import { rolloutsRelease } from "../../../core/rollouts";

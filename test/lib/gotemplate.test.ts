@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readGoTemplate } from "../../core/gotemplate";
+import { readGoTemplate } from "../../lib/gotemplate";
 
 describe("readGoTemplate", () => {
     it("lists the functions a template calls, not fields, variables or keywords", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { globAllowed, globMatch } from "../../core/glob";
+import { globAllowed, globMatch } from "../../lib/glob";
 
 describe("globMatch", () => {
     it.each([

@@ -1,0 +1,31 @@
+/**
+ * The layers import downwards only: `model/` (what a stack says) knows nothing of `core/` (what
+ * it becomes), and `core/` nothing of `components/` (how it is registered). Shared helpers live in `lib/`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./harness";
+
+/** The .ts files under `dir`, and every relative import of theirs as a path from the project root. */
+function importsUnder(dir: string): { files: string[]; imports: { file: string; target: string }[] } {
+    const files = fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f));
+    const imports = files.flatMap((file) =>
+        [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/from "(\.[^"]+)"/g)].map((m) => ({ file, target: path.relative(ROOT, path.resolve(ROOT, path.dirname(file), m[1])) })),
+    );
+    return { files, imports };
+}
+
+describe.each([
+    ["model", ["core", "components", "render", "stacks"]],
+    ["lib", ["model", "core", "components", "render", "sealing", "stacks"]],
+    ["core", ["components", "render", "stacks"]],
+    ["sealing", ["model", "core", "components", "render"]],
+])("%s/", (layer, forbidden) => {
+    it(`imports nothing from ${forbidden.join(", ")}`, () => {
+        const { files, imports } = importsUnder(layer);
+        expect(files.length).toBeGreaterThan(0);
+        const upward = imports.filter(({ target }) => forbidden.some((f) => target === f || target.startsWith(`${f}/`)));
+        expect(upward).toStrictEqual([]);
+    });
+});
