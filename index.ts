@@ -1,79 +1,164 @@
 /**
- * Pulumi entry point: reads the stack's config, loads and validates its model, then
- * instantiates one component per platform part. Nothing is registered unless the model and
- * the config are both valid.
+ * Pulumi entry point: reads the stack's config, loads and validates its model, finds what it
+ * needs of the cluster-wide parts (its own, or those the owner of its shared cluster installed),
+ * then instantiates one component per platform part. Nothing is registered unless the model,
+ * the config and the owner's facts are all valid; the one exception is the read of the owner's
+ * stack outputs, which those checks need.
  */
+import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AnalysisTemplates } from "./components/analysisTemplates";
+import { RootApplications } from "./components/applications";
 import { ArgoCd } from "./components/argocd";
+import { ClusterMonitoring } from "./components/clusterMonitoring";
 import { Monitoring } from "./components/monitoring";
 import { ArgoRollouts } from "./components/rollouts";
 import { SealedSecretsController } from "./components/sealedSecrets";
-import { CONFIG_NAMESPACE, type ConfigKey, readPlatformConfig } from "./model/config";
+import { Sealing } from "./components/sealing";
+import { clusterFacts, ENVIRONMENT_CUSTOM_RESOURCE_KINDS } from "./core/clusterFacts";
 import { loadStackModel } from "./core/stackModel";
+import { CLUSTER_FACTS_OUTPUT, type ClusterView, clusterFactsSchema, clusterViewOf } from "./model/cluster";
+import { checkAgainstOwner } from "./model/checks/cluster";
+import { CONFIG_NAMESPACE, type ConfigKey, type PlatformConfig, readPlatformConfig } from "./model/config";
 import { defaultModelFile } from "./model/load";
-import { StackInputError } from "./model/problems";
-import type { NotificationsModel } from "./model/schema";
+import { type Problem, ProblemCollector, StackInputError } from "./model/problems";
+import type { ClusterWideModel, NotificationsModel, StackModel } from "./model/schema";
 
 const stack = pulumi.getStack();
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 // Optional keys default to "" in Pulumi.yaml: empty means unset.
 const get = (key: ConfigKey) => config.get(key) || undefined;
 
-/** Reads the stack's inputs; a user's mistake becomes a RunError, which Pulumi prints without a stack trace. */
-function readInputs() {
-    try {
-        const model = loadStackModel(stack, get("model") ?? defaultModelFile(stack));
-        const settings = readPlatformConfig(stack, model, get);
-        if (settings.usesDemoCertificate && !pulumi.runtime.isDryRun()) {
-            throw new StackInputError(stack, "the stack config", [
-                {
-                    path: `${CONFIG_NAMESPACE}:sealingCertificate`,
-                    message: "is the demo certificate from demo/, whose private key is public; create your own with `npm run keygen` (or fetch the controller's) before `pulumi up`",
-                },
-            ]);
-        }
-        return { model, settings };
-    } catch (e) {
-        throw e instanceof StackInputError ? new pulumi.RunError(e.message) : e;
-    }
+/** A user's mistake becomes a RunError, which Pulumi prints without a stack trace. */
+function asRunError(e: unknown): unknown {
+    return e instanceof StackInputError ? new pulumi.RunError(e.message) : e;
 }
-const { model, settings } = readInputs();
+
+/** Reads the stack's model and config; `pulumi up` also needs a real certificate and a named cluster. */
+function readInputs(): { model: StackModel; settings: PlatformConfig } {
+    const model = loadStackModel(stack, get("model") ?? defaultModelFile(stack));
+    const settings = readPlatformConfig(stack, model, get);
+    if (!pulumi.runtime.isDryRun()) {
+        const problems: Problem[] = [];
+        if (settings.usesDemoCertificate) {
+            problems.push({
+                path: `${CONFIG_NAMESPACE}:sealingCertificate`,
+                message: "is the demo certificate from demo/, whose private key is public; create your own with `npm run keygen` (or fetch the controller's) before `pulumi up`",
+            });
+        }
+        if (settings.kubeContext === undefined) {
+            problems.push({
+                path: `${CONFIG_NAMESPACE}:kubeContext`,
+                message: `is not set: pulumi up deploys only to a named kubeconfig context, never to whichever is current; set the context of cluster "${model.cluster.name}" with \`pulumi config set ${CONFIG_NAMESPACE}:kubeContext <context>\` (see \`kubectl config get-contexts\`)`,
+            });
+        }
+        if (problems.length > 0) throw new StackInputError(stack, "the stack config", problems);
+    }
+    return { model, settings };
+}
+
+/**
+ * What the owner of the shared cluster exported, read through a StackReference and checked
+ * against this stack: it must be up, on the same cluster, with the same sealing certificate.
+ */
+async function ownerView(model: StackModel, settings: PlatformConfig): Promise<ClusterView> {
+    const owner = model.cluster.owner as string;
+    const source = `stack "${owner}" (cluster.owner)`;
+    const bringUp = `bring it up first with \`pulumi up --stack ${owner}\`, then this stack`;
+    const reference = new pulumi.StackReference(`cluster-owner-${owner}`, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${owner}` });
+    let exported: unknown;
+    try {
+        const details = await reference.getOutputDetails(CLUSTER_FACTS_OUTPUT);
+        exported = details.value ?? details.secretValue;
+    } catch (e) {
+        throw new StackInputError(stack, source, [{ path: "cluster.owner", message: `cannot be read (${(e as Error).message.split("\n")[0]}); ${bringUp}` }]);
+    }
+    if (exported === undefined) {
+        throw new StackInputError(stack, source, [{ path: "cluster.owner", message: `has no "${CLUSTER_FACTS_OUTPUT}" output yet, so the cluster-wide parts this stack runs on are not installed; ${bringUp}` }]);
+    }
+    const parsed = clusterFactsSchema.safeParse(exported);
+    if (!parsed.success || parsed.data.stack !== owner) {
+        throw new StackInputError(stack, source, [{ path: "cluster.owner", message: `exported "${CLUSTER_FACTS_OUTPUT}" that this revision cannot read; update stack "${owner}" to this revision first (\`pulumi up --stack ${owner}\`)` }]);
+    }
+    const problems = new ProblemCollector();
+    checkAgainstOwner(model, parsed.data, { certificateFingerprint: settings.certificate.fingerprint, kubeContext: settings.kubeContext }, ENVIRONMENT_CUSTOM_RESOURCE_KINDS, problems);
+    problems.throwIfAny(stack, `${path.relative(process.cwd(), get("model") ?? defaultModelFile(stack))} against ${source}`);
+    return parsed.data;
+}
 
 const secretOf = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
-/** The secret values of a notifications secret, by data key. */
-function notificationSecrets(n: NotificationsModel): Record<string, pulumi.Output<string>> {
-    return Object.fromEntries(Object.entries(n.secretData).map(([dataKey, configKey]) => [dataKey, pulumi.secret(settings.secrets[configKey] as string)]));
+async function main(): Promise<Record<string, unknown>> {
+    const { model, settings } = readInputs();
+    const view = model.clusterWide ? clusterViewOf(model.clusterWide) : await ownerView(model, settings);
+
+    /** The secret values of a notifications secret, by data key. */
+    const notificationSecrets = (n: NotificationsModel): Record<string, pulumi.Output<string>> =>
+        Object.fromEntries(Object.entries(n.secretData).map(([dataKey, configKey]) => [dataKey, pulumi.secret(settings.secrets[configKey] as string)]));
+
+    // Server-side apply: kube-prometheus-stack's CRDs are too large for client-side apply's
+    // last-applied annotation. The context is named in config: never whichever is current.
+    const kubernetes = new k8s.Provider("kubernetes", { enableServerSideApply: true, ...(settings.kubeContext ? { context: settings.kubeContext } : {}) });
+    const opts = { providers: [kubernetes] };
+    const env = model.environment;
+
+    const sealing = new Sealing("sealing", { certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) }, opts);
+    const { sealer } = sealing;
+    const installed = model.clusterWide ? installClusterParts(model.clusterWide, model, settings, sealer, notificationSecrets, opts) : undefined;
+
+    const monitoring = new Monitoring(
+        `monitoring-${env}`,
+        {
+            model,
+            clusterMonitoring: view.monitoring,
+            sealer,
+            slackWebhookUrl: pulumi.secret(settings.secrets.alertmanagerSlackWebhook as string),
+            after: installed && { sealedSecretsController: installed.sealedSecrets, clusterMonitoring: installed.monitoring },
+        },
+        opts,
+    );
+    new RootApplications(`applications-${env}`, { model, argocdNamespace: view.argocd.namespace, after: installed?.argocd.ready }, opts);
+    // The templates query the environment's Prometheus.
+    new AnalysisTemplates(`analysis-${env}`, { model, after: [monitoring, ...(installed ? [installed.rollouts.chart] : [])] }, opts);
+
+    return {
+        environment: env,
+        target: { cluster: model.cluster.name, mode: model.cluster.mode, installsClusterParts: installed !== undefined, kubeContext: settings.kubeContext ?? "" },
+        argocdUrl: view.argocd.url,
+        ...(installed ? { argocdAdminPassword: installed.argocd.adminPassword } : {}),
+        alertmanagerConfigSecret: monitoring.configSecretName,
+        runbook: monitoring.runbook,
+        ...(model.clusterWide
+            ? { [CLUSTER_FACTS_OUTPUT]: clusterFacts({ ...model, clusterWide: model.clusterWide }, stack, { certificateFingerprint: settings.certificate.fingerprint, kubeContext: settings.kubeContext }) }
+            : {}),
+    };
 }
 
-// Server-side apply: kube-prometheus-stack's CRDs are too large for client-side apply's
-// last-applied annotation. The cluster is the ambient kubeconfig's current context.
-const kubernetes = new k8s.Provider("kubernetes", { enableServerSideApply: true });
-const opts = { providers: [kubernetes] };
+/** The cluster-wide parts, installed once per cluster: by this stack when it is dedicated or the owner. */
+function installClusterParts(
+    clusterWide: ClusterWideModel,
+    model: StackModel,
+    settings: PlatformConfig,
+    sealer: Sealing["sealer"],
+    notificationSecrets: (n: NotificationsModel) => Record<string, pulumi.Output<string>>,
+    opts: pulumi.ComponentResourceOptions,
+) {
+    const cluster = model.cluster.name;
+    const sealedSecrets = new SealedSecretsController(
+        "sealed-secrets",
+        { sealedSecrets: clusterWide.sealedSecrets, cluster, certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) },
+        opts,
+    );
+    const common = { cluster, sealer, sealedSecretsController: sealedSecrets };
+    const argocd = new ArgoCd(
+        "argocd",
+        { ...common, argocd: clusterWide.argocd, notificationSecrets: notificationSecrets(clusterWide.argocd.notifications), adminPassword: secretOf(settings.argocdAdminPassword) },
+        opts,
+    );
+    const rollouts = new ArgoRollouts("argo-rollouts", { ...common, rollouts: clusterWide.rollouts, notificationSecrets: notificationSecrets(clusterWide.rollouts.notifications) }, opts);
+    const monitoring = new ClusterMonitoring("cluster-monitoring", { cluster, monitoring: clusterWide.monitoring }, opts);
+    return { sealedSecrets, argocd, rollouts, monitoring };
+}
 
-const sealing = new SealedSecretsController(
-    "sealed-secrets",
-    { model, certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) },
-    opts,
-);
-const common = { model, sealer: sealing.sealer, sealedSecretsController: sealing };
-
-const monitoring = new Monitoring(`monitoring-${model.environment}`, { ...common, slackWebhookUrl: pulumi.secret(settings.secrets.alertmanagerSlackWebhook as string) }, opts);
-const argocd = new ArgoCd(
-    "argocd",
-    {
-        ...common,
-        notificationSecrets: notificationSecrets(model.argocd.notifications),
-        adminPassword: secretOf(settings.argocdAdminPassword),
-    },
-    opts,
-);
-// Its AnalysisTemplates query the environment's Prometheus.
-new ArgoRollouts("argo-rollouts", { ...common, notificationSecrets: notificationSecrets(model.rollouts.notifications) }, { ...opts, dependsOn: [monitoring] });
-
-export const environment = model.environment;
-export const argocdUrl = argocd.url;
-export const argocdAdminPassword = argocd.adminPassword;
-export const alertmanagerConfigSecret = monitoring.configSecretName;
-export const runbook = monitoring.runbook;
+export = () => main().catch((e) => Promise.reject(asRunError(e)));

@@ -1,44 +1,49 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { applicationsByWave } from "../core/argocd/applications";
 import { adminPasswordHash } from "../core/argocd/adminPassword";
 import { argocdNotificationsConfigMap, NOTIFICATIONS_SECRET } from "../core/argocd/notifications";
 import { appProjects } from "../core/argocd/projects";
-import { argocdRelease, argocdUrl, REDIS_SECRET } from "../core/argocd/release";
-import { namespace, platformLabels, sealedSecret } from "../core/objects";
-import type { StackModel } from "../model/schema";
+import { argocdRelease, REDIS_SECRET } from "../core/argocd/release";
+import { clusterLabels, namespace, sealedSecret } from "../core/objects";
+import { argocdUrl } from "../model/cluster";
+import type { ArgoCdModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
 import { registerChart, registerObject } from "./register";
 
 export interface ArgoCdArgs {
-    /** The validated stack model. */
-    readonly model: StackModel;
+    /** The cluster's Argo CD (`clusterWide.argocd`). */
+    readonly argocd: ArgoCdModel;
+    /** The cluster's name (`cluster.name`), in the labels. */
+    readonly cluster: string;
     /** Seals the notifications secret and the Redis password for the controller. */
     readonly sealer: Sealer;
     /** The sealed-secrets controller: SealedSecrets wait for its CRD. */
     readonly sealedSecretsController: pulumi.Resource;
-    /** Values of the notifications secret by data key (`argocd.notifications.secretData`), secrets. */
+    /** Values of the notifications secret by data key (`clusterWide.argocd.notifications.secretData`), secrets. */
     readonly notificationSecrets: Readonly<Record<string, pulumi.Output<string>>>;
     /** The admin password (`gitops:argocdAdminPassword`), a secret. Defaults to a random password kept in state. */
     readonly adminPassword?: pulumi.Output<string>;
 }
 
 /**
- * Argo CD with RBAC, local accounts, notifications, AppProjects and the root Applications and
- * ApplicationSets; Argo CD then owns the teams' workloads.
+ * The cluster's one Argo CD, with RBAC, local accounts, notifications and AppProjects. Each
+ * environment's root Applications go into it (`RootApplications`); Argo CD then owns the
+ * teams' workloads.
  */
 export class ArgoCd extends pulumi.ComponentResource {
     /** The public URL of the UI and API. */
     public readonly url: string;
     /** The admin password: a secret output. */
     public readonly adminPassword: pulumi.Output<string>;
+    /** What root Applications wait for: the chart (its CRDs) and the projects. */
+    public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:argocd:ArgoCd", name, {}, opts);
-        const { model, sealer } = args;
-        const ns = model.argocd.namespace;
-        const labels = platformLabels(model.environment, "argocd");
-        this.url = argocdUrl(model);
+        const { argocd, sealer } = args;
+        const ns = argocd.namespace;
+        const labels = clusterLabels(args.cluster, "argocd");
+        this.url = argocdUrl(argocd);
 
         let passwordHash: pulumi.Output<string>;
         if (args.adminPassword) {
@@ -58,20 +63,14 @@ export class ArgoCd extends pulumi.ComponentResource {
         const redisPassword = new random.RandomPassword(`${name}-redis-password`, { length: 32, special: false }, { parent: this });
         const redisData = sealer.seal({ namespace: ns, name: REDIS_SECRET }, { auth: redisPassword.result });
         const redisSecret = registerObject(name, sealedSecret(REDIS_SECRET, ns, labels, redisData), sealedOpts);
-        const notificationsCm = registerObject(name, argocdNotificationsConfigMap(model), { parent: this, dependsOn: [nsResource] });
+        const notificationsCm = registerObject(name, argocdNotificationsConfigMap(argocd, args.cluster), { parent: this, dependsOn: [nsResource] });
 
-        const chart = registerChart(name, argocdRelease(model, passwordHash), {
+        const chart = registerChart(name, argocdRelease(argocd, passwordHash), {
             parent: this,
             dependsOn: [nsResource, notificationsSecret, redisSecret, notificationsCm],
         });
-        const projects = appProjects(model).map((p) => registerObject(name, p, { parent: this, dependsOn: [chart] }));
-
-        // Lower sync waves first: each wave waits for the ones before it.
-        let before: pulumi.Resource[] = [chart, ...projects];
-        for (const wave of applicationsByWave(model)) {
-            const created = wave.map((app) => registerObject(name, app, { parent: this, dependsOn: before }));
-            before = [...before, ...created];
-        }
+        const projects = appProjects(argocd, args.cluster).map((p) => registerObject(name, p, { parent: this, dependsOn: [chart] }));
+        this.ready = [chart, ...projects];
 
         this.registerOutputs({ url: this.url, adminPassword: this.adminPassword });
     }

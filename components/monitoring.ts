@@ -4,7 +4,8 @@ import { alertmanagerConfig, CONFIG_KEY, configSecretName } from "../core/monito
 import { grafanaAdminSecretName, monitoringRelease } from "../core/monitoring/release";
 import { prometheusRules } from "../core/monitoring/rules";
 import { monitoringRunbook } from "../core/monitoring/runbook";
-import { namespace, platformLabels, sealedSecret, toYaml } from "../core/objects";
+import { environmentLabels, namespace, sealedSecret, toYaml } from "../core/objects";
+import type { ClusterView } from "../model/cluster";
 import type { StackModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
 import { registerChart, registerObject } from "./register";
@@ -12,34 +13,43 @@ import { registerChart, registerObject } from "./register";
 export interface MonitoringArgs {
     /** The validated stack model. */
     readonly model: StackModel;
+    /** The cluster release of kube-prometheus-stack, whose monitors this Prometheus selects too. */
+    readonly clusterMonitoring: ClusterView["monitoring"];
     /** Seals the Alertmanager config and Grafana's credentials for the controller. */
     readonly sealer: Sealer;
-    /** The sealed-secrets controller: SealedSecrets wait for its CRD. */
-    readonly sealedSecretsController: pulumi.Resource;
     /** The environment's Slack incoming-webhook URL (`gitops:alertmanagerSlackWebhook`), a secret. */
     readonly slackWebhookUrl: pulumi.Output<string>;
+    /**
+     * What must exist first when this stack installs the cluster-wide parts: the sealed-secrets
+     * controller (for the SealedSecrets) and the cluster release (CRDs, operator). Defaults to
+     * none: the owner of the shared cluster has installed them already.
+     */
+    readonly after?: { readonly sealedSecretsController: pulumi.Resource; readonly clusterMonitoring: pulumi.Resource };
 }
 
 /**
- * kube-prometheus-stack for one environment, with a generated Alertmanager config sealed
- * into `alertmanager-config-<env>` and rules that only this environment's Prometheus loads.
+ * The environment's kube-prometheus-stack release (its Prometheus, Alertmanager and Grafana),
+ * with a generated Alertmanager config sealed into `alertmanager-config-<env>` and rules that
+ * only this environment's Prometheus loads.
  */
 export class Monitoring extends pulumi.ComponentResource {
     /** Commands that verify the alerting path, with the real names. */
     public readonly runbook: string;
     /** Name of the Secret the Alertmanager CR reads its config from. */
     public readonly configSecretName: string;
+    /** The chart: what queries this environment's Prometheus waits for it. */
+    public readonly chart: pulumi.Resource;
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:monitoring:Monitoring", name, {}, opts);
         const { model, sealer } = args;
         const ns = model.monitoring.namespace;
-        const labels = platformLabels(model.environment, "monitoring");
+        const labels = environmentLabels(model.environment, "monitoring");
         this.configSecretName = configSecretName(model);
         this.runbook = monitoringRunbook(model);
 
         const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
-        const sealedOpts = { parent: this, dependsOn: [nsResource, args.sealedSecretsController] };
+        const sealedOpts = { parent: this, dependsOn: [nsResource, ...(args.after ? [args.after.sealedSecretsController] : [])] };
 
         const configYaml = args.slackWebhookUrl.apply((url) => toYaml(alertmanagerConfig(model, url)));
         const configData = sealer.seal({ namespace: ns, name: this.configSecretName }, { [CONFIG_KEY]: configYaml });
@@ -50,8 +60,9 @@ export class Monitoring extends pulumi.ComponentResource {
         const grafanaData = sealer.seal({ namespace: ns, name: grafanaName }, { "admin-user": "admin", "admin-password": grafanaPassword.result });
         const grafanaSecret = registerObject(name, sealedSecret(grafanaName, ns, labels, grafanaData), sealedOpts);
 
-        const chart = registerChart(name, monitoringRelease(model), { parent: this, dependsOn: [nsResource, configSecret, grafanaSecret] });
-        for (const rule of prometheusRules(model)) registerObject(name, rule, { parent: this, dependsOn: [chart] });
+        const chartAfter = [nsResource, configSecret, grafanaSecret, ...(args.after ? [args.after.clusterMonitoring] : [])];
+        this.chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: chartAfter });
+        for (const rule of prometheusRules(model)) registerObject(name, rule, { parent: this, dependsOn: [this.chart] });
 
         this.registerOutputs({ runbook: this.runbook, configSecretName: this.configSecretName });
     }

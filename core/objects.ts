@@ -18,14 +18,23 @@ export interface KubeObject {
     readonly [field: string]: unknown;
 }
 
-/** Labels on everything this program creates, so `kubectl get -l` finds the platform. */
-export function platformLabels(environment: string, component: string): Record<string, string> {
-    return {
-        "app.kubernetes.io/managed-by": "pulumi",
-        "app.kubernetes.io/part-of": "gitops-platform",
-        "app.kubernetes.io/component": component,
-        "gitops-platform/environment": environment,
-    };
+/** The label that tells which environment an object belongs to; default notification subscriptions select by it. */
+export const ENVIRONMENT_LABEL = "gitops-platform/environment";
+/** The label of the cluster-wide parts, which belong to no one environment. */
+export const CLUSTER_LABEL = "gitops-platform/cluster";
+
+function labels(component: string, key: string, value: string): Record<string, string> {
+    return { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "gitops-platform", "app.kubernetes.io/component": component, [key]: value };
+}
+
+/** Labels on every object of an environment's parts, so `kubectl get -l` finds them. */
+export function environmentLabels(environment: string, component: string): Record<string, string> {
+    return labels(component, ENVIRONMENT_LABEL, environment);
+}
+
+/** Labels on every object of the cluster-wide parts. */
+export function clusterLabels(cluster: string, component: string): Record<string, string> {
+    return labels(component, CLUSTER_LABEL, cluster);
 }
 
 /** YAML text for a ConfigMap or Secret value: keys sorted, no line folding, stable output. */

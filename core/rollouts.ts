@@ -1,16 +1,15 @@
+import type { RolloutsModel, StackModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
-import type { StackModel } from "../model/schema";
 import { prometheusUrl } from "./monitoring/release";
 import { notificationsConfigData } from "./notifications";
-import { configMap, type KubeObject, platformLabels } from "./objects";
+import { clusterLabels, configMap, environmentLabels, type KubeObject } from "./objects";
 
 /** Names the Argo Rollouts controller reads; fixed by Argo Rollouts. */
 export const ROLLOUTS_NOTIFICATIONS_CM = "argo-rollouts-notification-configmap";
 export const ROLLOUTS_NOTIFICATIONS_SECRET = "argo-rollouts-notification-secret";
 
 /** The Argo Rollouts release; the program owns the notifications ConfigMap and secret. */
-export function rolloutsRelease(model: StackModel): HelmRelease {
-    const { rollouts } = model;
+export function rolloutsRelease(rollouts: RolloutsModel): HelmRelease {
     return {
         name: rollouts.releaseName,
         namespace: rollouts.namespace,
@@ -19,17 +18,16 @@ export function rolloutsRelease(model: StackModel): HelmRelease {
     };
 }
 
-export function rolloutsNotificationsConfigMap(model: StackModel): KubeObject {
-    const data = notificationsConfigData(model.rollouts.notifications);
-    return configMap(ROLLOUTS_NOTIFICATIONS_CM, model.rollouts.namespace, platformLabels(model.environment, "argo-rollouts"), data);
+export function rolloutsNotificationsConfigMap(rollouts: RolloutsModel, cluster: string): KubeObject {
+    return configMap(ROLLOUTS_NOTIFICATIONS_CM, rollouts.namespace, clusterLabels(cluster, "argo-rollouts"), notificationsConfigData(rollouts.notifications));
 }
 
-/** Cluster-wide AnalysisTemplates that every team's Rollouts can use, querying this environment's Prometheus. */
+/** The environment's cluster-wide AnalysisTemplates, for every team's Rollouts, querying the environment's Prometheus. */
 export function clusterAnalysisTemplates(model: StackModel): KubeObject[] {
     return model.rollouts.analysisTemplates.map((t) => ({
         apiVersion: "argoproj.io/v1alpha1",
         kind: "ClusterAnalysisTemplate",
-        metadata: { name: `${t.name}-${model.environment}`, labels: platformLabels(model.environment, "argo-rollouts") },
+        metadata: { name: `${t.name}-${model.environment}`, labels: environmentLabels(model.environment, "argo-rollouts") },
         spec: {
             args: t.args.map((name) => ({ name })),
             metrics: t.metrics.map((m) => ({

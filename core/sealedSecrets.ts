@@ -1,16 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { ClusterWideModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
-import type { StackModel } from "../model/schema";
-import { type KubeObject, platformLabels } from "./objects";
+import { clusterLabels, type KubeObject } from "./objects";
 
 /** The label by which the controller finds its sealing keys. */
 export const SEALING_KEY_LABEL = "sealedsecrets.bitnami.com/sealed-secrets-key";
 /** The name `kubeseal --controller-name` expects. */
 export const CONTROLLER_NAME = "sealed-secrets";
 
+type SealedSecretsModel = ClusterWideModel["sealedSecrets"];
+
 /** The controller's Helm release. */
-export function sealedSecretsRelease(model: StackModel): HelmRelease {
-    const { sealedSecrets } = model;
+export function sealedSecretsRelease(sealedSecrets: SealedSecretsModel): HelmRelease {
     return {
         name: sealedSecrets.releaseName,
         namespace: sealedSecrets.namespace,
@@ -29,14 +30,14 @@ export function sealedSecretsRelease(model: StackModel): HelmRelease {
  * controller loads it at start instead of generating one. The one plaintext Secret of the
  * platform: it cannot be sealed, since it is what unseals everything else.
  */
-export function sealingKeySecret(model: StackModel, certificatePem: string, privateKeyPem: pulumi.Input<string>): KubeObject {
+export function sealingKeySecret(sealedSecrets: SealedSecretsModel, cluster: string, certificatePem: string, privateKeyPem: pulumi.Input<string>): KubeObject {
     return {
         apiVersion: "v1",
         kind: "Secret",
         metadata: {
             name: `${CONTROLLER_NAME}-byo-key`,
-            namespace: model.sealedSecrets.namespace,
-            labels: { ...platformLabels(model.environment, "sealed-secrets"), [SEALING_KEY_LABEL]: "active" },
+            namespace: sealedSecrets.namespace,
+            labels: { ...clusterLabels(cluster, "sealed-secrets"), [SEALING_KEY_LABEL]: "active" },
         },
         type: "kubernetes.io/tls",
         stringData: { "tls.crt": certificatePem, "tls.key": privateKeyPem },

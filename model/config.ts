@@ -16,10 +16,12 @@ export const CONFIG_KEYS = {
     sealingCertificate: { secret: false, optional: false, description: "PEM certificate of the sealed-secrets controller: every secret is sealed for it" },
     sealingKey: { secret: true, optional: true, description: "PEM private key of the sealed-secrets controller (bring your own key)" },
     alertmanagerSlackWebhook: { secret: true, optional: false, description: "Slack incoming-webhook URL of this environment's Alertmanager receiver" },
-    argocdSlackWebhook: { secret: true, optional: false, description: "Slack incoming-webhook URL for Argo CD notifications (service.webhook)" },
-    argocdSlackToken: { secret: true, optional: false, description: "Slack bot token for Argo CD notifications (service.slack)" },
-    rolloutsSlackToken: { secret: true, optional: false, description: "Slack bot token for Argo Rollouts notifications" },
+    // Needed where the model's notifications name them: by the stack that installs the cluster-wide parts.
+    argocdSlackWebhook: { secret: true, optional: true, description: "Slack incoming-webhook URL for Argo CD notifications (service.webhook)" },
+    argocdSlackToken: { secret: true, optional: true, description: "Slack bot token for Argo CD notifications (service.slack)" },
+    rolloutsSlackToken: { secret: true, optional: true, description: "Slack bot token for Argo Rollouts notifications" },
     argocdAdminPassword: { secret: true, optional: true, description: "Argo CD admin password; a random one is generated when unset" },
+    kubeContext: { secret: false, optional: true, description: "kubeconfig context of the cluster this stack deploys to; `pulumi up` refuses without it" },
     model: { secret: false, optional: true, description: "Path of the stack's model file; defaults to stacks/<stack>.ts" },
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -34,17 +36,23 @@ export interface PlatformConfig {
     /** Secret config values the model's notifications and Alertmanager use. */
     readonly secrets: Readonly<Partial<Record<SecretConfigKey, string>>>;
     readonly argocdAdminPassword?: string;
+    /** The kubeconfig context to deploy to; unset is refused by `pulumi up`. */
+    readonly kubeContext?: string;
     /** True when the certificate is the committed demo one. */
     readonly usesDemoCertificate: boolean;
 }
 
-/** Secret config keys the model needs: Alertmanager's webhook and every notifications secret value. */
+/** Secret config keys the model needs: Alertmanager's webhook, and the notifications secrets' values where it installs them. */
 export function requiredSecretKeys(model: StackModel): SecretConfigKey[] {
     const used = new Set<SecretConfigKey>(["alertmanagerSlackWebhook"]);
-    for (const key of Object.values(model.argocd.notifications.secretData)) used.add(key);
-    for (const key of Object.values(model.rollouts.notifications.secretData)) used.add(key);
+    for (const notifications of model.clusterWide ? [model.clusterWide.argocd.notifications, model.clusterWide.rollouts.notifications] : []) {
+        for (const key of Object.values(notifications.secretData)) used.add(key);
+    }
     return [...used].sort();
 }
+
+/** Keys only the stack that installs the cluster-wide parts may set: a stack sharing the cluster would not use them. */
+const INSTALLER_ONLY_KEYS = ["sealingKey", "argocdAdminPassword"] as const satisfies readonly ConfigKey[];
 
 function isHttpUrl(value: string): boolean {
     try {
@@ -89,6 +97,18 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
             problems.add(e.configKey, e.message);
         }
     }
+    if (!model.clusterWide) {
+        for (const key of INSTALLER_ONLY_KEYS.filter((k) => get(k) !== undefined)) {
+            problems.add(
+                at(key),
+                `is set, but stack "${model.cluster.owner}" installs the sealed-secrets controller and Argo CD of cluster "${model.cluster.name}", so this stack never uses it; set it there, and remove it here with \`pulumi config rm ${CONFIG_NAMESPACE}:${key}\``,
+            );
+        }
+    }
+    const kubeContext = get("kubeContext");
+    if (kubeContext !== undefined && kubeContext.trim() !== kubeContext) {
+        problems.add(at("kubeContext"), `has leading or trailing spaces, which no kubeconfig context name has; set it again with \`${setCommand("kubeContext")}\``);
+    }
     const adminPassword = get("argocdAdminPassword");
     if (adminPassword !== undefined && adminPassword.length < 8) {
         problems.add(at("argocdAdminPassword"), `is shorter than 8 characters; choose a longer one, or unset it for a random password`);
@@ -101,6 +121,7 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
         sealingKeyPem,
         secrets,
         argocdAdminPassword: adminPassword,
+        kubeContext,
         usesDemoCertificate: certificate?.fingerprint === demoFingerprint,
     };
 }

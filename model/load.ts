@@ -18,19 +18,30 @@ function fail(stack: string, file: string, message: string): never {
     throw new StackInputError(stack, path.relative(process.cwd(), file) || file, [{ path: "(model)", message }]);
 }
 
+/**
+ * Requires a model module with tsx, which loads TypeScript the same way under pulumi, the render
+ * and the tests. tsx replaces the `.ts` loader of the process as it does; the one that was there
+ * (ts-node's, under `pulumi up`) is put back, or every later `.ts` require would fail.
+ */
+function requireModule(file: string): unknown {
+    const tsLoader = require.extensions[".ts"];
+    try {
+        const mod = requireTs(file, __filename);
+        return mod.default ?? mod.model;
+    } finally {
+        if (tsLoader) require.extensions[".ts"] = tsLoader;
+    }
+}
+
 /** Reads a model file without validating it: a `.ts`/`.js` module's default export, or JSON/YAML data. */
 export function readModelFile(stack: string, file: string): unknown {
     if (!fs.existsSync(file)) {
-        const shipped = fs.readdirSync(STACKS_DIR).filter((f) => f.endsWith(".ts") && f !== "shared.ts").map((f) => f.replace(/\.ts$/, ""));
+        const shipped = fs.readdirSync(STACKS_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, ""));
         fail(stack, file, `no model file here; create it, or use one of the shipped stacks: ${shipped.join(", ")}`);
     }
     const ext = path.extname(file);
     try {
-        if (ext === ".ts" || ext === ".js") {
-            // tsx loads TypeScript the same way under pulumi, the render and the tests.
-            const mod = requireTs(path.resolve(file), __filename);
-            return mod.default ?? mod.model;
-        }
+        if (ext === ".ts" || ext === ".js") return requireModule(path.resolve(file));
         const text = fs.readFileSync(file, "utf8");
         if (ext === ".json") return text.trim() === "" ? undefined : JSON.parse(text);
         if (ext === ".yaml" || ext === ".yml") return yaml.load(text);

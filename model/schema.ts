@@ -172,6 +172,10 @@ const notificationTriggerSchema = z.strictObject({
 /** Secret config keys whose values may be sealed into a notifications secret. */
 export const secretConfigKeys = ["argocdSlackWebhook", "argocdSlackToken", "rolloutsSlackToken", "alertmanagerSlackWebhook"] as const;
 export type SecretConfigKey = (typeof secretConfigKeys)[number];
+/** An equality-based label selector, as the notifications engine parses it: `key=value[,key=value...]`. */
+const labelSelector = z
+    .string()
+    .regex(/^[A-Za-z0-9./_-]+!?=[A-Za-z0-9._-]*(,[A-Za-z0-9./_-]+!?=[A-Za-z0-9._-]*)*$/, "must be a label selector such as gitops-platform/environment=dev");
 const secretReference = z.string().regex(/^\$[-._a-zA-Z0-9]+$/, "must reference a secret data key, e.g. $slack-token");
 
 const notificationsSchema = z.strictObject({
@@ -203,10 +207,18 @@ const notificationsSchema = z.strictObject({
     triggers: z.array(notificationTriggerSchema).default([]),
     /** Default subscriptions: recipients are `<service>` or `<service>:<channel>`. */
     subscriptions: z
-        .array(z.strictObject({ recipients: z.array(z.string().min(1)).min(1), triggers: z.array(z.string().min(1)).min(1) }))
+        .array(
+            z.strictObject({
+                recipients: z.array(z.string().min(1)).min(1),
+                triggers: z.array(z.string().min(1)).min(1),
+                /** Only resources whose labels match, e.g. `gitops-platform/environment=dev`; all of them when absent. */
+                selector: labelSelector.optional(),
+            }),
+        )
         .default([]),
 });
 
+/** The one Argo CD of the cluster: chart, RBAC, accounts, projects and notifications. */
 const argocdSchema = z.strictObject({
     namespace: dnsLabel,
     releaseName: dnsLabel,
@@ -218,16 +230,25 @@ const argocdSchema = z.strictObject({
     rbac: rbacSchema,
     accounts: z.array(accountSchema).default([]),
     projects: z.array(projectSchema).min(1),
-    applications: z.array(applicationSchema).default([]),
-    applicationSets: z.array(applicationSetSchema).default([]),
     notifications: notificationsSchema,
 });
 
+/** The environment's root Applications and ApplicationSets, in the cluster's Argo CD. */
+const environmentAppsSchema = z.strictObject({
+    applications: z.array(applicationSchema).default([]),
+    applicationSets: z.array(applicationSetSchema).default([]),
+});
+
+/** The one Argo Rollouts controller of the cluster and its notifications. */
 const rolloutsSchema = z.strictObject({
     namespace: dnsLabel,
     releaseName: dnsLabel,
     chart: chartSchema,
     notifications: notificationsSchema,
+});
+
+/** The environment's ClusterAnalysisTemplates, named `<name>-<environment>`. */
+const environmentRolloutsSchema = z.strictObject({
     /** Shared AnalysisTemplates that query this environment's Prometheus. */
     analysisTemplates: z
         .array(
@@ -278,9 +299,11 @@ const alertmanagerSchema = z.strictObject({
     deadMansSwitch: z.strictObject({ receiver: z.string().min(1), url: httpUrl, repeatInterval: duration.default("1m") }).optional(),
 });
 
+/** The environment's kube-prometheus-stack release: its own Prometheus, Alertmanager and Grafana. */
 const monitoringSchema = z.strictObject({
     namespace: dnsLabel,
     releaseName: dnsLabel,
+    /** The same chart as `clusterWide.monitoring.chart`, whose CRDs and operator it uses. */
     chart: chartSchema,
     alertmanager: alertmanagerSchema,
     /** Deploy the always-firing smoke alert that tests the whole path to Slack. Off by default: `vector(1)` fires forever. */
@@ -289,14 +312,41 @@ const monitoringSchema = z.strictObject({
     notificationFailureFor: duration.default("10m"),
 });
 
+/** A Pulumi stack of this project, by its short name. */
+export const stackName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a stack name of this project, such as prod");
+
+/** The cluster the stack deploys to, and who installs what in it. */
+const clusterSchema = z.strictObject({
+    /** The cluster's name. Stacks that share a cluster name the same one; the kubeconfig context is `gitops:kubeContext`. */
+    name: dnsLabel,
+    /**
+     * `dedicated`: the cluster runs this environment alone and this stack installs everything.
+     * `shared`: several environment stacks share it; `owner` installs the cluster-wide parts.
+     */
+    mode: z.enum(["dedicated", "shared"]),
+    /** In a shared cluster, the stack that installs the cluster-wide parts (possibly this one). */
+    owner: stackName.optional(),
+});
+
+/** What exists once per cluster; in a shared cluster only the owner stack's model has it. */
+const clusterWideSchema = z.strictObject({
+    sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema }),
+    argocd: argocdSchema,
+    rollouts: rolloutsSchema,
+    /** kube-prometheus-stack's cluster release: CRDs, the one prometheus-operator, node-exporter, kube-state-metrics and the kubelet Service. */
+    monitoring: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema }),
+});
+
 export const stackModelSchema = z.strictObject({
     /** Short environment name (`dev`, `prod`): used in names, labels and message titles. */
     environment: dnsLabel,
     /** Other environments that may share the cluster: their namespaces must never reach this environment's receivers. */
     peerEnvironments: z.array(dnsLabel).default([]),
-    sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema }),
-    argocd: argocdSchema,
-    rollouts: rolloutsSchema,
+    cluster: clusterSchema,
+    /** The cluster-wide parts: required when this stack installs them (dedicated cluster, or owner of a shared one), absent otherwise. */
+    clusterWide: clusterWideSchema.optional(),
+    argocd: environmentAppsSchema.default({ applications: [], applicationSets: [] }),
+    rollouts: environmentRolloutsSchema.default({ analysisTemplates: [] }),
     monitoring: monitoringSchema,
 });
 
@@ -304,12 +354,15 @@ export const stackModelSchema = z.strictObject({
 export type StackModelInput = z.input<typeof stackModelSchema>;
 /** A model after parsing: defaults applied. Cross-references are checked separately. */
 export type StackModel = z.output<typeof stackModelSchema>;
-export type ArgoCdModel = StackModel["argocd"];
+export type ClusterModel = StackModel["cluster"];
+export type ClusterWideModel = NonNullable<StackModel["clusterWide"]>;
+export type ArgoCdModel = ClusterWideModel["argocd"];
 export type NotificationsModel = z.output<typeof notificationsSchema>;
 export type ProjectModel = z.output<typeof projectSchema>;
 export type ApplicationModel = z.output<typeof applicationSchema>;
 export type ApplicationSetModel = z.output<typeof applicationSetSchema>;
-export type RolloutsModel = StackModel["rollouts"];
+export type RolloutsModel = ClusterWideModel["rollouts"];
+export type AnalysisTemplateModel = StackModel["rollouts"]["analysisTemplates"][number];
 export type MonitoringModel = StackModel["monitoring"];
 export type AlertmanagerModel = MonitoringModel["alertmanager"];
 export type ChartModel = z.output<typeof chartSchema>;

@@ -1,5 +1,7 @@
 import type { z } from "zod";
+import { clusterViewOf } from "./cluster";
 import { checkArgoCd } from "./checks/argocd";
+import { checkEnvironmentAgainstCluster, checkTopology } from "./checks/cluster";
 import { checkMonitoring } from "./checks/monitoring";
 import { checkNotifications } from "./checks/notifications";
 import { formatPath, ProblemCollector } from "./problems";
@@ -24,8 +26,9 @@ export type ModelCheck = (model: StackModel, problems: ProblemCollector) => void
 
 /**
  * Validates a stack's model: the schema first (types, formats, unknown fields), then the
- * cross-references between its parts, then `outputChecks`. Throws one `StackInputError` that
- * lists every problem.
+ * topology and the cross-references between its parts, then `outputChecks`. Throws one
+ * `StackInputError` that lists every problem. A stack that shares a cluster it does not install
+ * is checked against its owner later, once the owner's facts are read (`checkAgainstOwner`).
  */
 export function validateModel(stack: string, source: string, input: unknown, outputChecks: readonly ModelCheck[] = []): StackModel {
     const problems = new ProblemCollector();
@@ -39,8 +42,13 @@ export function validateModel(stack: string, source: string, input: unknown, out
         problems.throwIfAny(stack, source);
     }
     const model = parsed.data as StackModel;
-    checkArgoCd(model, problems);
-    checkNotifications(model, problems);
+    checkTopology(model, stack, problems);
+    if (model.clusterWide) {
+        checkArgoCd(model.clusterWide.argocd, "clusterWide.argocd", problems);
+        checkNotifications(model.clusterWide, problems);
+        const source = { projects: "clusterWide.argocd.projects", notifications: "clusterWide.argocd.notifications", monitoring: "clusterWide.monitoring" };
+        checkEnvironmentAgainstCluster(model, clusterViewOf(model.clusterWide), source, problems);
+    }
     checkMonitoring(model, problems);
     for (const check of outputChecks) check(model, problems);
     problems.throwIfAny(stack, source);

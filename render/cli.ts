@@ -10,7 +10,8 @@ import { CONFIG_NAMESPACE } from "../model/config";
 import { loadStackModel } from "../core/stackModel";
 import { defaultModelFile } from "../model/load";
 import { StackInputError } from "../model/problems";
-import { settled, startMockRuntime } from "./mockRuntime";
+import { runMockedProgram, startMockRuntime } from "./mockRuntime";
+import { offlineOwnerOutputs } from "./ownerFacts";
 import { offlineStackConfig, PROJECT_DIR } from "./stackConfig";
 import { renderTree } from "./tree";
 
@@ -49,9 +50,8 @@ async function render(options: Options): Promise<void> {
     }
     const out = path.resolve(options.out ?? path.join(PROJECT_DIR, "rendered", stack));
     checkOutDir(out);
-    const recorder = startMockRuntime("gitops", stack, { ...config, [`${CONFIG_NAMESPACE}:model`]: modelFile });
-    await import("../index.js");
-    await settled();
+    const recorder = startMockRuntime("gitops", stack, { ...config, [`${CONFIG_NAMESPACE}:model`]: modelFile }, true, offlineOwnerOutputs(stack, modelFile));
+    const outputs = await runMockedProgram(() => import("../index.js"));
     const tree = await renderTree(recorder.resources);
     prepareOutDir(out);
     for (const [file, content] of tree.files) {
@@ -59,7 +59,27 @@ async function render(options: Options): Promise<void> {
         fs.writeFileSync(path.join(out, file), content);
     }
     for (const note of tree.notes) process.stdout.write(`note: ${note}\n`);
+    process.stdout.write(`target: ${describeTarget(stack, outputs.target as Target)}\n`);
     process.stdout.write(`rendered stack "${stack}": ${tree.files.size} files in ${path.relative(process.cwd(), out) || "."}\n`);
+}
+
+interface Target {
+    cluster: string;
+    mode: "dedicated" | "shared";
+    installsClusterParts: boolean;
+    kubeContext: string;
+}
+
+/** Which cluster the stack deploys to, and what it installs there. */
+function describeTarget(stack: string, target: Target): string {
+    const context = target.kubeContext ? `kube context "${target.kubeContext}"` : `no kube context (pulumi up refuses until ${CONFIG_NAMESPACE}:kubeContext is set)`;
+    const role =
+        target.mode === "dedicated"
+            ? "dedicated to it: it installs everything"
+            : target.installsClusterParts
+              ? `shared: stack "${stack}" installs the cluster-wide parts and its own environment`
+              : "shared: it installs its own environment on the owner's cluster-wide parts";
+    return `${context}, cluster "${target.cluster}", ${role}`;
 }
 
 function reportAndExit(error: unknown): never {

@@ -44,12 +44,27 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
     return {};
 }
 
-/** Records every registration; throws on any provider function call it does not know. */
+/** The organization of Pulumi's self-managed backends, which the mocks run in. */
+export const MOCK_ORGANIZATION = "organization";
+
+/** Stack outputs by fully qualified stack name (`organization/<project>/<stack>`), as StackReferences read them. */
+export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/**
+ * Records every registration; throws on any provider function call it does not know. A
+ * StackReference reads the outputs given in `stackOutputs`; a stack not there has none (as if
+ * it had never been brought up).
+ */
 export class ResourceRecorder implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
 
+    constructor(private readonly stackOutputs: StackOutputs = {}) {}
+
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider: args.provider || undefined, dependencies: [] });
+        if (args.type === "pulumi:pulumi:StackReference") {
+            return { id: args.id, state: { name: args.inputs.name, outputs: this.stackOutputs[args.inputs.name] ?? {}, secretOutputNames: [] } };
+        }
         return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) } };
     }
 
@@ -103,15 +118,30 @@ function recordGraphEdges(): void {
 
 /**
  * Installs fresh mocks and the stack's config; call it before the program is imported.
- * `preview` false runs the program as `pulumi up` would.
+ * `preview` false runs the program as `pulumi up` would; `stackOutputs` are what other stacks exported.
  */
-export function startMockRuntime(project: string, stack: string, config: Readonly<Record<string, string>>, preview = true): ResourceRecorder {
+export function startMockRuntime(project: string, stack: string, config: Readonly<Record<string, string>>, preview = true, stackOutputs: StackOutputs = {}): ResourceRecorder {
     recordGraphEdges();
-    const recorder = new ResourceRecorder();
+    const recorder = new ResourceRecorder(stackOutputs);
     registry[CURRENT] = recorder;
     pulumi.runtime.setAllConfig({ ...config });
-    pulumi.runtime.setMocks(recorder, project, stack, preview);
+    pulumi.runtime.setMocks(recorder, project, stack, preview, MOCK_ORGANIZATION);
     return recorder;
+}
+
+/**
+ * Runs the program (index.ts's exported function) under the mocks installed by
+ * `startMockRuntime`, and returns its stack outputs once every registration is answered.
+ * `load` imports index.ts: each caller imports it its own way (vitest's module registry, tsx).
+ */
+export async function runMockedProgram(load: () => Promise<unknown>): Promise<Record<string, unknown>> {
+    const loaded = (await load()) as { default?: unknown };
+    const main = (typeof loaded === "function" ? loaded : loaded.default) as () => Promise<Record<string, unknown>>;
+    try {
+        return await main();
+    } finally {
+        await settled();
+    }
 }
 
 /** Resolves once every registration the program started has been answered. */

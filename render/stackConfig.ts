@@ -38,9 +38,9 @@ export interface OfflineConfig {
 /**
  * The config of `stack`. `configFile` is layered over `Pulumi.<stack>.yaml`; when neither sets
  * any `gitops:` key, the demo config is used. Encrypted values not overridden are reported by
- * key with what to do.
+ * key with what to do. With `only`, just those keys are read (so other keys may stay encrypted).
  */
-export function offlineStackConfig(stack: string, configFile?: string): OfflineConfig {
+export function offlineStackConfig(stack: string, configFile?: string, only?: readonly string[]): OfflineConfig {
     const stackFile = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
         const stacks = fs.readdirSync(PROJECT_DIR).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
@@ -51,7 +51,7 @@ export function offlineStackConfig(stack: string, configFile?: string): OfflineC
     const demoFile = !configFile && !configured && fs.existsSync(demoConfigFile(stack)) ? demoConfigFile(stack) : undefined;
     const layer = configFile ?? demoFile;
     const overrides = layer ? readYamlMapping(stack, layer, layer) : {};
-    const merged = { ...base, ...overrides };
+    const merged = Object.fromEntries(Object.entries({ ...base, ...overrides }).filter(([key]) => only === undefined || only.includes(key)));
     const config: Record<string, string> = {};
     const encrypted: string[] = [];
     for (const [key, value] of Object.entries(merged)) {

@@ -1,15 +1,16 @@
 import type { StackModelInput } from "../model/schema";
-import { platformStack } from "./shared";
+import { type EnvironmentSettings, platformStack } from "./shared";
 
-/** The development environment: follows `main`, alerts repeat often. */
-const dev: StackModelInput = platformStack({
+/** The development environment: follows `main`, alerts repeat often. Shares prod's cluster (see `TOPOLOGY`). */
+export const devSettings: EnvironmentSettings = {
     environment: "dev",
     peerEnvironments: ["prod"],
     revision: "main",
     argocdDomain: "argocd-dev.local",
     prometheusUrl: "https://prometheus-dev.local",
-    channels: { platform: "platform-dev", frontend: "frontend-dev", backend: "backend-dev", rollouts: "rollouts-dev" },
     repeatInterval: "4h",
-});
+};
+
+const dev: StackModelInput = platformStack(devSettings);
 
 export default dev;

@@ -1,15 +1,16 @@
 import type { StackModelInput } from "../model/schema";
-import { platformStack } from "./shared";
+import { type EnvironmentSettings, platformStack } from "./shared";
 
-/** Production: follows the `release` branch, alerts repeat twice a day. */
-const prod: StackModelInput = platformStack({
+/** Production: follows the `release` branch, alerts repeat twice a day. Owns the shared cluster (see `SHARED_CLUSTER`). */
+export const prodSettings: EnvironmentSettings = {
     environment: "prod",
     peerEnvironments: ["dev"],
     revision: "release",
     argocdDomain: "argocd.example.com",
     prometheusUrl: "https://prometheus-prod.local",
-    channels: { platform: "platform-prod", frontend: "frontend-prod", backend: "backend-prod", rollouts: "rollouts-prod" },
     repeatInterval: "12h",
-});
+};
+
+const prod: StackModelInput = platformStack(prodSettings);
 
 export default prod;

@@ -7,7 +7,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { vi } from "vitest";
-import { type RecordedResource, settled, startMockRuntime } from "../render/mockRuntime";
+import { defaultModelFile } from "../model/load";
+import { type RecordedResource, runMockedProgram, settled, type StackOutputs, startMockRuntime } from "../render/mockRuntime";
+import { offlineOwnerOutputs } from "../render/ownerFacts";
 
 export const ROOT = path.join(__dirname, "..");
 
@@ -28,19 +30,28 @@ export interface ProgramRun {
     readonly error?: unknown;
 }
 
+export interface RunOptions {
+    /** False runs the program as `pulumi up` would; a preview by default. */
+    readonly preview?: boolean;
+    /**
+     * What other stacks exported, for StackReferences. Defaults to what the offline render
+     * computes: the owner of a shared cluster as its own model and demo config would export it.
+     */
+    readonly stackOutputs?: StackOutputs;
+}
+
 /**
  * Runs index.ts for `stack` with `config` (keys `gitops:<name>`), from a fresh module registry
- * so each run sees its own config and model; as a preview unless `preview` is false (`pulumi up`).
+ * so each run sees its own config and model.
  */
-export async function runProgram(stack: string, config: Readonly<Record<string, string>>, opts: { preview?: boolean } = {}): Promise<ProgramRun> {
-    const recorder = startMockRuntime("gitops", stack, config, opts.preview ?? true);
+export async function runProgram(stack: string, config: Readonly<Record<string, string>>, opts: RunOptions = {}): Promise<ProgramRun> {
+    const stackOutputs = opts.stackOutputs ?? offlineOwnerOutputs(stack, config["gitops:model"] ?? defaultModelFile(stack));
+    const recorder = startMockRuntime("gitops", stack, config, opts.preview ?? true, stackOutputs);
     vi.resetModules();
     try {
-        const outputs = (await import("../index.js")) as Record<string, unknown>;
-        await settled();
+        const outputs = await runMockedProgram(() => import("../index.js"));
         return { resources: recorder.resources, outputs };
     } catch (error) {
-        await settled();
         return { resources: recorder.resources, error };
     }
 }

@@ -6,6 +6,7 @@ import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderTree } from "../render/tree";
 import { demoConfig, demoKeyPem, ofType, type ProgramRun, runProgram } from "./harness";
+import { modelFile, STACKS, TOPOLOGIES } from "./helpers/models";
 import { unseal } from "./helpers/unseal";
 
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
@@ -20,8 +21,8 @@ function opened(run: ProgramRun): Record<string, string> {
     return out;
 }
 
-describe.each(["dev", "prod"])("the SealedSecrets of the %s stack", (stack) => {
-    const config = demoConfig(stack);
+describe.each(TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => [stack, topology] as const)))("the SealedSecrets of the %s stack (%s)", (stack, topology) => {
+    const config: Record<string, string> = { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) };
     let run: ProgramRun;
     beforeAll(async () => {
         run = await runProgram(stack, config);
@@ -29,9 +30,11 @@ describe.each(["dev", "prod"])("the SealedSecrets of the %s stack", (stack) => {
 
     it("decrypt to exactly the configured values", () => {
         const plain = opened(run);
-        expect(plain["argocd/argocd-notifications-secret/slack-webhook"]).toBe(config["gitops:argocdSlackWebhook"]);
-        expect(plain["argocd/argocd-notifications-secret/slack-token"]).toBe(config["gitops:argocdSlackToken"]);
-        expect(plain["argo-rollouts/argo-rollouts-notification-secret/slack-token"]).toBe(config["gitops:rolloutsSlackToken"]);
+        if (stack === "prod" || topology === "dedicated") {
+            expect(plain["argocd/argocd-notifications-secret/slack-webhook"]).toBe(config["gitops:argocdSlackWebhook"]);
+            expect(plain["argocd/argocd-notifications-secret/slack-token"]).toBe(config["gitops:argocdSlackToken"]);
+            expect(plain["argo-rollouts/argo-rollouts-notification-secret/slack-token"]).toBe(config["gitops:rolloutsSlackToken"]);
+        }
         const amConfig = yaml.load(plain[`monitoring-${stack}/alertmanager-config-${stack}/alertmanager.yaml`]) as any;
         const slack = amConfig.receivers.find((r: any) => r.name === `slack-${stack}`);
         expect(slack.slack_configs[0].api_url).toBe(config["gitops:alertmanagerSlackWebhook"]);
@@ -51,8 +54,8 @@ describe.each(["dev", "prod"])("the SealedSecrets of the %s stack", (stack) => {
 
 describe("changing one secret value", () => {
     it("changes exactly one rendered object", async () => {
-        const before = await renderTree((await runProgram("dev", demoConfig("dev"))).resources);
-        const after = await renderTree((await runProgram("dev", { ...demoConfig("dev"), "gitops:rolloutsSlackToken": "xoxb-rotated" })).resources);
+        const before = await renderTree((await runProgram("prod", demoConfig("prod"))).resources);
+        const after = await renderTree((await runProgram("prod", { ...demoConfig("prod"), "gitops:rolloutsSlackToken": "xoxb-rotated" })).resources);
         const changed = [...before.files.keys()].filter((file) => before.files.get(file) !== after.files.get(file));
         expect(changed).toStrictEqual(["argo-rollouts/sealedsecret/argo-rollouts-notification-secret.yaml"]);
         expect([...after.files.keys()]).toStrictEqual([...before.files.keys()]);

@@ -1,16 +1,19 @@
 /**
- * The whole program per stack, under the mocks harness: what is registered, under which parent,
- * in which order, and what stays secret.
+ * The whole program per stack and topology, under the mocks harness: what is registered, under
+ * which parent, in which order, and what stays secret.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue } from "../render/mockRuntime";
-import { demoConfig, objectKeys, ofType, type ProgramRun, resource, ROOT, runProgram } from "./harness";
+import { demoConfig, demoKeyPem, objectKeys, ofType, type ProgramRun, resource, ROOT, runProgram } from "./harness";
+import { modelFile, type Topology } from "./helpers/models";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
+const APPLICATION = "kubernetes:argoproj.io/v1alpha1:Application";
 
 /** Every plaintext secret of a config: none may appear outside a secret wrapper. */
 function secretValues(config: Record<string, string>): string[] {
@@ -24,54 +27,76 @@ function visible(value: unknown): string {
     return JSON.stringify(value, (_, v) => (isSecretValue(v) ? "[secret]" : v));
 }
 
-describe.each(["dev", "prod"])("the %s stack", (stack) => {
+/** The demo config of a stack, with the shipped model of a topology; dev on its own cluster brings its own key. */
+function configFor(stack: string, topology: Topology): Record<string, string> {
+    const ownKey: Record<string, string> = stack === "dev" && topology === "dedicated" ? { "gitops:sealingKey": demoKeyPem } : {};
+    return { ...demoConfig(stack), ...ownKey, "gitops:model": modelFile(stack, topology) };
+}
+
+const CASES: [stack: string, topology: Topology, installs: boolean][] = [
+    ["prod", "shared", true],
+    ["dev", "shared", false],
+    ["dev", "dedicated", true],
+    ["prod", "dedicated", true],
+];
+
+describe.each(CASES)("the %s stack in the %s topology", (stack, topology, installs) => {
     let run: ProgramRun;
-    const config = demoConfig(stack);
+    const config = configFor(stack, topology);
     beforeAll(async () => {
         run = await runProgram(stack, config);
         if (run.error) throw run.error;
     });
 
-    it("installs the four pinned charts in their namespaces", () => {
+    it(installs ? "installs the four pinned charts, and its environment's monitoring release" : "installs only its environment's monitoring release", () => {
         const releases = ofType(run, CHART).map((c) => [c.inputs.name, c.inputs.namespace, c.inputs.chart, c.inputs.version]);
-        expect(releases).toStrictEqual(
-            expect.arrayContaining([
-                ["sealed-secrets", "kube-system", "sealed-secrets", "2.18.5"],
-                ["argocd", "argocd", "argo-cd", "10.1.1"],
-                ["argo-rollouts", "argo-rollouts", "argo-rollouts", "2.41.0"],
-                [`monitoring-${stack}`, `monitoring-${stack}`, "kube-prometheus-stack", "88.5.3"],
-            ]),
-        );
-        expect(releases).toHaveLength(4);
+        const environment = [`monitoring-${stack}`, `monitoring-${stack}`, "kube-prometheus-stack", "88.5.3"];
+        const clusterWide = [
+            ["sealed-secrets", "kube-system", "sealed-secrets", "2.18.5"],
+            ["argocd", "argocd", "argo-cd", "10.1.1"],
+            ["argo-rollouts", "argo-rollouts", "argo-rollouts", "2.41.0"],
+            ["kube-prometheus-stack", "monitoring", "kube-prometheus-stack", "88.5.3"],
+        ];
+        expect(releases.sort()).toStrictEqual([environment, ...(installs ? clusterWide : [])].sort());
     });
 
-    it("creates the platform's namespaces, but never kube-system", () => {
+    it("creates its namespaces, but never kube-system", () => {
         const namespaces = objectKeys(run).filter((k) => k.startsWith("Namespace/"));
-        expect(namespaces).toStrictEqual(["Namespace//argo-rollouts", "Namespace//argocd", `Namespace//monitoring-${stack}`]);
+        const clusterWide = installs ? ["Namespace//argo-rollouts", "Namespace//argocd", "Namespace//monitoring"] : [];
+        expect(namespaces).toStrictEqual([...clusterWide, `Namespace//monitoring-${stack}`].sort());
     });
 
     it("puts every secret into a SealedSecret, with the data keys the controllers read", () => {
         const sealed = Object.fromEntries(ofType(run, SEALED).map((r) => [`${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`, Object.keys(r.inputs.spec.encryptedData).sort()]));
+        const clusterWide = installs
+            ? { "argocd/argocd-notifications-secret": ["slack-token", "slack-webhook"], "argocd/argocd-redis": ["auth"], "argo-rollouts/argo-rollouts-notification-secret": ["slack-token"] }
+            : {};
         expect(sealed).toStrictEqual({
             [`monitoring-${stack}/alertmanager-config-${stack}`]: ["alertmanager.yaml"],
             [`monitoring-${stack}/monitoring-${stack}-grafana-admin`]: ["admin-password", "admin-user"],
-            "argocd/argocd-notifications-secret": ["slack-token", "slack-webhook"],
-            "argocd/argocd-redis": ["auth"],
-            "argo-rollouts/argo-rollouts-notification-secret": ["slack-token"],
+            ...clusterWide,
         });
         const plainSecrets = ofType(run, "kubernetes:core/v1:Secret").map((r) => r.inputs.metadata.name);
         expect(plainSecrets).toStrictEqual(config["gitops:sealingKey"] ? ["sealed-secrets-byo-key"] : []);
     });
 
-    it("registers the AppProjects of the teams and of the platform", () => {
+    it(installs ? "registers the AppProjects of the teams and of the platform" : "registers no AppProject: the owner's Argo CD has them", () => {
         const projects = objectKeys(run).filter((k) => k.startsWith("AppProject/"));
-        expect(projects).toStrictEqual(["AppProject/argocd/platform", "AppProject/argocd/team-backend", "AppProject/argocd/team-frontend"]);
+        expect(projects).toStrictEqual(installs ? ["AppProject/argocd/platform", "AppProject/argocd/team-backend", "AppProject/argocd/team-frontend"] : []);
+    });
+
+    it("puts its root applications into the cluster's Argo CD, each named after the environment", () => {
+        const apps = objectKeys(run).filter((k) => k.startsWith("Application"));
+        expect(apps.length).toBe(5);
+        for (const key of apps) expect(key).toMatch(new RegExp(`^ApplicationS?e?t?/argocd/.*-${stack}$`));
     });
 
     it("parents every resource to a component named like its children", () => {
         const components = new Map(run.resources.filter((r) => r.type.startsWith("gitops:")).map((r) => [r.urn, r.name]));
-        expect([...components.values()].sort()).toStrictEqual(["argo-rollouts", "argocd", `monitoring-${stack}`, "sealed-secrets"]);
-        for (const r of run.resources.filter((r) => !r.type.startsWith("gitops:") && !r.type.startsWith("pulumi:providers:"))) {
+        const clusterWide = installs ? ["argo-rollouts", "argocd", "cluster-monitoring", "sealed-secrets"] : [];
+        expect([...components.values()].sort()).toStrictEqual([...clusterWide, `analysis-${stack}`, `applications-${stack}`, `monitoring-${stack}`, "sealing"].sort());
+        const children = run.resources.filter((r) => !r.type.startsWith("gitops:") && !r.type.startsWith("pulumi:"));
+        for (const r of children) {
             const parent = components.get(r.parent as string);
             expect(parent, `${r.type} ${r.name}`).toBeDefined();
             expect(r.name.startsWith(`${parent}-`), r.name).toBe(true);
@@ -80,31 +105,39 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
 
     it("orders custom resources after the charts that bring their CRDs, and waves after lower waves", () => {
         const urnOf = (type: string, name: string) => resource(run, type, name).urn as string;
-        const argocdChart = urnOf(CHART, "argocd-chart");
         const monitoringChart = urnOf(CHART, `monitoring-${stack}-chart`);
-        for (const p of ofType(run, "kubernetes:argoproj.io/v1alpha1:AppProject")) expect(p.dependencies).toContain(argocdChart);
         for (const r of ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")) expect(r.dependencies).toContain(monitoringChart);
-        const sealedSecretsChart = urnOf(CHART, "sealed-secrets-chart");
-        for (const s of ofType(run, SEALED)) expect(s.dependencies).toContain(sealedSecretsChart);
-        const frontend = resource(run, "kubernetes:argoproj.io/v1alpha1:Application", `argocd-application-frontend-${stack}`);
-        expect(frontend.dependencies).toContain(urnOf("kubernetes:argoproj.io/v1alpha1:Application", `argocd-application-backend-${stack}`));
+        const frontend = resource(run, APPLICATION, `applications-${stack}-application-frontend-${stack}`);
+        expect(frontend.dependencies).toContain(urnOf(APPLICATION, `applications-${stack}-application-backend-${stack}`));
         const chartDeps = resource(run, CHART, `monitoring-${stack}-chart`).dependencies;
         expect(chartDeps).toContain(urnOf(SEALED, `monitoring-${stack}-sealedsecret-alertmanager-config-${stack}`));
+        if (!installs) return;
+        const sealedSecretsChart = urnOf(CHART, "sealed-secrets-chart");
+        for (const s of ofType(run, SEALED)) expect(s.dependencies).toContain(sealedSecretsChart);
+        for (const p of ofType(run, "kubernetes:argoproj.io/v1alpha1:AppProject")) expect(p.dependencies).toContain(urnOf(CHART, "argocd-chart"));
+        expect(chartDeps).toContain(urnOf(CHART, "cluster-monitoring-chart"));
+        for (const t of ofType(run, "kubernetes:argoproj.io/v1alpha1:ClusterAnalysisTemplate")) expect(t.dependencies).toContain(urnOf(CHART, "argo-rollouts-chart"));
     });
 
     it("keeps plaintext secrets out of everything a preview shows, and the admin password secret", async () => {
         const shown = visible(run.resources.map((r) => r.inputs));
         for (const secret of secretValues(config)) expect(shown).not.toContain(secret);
+        expect(visible(run.outputs)).not.toContain(config["gitops:alertmanagerSlackWebhook"]);
+        if (!installs) {
+            expect(run.outputs?.argocdAdminPassword).toBeUndefined();
+            return;
+        }
         expect(pulumi.Output.isInstance(run.outputs?.argocdAdminPassword)).toBe(true);
         expect(await pulumi.isSecret(run.outputs?.argocdAdminPassword as pulumi.Output<string>)).toBe(true);
     });
 
-    it("applies every Kubernetes object server-side, through one explicit provider", () => {
+    it("applies every Kubernetes object server-side, through one explicit provider on the configured context", () => {
         const [provider] = ofType(run, "pulumi:providers:kubernetes");
         expect(provider.inputs.enableServerSideApply).toBe("true");
+        expect(provider.inputs.context).toBe(config["gitops:kubeContext"]);
         const reference = `${provider.urn}::${provider.name}-id`;
         const kubernetesResources = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
-        expect(kubernetesResources.length).toBeGreaterThan(20);
+        expect(kubernetesResources.length).toBeGreaterThan(10);
         for (const r of kubernetesResources) expect(r.provider, `${r.type} ${r.name}`).toBe(reference);
     });
 
@@ -113,14 +146,24 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
         expect(values.alertmanager.alertmanagerSpec.configSecret).toBe(`alertmanager-config-${stack}`);
         expect(run.outputs?.alertmanagerConfigSecret).toBe(`alertmanager-config-${stack}`);
     });
+
+    it(installs ? "exports the facts a stack sharing its cluster needs" : "reads the owner's facts, and exports none of its own", () => {
+        const references = ofType(run, "pulumi:pulumi:StackReference").map((r) => r.inputs.name);
+        expect(references).toStrictEqual(installs ? [] : ["organization/gitops/prod"]);
+        expect(run.outputs?.clusterFacts === undefined).toBe(!installs);
+        expect(run.outputs?.target).toStrictEqual({ cluster: topology === "shared" ? "gitops-shared" : `gitops-${stack}`, mode: topology, installsClusterParts: installs, kubeContext: config["gitops:kubeContext"] });
+    });
 });
 
-describe("what differs between dev and prod", () => {
-    it("is the environment's names, revision and routing, and nothing of the team structure", async () => {
-        const dev = await runProgram("dev", demoConfig("dev"));
-        const prod = await runProgram("prod", demoConfig("prod"));
-        const appsOf = (run: ProgramRun) =>
-            ofType(run, "kubernetes:argoproj.io/v1alpha1:Application").map((a) => [a.inputs.metadata.name, a.inputs.spec.source.targetRevision, a.inputs.spec.destination.namespace]);
+describe("the shared cluster, across dev and prod", () => {
+    let dev: ProgramRun;
+    let prod: ProgramRun;
+    beforeAll(async () => {
+        [prod, dev] = [await runProgram("prod", demoConfig("prod")), await runProgram("dev", demoConfig("dev"))];
+    });
+
+    it("differs in the environment's names, revision and routing, and nothing of the team structure", () => {
+        const appsOf = (run: ProgramRun) => ofType(run, APPLICATION).map((a) => [a.inputs.metadata.name, a.inputs.spec.source.targetRevision, a.inputs.spec.destination.namespace]);
         expect(appsOf(dev)).toStrictEqual([
             ["backend-dev", "main", "backend-dev"],
             ["frontend-dev", "main", "frontend-dev"],
@@ -129,8 +172,23 @@ describe("what differs between dev and prod", () => {
             ["backend-prod", "release", "backend-prod"],
             ["frontend-prod", "release", "frontend-prod"],
         ]);
-        const projectsOf = (run: ProgramRun) => ofType(run, "kubernetes:argoproj.io/v1alpha1:AppProject").map((p) => p.inputs.spec);
-        expect(projectsOf(dev)).toStrictEqual(projectsOf(prod));
+        expect(dev.outputs?.argocdUrl).toBe(prod.outputs?.argocdUrl);
+    });
+
+    it("sends each environment's default Argo CD and Rollouts notifications to its own channel, by the label its Applications carry", () => {
+        const cm = resource(prod, "kubernetes:core/v1:ConfigMap", "argocd-configmap-argocd-notifications-cm").inputs.data;
+        const subscriptions = (yaml.load(cm.subscriptions) as { recipients: string[]; selector?: string }[]).filter((s) => s.selector);
+        for (const [env, run] of [["dev", dev], ["prod", prod]] as const) {
+            // Root Applications and those each ApplicationSet generates.
+            const labelSets = [
+                ...ofType(run, APPLICATION).map((a) => a.inputs.metadata.labels),
+                ...ofType(run, "kubernetes:argoproj.io/v1alpha1:ApplicationSet").map((a) => a.inputs.spec.template.metadata.labels),
+            ];
+            for (const labels of labelSets) {
+                const matching = subscriptions.filter((s) => s.selector?.split(",").every((term) => labels[term.split("=")[0]] === term.split("=")[1]));
+                expect(matching.map((s) => s.recipients)).toStrictEqual([[`slack:platform-${env}`]]);
+            }
+        }
     });
 });
 
@@ -140,32 +198,98 @@ describe("an invalid stack", () => {
     it.each([
         ["empty.json", /the model is empty/],
         ["wrong-types.yaml", /environment: .*expected string/],
-        ["dangling-project.ts", /argocd\.applications\[0\]\.project: "team-data" is not a project/],
-    ])("%s: reports the problem by path and registers nothing", async (file, message) => {
+        ["dangling-project.ts", /argocd\.applications\[0\]\.project: "team-data" is not a project of this cluster; define it under stack "prod"'s clusterWide\.argocd\.projects/],
+    ])("%s: reports the problem by path and registers nothing on the cluster", async (file, message) => {
         const run = await runProgram("dev", { ...demoConfig("dev"), "gitops:model": path.join(broken, file) });
         // A RunError: Pulumi prints its message and no stack trace.
         expect(pulumi.RunError.isInstance(run.error)).toBe(true);
         expect((run.error as Error).message).toMatch(message);
-        expect(run.resources).toStrictEqual([]);
+        // At most the read of the owner's outputs, which a check against the owner needs.
+        expect(run.resources.filter((r) => r.type !== "pulumi:pulumi:StackReference")).toStrictEqual([]);
     });
 
     it("with a webhook that is not a URL and a missing token: both reported, nothing registered", async () => {
-        const config: Record<string, string> = { ...demoConfig("dev"), "gitops:alertmanagerSlackWebhook": "hooks.slack.com/no-scheme" };
+        const config: Record<string, string> = { ...demoConfig("prod"), "gitops:alertmanagerSlackWebhook": "hooks.slack.com/no-scheme" };
         delete config["gitops:rolloutsSlackToken"];
-        const run = await runProgram("dev", config);
+        const run = await runProgram("prod", config);
         expect((run.error as Error).message).toMatch(/gitops:alertmanagerSlackWebhook: is not an http\(s\) URL/);
         expect((run.error as Error).message).toMatch(/gitops:rolloutsSlackToken: is not set/);
         expect((run.error as Error).message).not.toContain("hooks.slack.com/no-scheme");
         expect(run.resources).toStrictEqual([]);
     });
 
-    it("refuses pulumi up with the demo certificate, registering nothing", async () => {
-        const run = await runProgram("dev", demoConfig("dev"), { preview: false });
+    it("refuses pulumi up with the demo certificate and without a kube context, registering nothing", async () => {
+        const config = { ...demoConfig("prod") };
+        delete config["gitops:kubeContext"];
+        const run = await runProgram("prod", config, { preview: false });
         expect((run.error as Error).message).toMatch(/gitops:sealingCertificate: is the demo certificate .*`npm run keygen`/);
+        expect((run.error as Error).message).toMatch(/gitops:kubeContext: is not set: pulumi up deploys only to a named kubeconfig context.*`pulumi config set gitops:kubeContext <context>`/);
         expect(run.resources).toStrictEqual([]);
     });
 
+    it("previews without a kube context, on no context the provider would guess", async () => {
+        const config = { ...demoConfig("prod") };
+        delete config["gitops:kubeContext"];
+        const run = await runProgram("prod", config);
+        expect(run.error).toBeUndefined();
+        expect(ofType(run, "pulumi:providers:kubernetes")[0].inputs.context).toBeUndefined();
+    });
+
     it("ships the fixtures it tests", () => {
-        expect(fs.readdirSync(broken).sort()).toStrictEqual(["dangling-project.ts", "empty.json", "wrong-types.yaml"]);
+        expect(fs.readdirSync(broken).filter((f) => !f.startsWith("dedicated-")).sort()).toStrictEqual(["dangling-project.ts", "empty.json", "wrong-types.yaml"]);
+    });
+});
+
+describe("a stack that shares the cluster, against its owner", () => {
+    /** prod's facts as the offline render computes them, edited. */
+    async function devWithOwnerFacts(edit: (facts: any) => void, config: Record<string, string> = demoConfig("dev")): Promise<ProgramRun> {
+        const owner = (await runProgram("prod", demoConfig("prod"))).outputs?.clusterFacts as Record<string, unknown>;
+        const facts = structuredClone(owner);
+        edit(facts);
+        return runProgram("dev", config, { stackOutputs: { "organization/gitops/prod": { clusterFacts: facts } } });
+    }
+
+    /** Asserts that the run failed with `message` and registered nothing but the owner's StackReference. */
+    function expectRefused(run: ProgramRun, message: RegExp) {
+        expect(pulumi.RunError.isInstance(run.error), String(run.error)).toBe(true);
+        expect((run.error as Error).message).toMatch(message);
+        expect(run.resources.map((r) => r.type)).toStrictEqual(["pulumi:pulumi:StackReference"]);
+    }
+
+    it("fails, naming the stack to bring up first, when the owner has exported nothing yet", async () => {
+        const run = await runProgram("dev", demoConfig("dev"), { stackOutputs: {} });
+        expectRefused(run, /Stack "dev": stack "prod" \(cluster.owner\) has 1 problem:\n {2}- cluster.owner: has no "clusterFacts" output yet.*`pulumi up --stack prod`, then this stack/);
+    });
+
+    it("fails when the owner's facts are of a shape this revision cannot read", async () => {
+        expectRefused(await devWithOwnerFacts((f) => (f.version = 2)), /exported "clusterFacts" that this revision cannot read; update stack "prod"/);
+    });
+
+    it("fails when the owner installed another cluster, or deploys to another context", async () => {
+        const run = await devWithOwnerFacts((f) => {
+            f.cluster.name = "another-cluster";
+            f.kubeContext = "kind-elsewhere";
+        });
+        expectRefused(run, /- cluster: names the shared cluster "gitops-shared", but stack "prod" installed its cluster-wide parts in the shared cluster "another-cluster"/);
+        expect((run.error as Error).message).toMatch(/- gitops:kubeContext: is "kind-gitops-shared", but stack "prod" deploys to "kind-elsewhere".*`pulumi config set gitops:kubeContext kind-elsewhere`/);
+    });
+
+    it("fails when it would seal for another certificate than the one the owner's controller holds", async () => {
+        const run = await devWithOwnerFacts((f) => (f.sealingCertificateFingerprint = "sha256:0000"));
+        expectRefused(run, /- gitops:sealingCertificate: is not the certificate of the sealed-secrets controller stack "prod" installed \(sha256:0000\).*--stack prod/);
+    });
+
+    it("fails when the owner lacks a CRD it needs, or a project its applications use", async () => {
+        const run = await devWithOwnerFacts((f) => {
+            f.customResourceKinds = f.customResourceKinds.filter((k: string) => k !== "argoproj.io/ApplicationSet");
+            f.argocd.projects = f.argocd.projects.filter((p: { name: string }) => p.name !== "team-frontend");
+        });
+        expectRefused(run, /- \(cluster\): stack "prod" installs no CRD for argoproj.io\/ApplicationSet/);
+        expect((run.error as Error).message).toMatch(/- argocd.applications\[1\].project: "team-frontend" is not a project of this cluster; define it under stack "prod"'s clusterWide.argocd.projects/);
+    });
+
+    it("fails when the owner runs another kube-prometheus-stack than its environment's release asks for", async () => {
+        const run = await devWithOwnerFacts((f) => (f.monitoring.chart.version = "89.0.0"));
+        expectRefused(run, /- monitoring.chart: is kube-prometheus-stack 88.5.3, but the cluster release .*stack "prod"'s clusterWide.monitoring.* runs kube-prometheus-stack 89.0.0/);
     });
 });

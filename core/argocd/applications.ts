@@ -1,6 +1,6 @@
 import type { ApplicationModel, ApplicationSetModel, StackModel } from "../../model/schema";
 import { subscriptionAnnotations } from "../notifications";
-import { type KubeObject, platformLabels } from "../objects";
+import { ENVIRONMENT_LABEL, environmentLabels, type KubeObject } from "../objects";
 
 type AppLike = ApplicationModel | ApplicationSetModel;
 
@@ -24,35 +24,42 @@ function appSpec(app: AppLike): Record<string, unknown> {
  * A root Application. No resources finalizer on purpose: deleting a root Application from
  * Pulumi must never cascade into deleting a team's running workloads.
  */
-export function application(model: StackModel, app: ApplicationModel): KubeObject {
+export function application(model: StackModel, argocdNamespace: string, app: ApplicationModel): KubeObject {
     return {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "Application",
-        metadata: { name: app.name, namespace: model.argocd.namespace, labels: platformLabels(model.environment, "argocd"), annotations: annotations(app) },
+        metadata: { name: app.name, namespace: argocdNamespace, labels: environmentLabels(model.environment, "argocd"), annotations: annotations(app) },
         spec: appSpec(app),
     };
 }
 
-/** An ApplicationSet with Go templates that fail on a missing key instead of rendering `<no value>`. */
-export function applicationSet(model: StackModel, set: ApplicationSetModel): KubeObject {
+/**
+ * An ApplicationSet with Go templates that fail on a missing key instead of rendering `<no value>`.
+ * The Applications it generates carry the environment's label, which default subscriptions select by.
+ */
+export function applicationSet(model: StackModel, argocdNamespace: string, set: ApplicationSetModel): KubeObject {
     return {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "ApplicationSet",
-        metadata: { name: set.name, namespace: model.argocd.namespace, labels: platformLabels(model.environment, "argocd"), annotations: { "argocd.argoproj.io/sync-wave": String(set.syncWave) } },
+        metadata: { name: set.name, namespace: argocdNamespace, labels: environmentLabels(model.environment, "argocd"), annotations: { "argocd.argoproj.io/sync-wave": String(set.syncWave) } },
         spec: {
             goTemplate: true,
             goTemplateOptions: ["missingkey=error"],
             generators: set.generators,
-            template: { metadata: { name: set.nameTemplate, annotations: annotations(set) }, spec: appSpec(set) },
+            template: { metadata: { name: set.nameTemplate, labels: { [ENVIRONMENT_LABEL]: model.environment }, annotations: annotations(set) }, spec: appSpec(set) },
         },
     };
 }
 
 /** Root Applications and ApplicationSets, grouped by sync wave, lowest first. */
-export function applicationsByWave(model: StackModel): KubeObject[][] {
+export function applicationsByWave(model: StackModel, argocdNamespace: string): KubeObject[][] {
     const waves = new Map<number, KubeObject[]>();
-    const add = (wave: number, object: KubeObject) => waves.set(wave, [...(waves.get(wave) ?? []), object]);
-    for (const app of model.argocd.applications) add(app.syncWave, application(model, app));
-    for (const set of model.argocd.applicationSets) add(set.syncWave, applicationSet(model, set));
+    const add = (wave: number, object: KubeObject) => {
+        const objects = waves.get(wave);
+        if (objects) objects.push(object);
+        else waves.set(wave, [object]);
+    };
+    for (const app of model.argocd.applications) add(app.syncWave, application(model, argocdNamespace, app));
+    for (const set of model.argocd.applicationSets) add(set.syncWave, applicationSet(model, argocdNamespace, set));
     return [...waves.entries()].sort(([a], [b]) => a - b).map(([, objects]) => objects);
 }

@@ -1,12 +1,12 @@
-import type { ProjectModel, StackModel } from "../../model/schema";
-import { type KubeObject, platformLabels } from "../objects";
+import type { ArgoCdModel, ProjectModel } from "../../model/schema";
+import { clusterLabels, type KubeObject } from "../objects";
 
 /** An AppProject: what a team may deploy, from where, to where. */
-export function appProject(model: StackModel, project: ProjectModel): KubeObject {
+export function appProject(argocd: ArgoCdModel, cluster: string, project: ProjectModel): KubeObject {
     return {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "AppProject",
-        metadata: { name: project.name, namespace: model.argocd.namespace, labels: platformLabels(model.environment, "argocd") },
+        metadata: { name: project.name, namespace: argocd.namespace, labels: clusterLabels(cluster, "argocd") },
         spec: {
             description: project.description,
             sourceRepos: [...project.sourceRepos],
@@ -28,6 +28,6 @@ export function appProject(model: StackModel, project: ProjectModel): KubeObject
     };
 }
 
-export function appProjects(model: StackModel): KubeObject[] {
-    return model.argocd.projects.map((p) => appProject(model, p));
+export function appProjects(argocd: ArgoCdModel, cluster: string): KubeObject[] {
+    return argocd.projects.map((p) => appProject(argocd, cluster, p));
 }

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { HelmRelease } from "../helm";
-import type { StackModel } from "../../model/schema";
+import { argocdUrl } from "../../model/cluster";
+import type { ArgoCdModel } from "../../model/schema";
 import { accountsConfig, rbacConfig } from "./rbac";
 
 /** The name of the Secret holding Redis' password (the chart's hook Job would make it otherwise). */
@@ -11,14 +12,8 @@ export const REDIS_SECRET = "argocd-redis";
  */
 const ADMIN_PASSWORD_MTIME = "2025-01-01T00:00:00Z";
 
-/** The public URL of Argo CD. */
-export function argocdUrl(model: StackModel): string {
-    return `https://${model.argocd.domain}`;
-}
-
 /** The Argo CD release. `adminPasswordHash` is the bcrypt hash of the admin password, a secret. */
-export function argocdRelease(model: StackModel, adminPasswordHash: pulumi.Output<string>): HelmRelease {
-    const { argocd } = model;
+export function argocdRelease(argocd: ArgoCdModel, adminPasswordHash: pulumi.Output<string>): HelmRelease {
     return {
         name: argocd.releaseName,
         namespace: argocd.namespace,
@@ -40,7 +35,7 @@ export function argocdRelease(model: StackModel, adminPasswordHash: pulumi.Outpu
                     : { enabled: false },
             },
             // This program owns the notifications ConfigMap and its SealedSecret.
-            notifications: { argocdUrl: argocdUrl(model), cm: { create: false }, secret: { create: false } },
+            notifications: { argocdUrl: argocdUrl(argocd), cm: { create: false }, secret: { create: false } },
             // A Helm hook Job that Chart v4 would run as a plain Job; the program seals the
             // Redis password into `argocd-redis` itself.
             redisSecretInit: { enabled: false },

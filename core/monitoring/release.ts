@@ -1,5 +1,12 @@
+/**
+ * The two kinds of kube-prometheus-stack release, following the chart's guidance for several
+ * releases in one cluster ("Multiple releases" in its README): one cluster release runs the
+ * CRDs, the only prometheus-operator, node-exporter, kube-state-metrics and the kubelet Service;
+ * each environment's release runs its own Prometheus, Alertmanager and Grafana and nothing else.
+ */
+import type { ClusterView } from "../../model/cluster";
+import type { ClusterWideModel, StackModel } from "../../model/schema";
 import type { HelmRelease } from "../helm";
-import type { StackModel } from "../../model/schema";
 import { configSecretName } from "./alertmanager";
 import { ruleSelectorLabels } from "./rules";
 
@@ -7,15 +14,15 @@ import { ruleSelectorLabels } from "./rules";
  * The chart's own `kube-prometheus-stack.fullname`: the release name (with `-kube-prometheus-stack`
  * unless it already contains the chart name) cut to 26 characters. Objects are named after it.
  */
-export function kpsFullname(model: StackModel): string {
-    const { releaseName, chart } = model.monitoring;
+export function kpsFullname(release: { releaseName: string; chart: { chart: string } }): string {
+    const { releaseName, chart } = release;
     const full = releaseName.includes(chart.chart) ? releaseName : `${releaseName}-${chart.chart}`;
     return full.slice(0, 26).replace(/-+$/, "");
 }
 
 /** In-cluster URL of the environment's Prometheus. */
 export function prometheusUrl(model: StackModel): string {
-    return `http://${kpsFullname(model)}-prometheus.${model.monitoring.namespace}.svc:9090`;
+    return `http://${kpsFullname(model.monitoring)}-prometheus.${model.monitoring.namespace}.svc:9090`;
 }
 
 /** The Secret that holds Grafana's admin credentials. */
@@ -23,28 +30,73 @@ export function grafanaAdminSecretName(model: StackModel): string {
     return `${model.monitoring.releaseName}-grafana-admin`;
 }
 
-/** The kube-prometheus-stack release of the environment. */
-export function monitoringRelease(model: StackModel): HelmRelease {
-    const { monitoring } = model;
-    const own = { matchLabels: ruleSelectorLabels(model) };
+/** The operator's webhooks and TLS, off in every release. */
+const OPERATOR_WITHOUT_HOOKS = {
+    // The webhook's certificates come from Helm hook Jobs, which Chart v4 omits: the webhook would
+    // never get its certificate. Rules are checked with promtool before apply instead.
+    admissionWebhooks: { enabled: false, patch: { enabled: false } },
+    // The operator's TLS mounts the certificate those Jobs create: without them its pod never
+    // starts (prometheus-community/helm-charts#6586).
+    tls: { enabled: false },
+};
+
+/** The cluster release: CRDs, the one operator that watches every namespace, and the exporters every Prometheus scrapes. */
+export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitoring"]): HelmRelease {
     return {
         name: monitoring.releaseName,
         namespace: monitoring.namespace,
         ...monitoring.chart,
         values: {
+            // A Helm hook Job, which Chart v4 omits; the CRDs are applied with the release instead.
             crds: { upgradeJob: { enabled: false } },
+            prometheusOperator: OPERATOR_WITHOUT_HOOKS,
+            // The environments' releases run these, each for itself.
+            prometheus: { enabled: false },
+            alertmanager: { enabled: false },
+            grafana: { enabled: false },
+            defaultRules: { create: false },
+        },
+    };
+}
+
+/**
+ * The environment's release: its Prometheus (its own rules, and the monitors of its own release
+ * and of the cluster release), its Alertmanager on the generated config, its Grafana.
+ */
+export function monitoringRelease(model: StackModel, cluster: ClusterView["monitoring"]): HelmRelease {
+    const { monitoring } = model;
+    const own = { matchLabels: ruleSelectorLabels(model) };
+    // The exporters' and the kubelet's ServiceMonitors come with the cluster release.
+    const ownAndCluster = { matchExpressions: [{ key: "release", operator: "In", values: [monitoring.releaseName, cluster.releaseName] }] };
+    return {
+        name: monitoring.releaseName,
+        namespace: monitoring.namespace,
+        ...monitoring.chart,
+        values: {
+            crds: { enabled: false },
+            prometheusOperator: { enabled: false, ...OPERATOR_WITHOUT_HOOKS },
+            kubeStateMetrics: { enabled: false },
+            // The node dashboards still come with this release's Grafana.
+            nodeExporter: { enabled: false, forceDeployDashboards: true },
+            // The kubelet, API server, CoreDNS... monitors and their Services in kube-system.
+            // The components themselves stay enabled: their default rules depend on it.
+            kubernetesServiceMonitors: { enabled: false },
             alertmanager: {
-                // The exact path the chart reads: with any other key the operator silently
-                // falls back to its own generated config.
-                alertmanagerSpec: { configSecret: configSecretName(model) },
+                alertmanagerSpec: {
+                    // The exact path the chart reads: with any other key the operator silently
+                    // falls back to its own generated config.
+                    configSecret: configSecretName(model),
+                    // The chart's own config Secret would be unused.
+                    useExistingSecret: true,
+                },
             },
             prometheus: {
                 prometheusSpec: {
-                    // Only this release's rules and monitors: dev and prod may share a cluster.
+                    // Only this release's rules and monitors: another environment may share the cluster.
                     ruleSelectorNilUsesHelmValues: false,
                     ruleSelector: own,
                     serviceMonitorSelectorNilUsesHelmValues: false,
-                    serviceMonitorSelector: own,
+                    serviceMonitorSelector: ownAndCluster,
                     podMonitorSelectorNilUsesHelmValues: false,
                     podMonitorSelector: own,
                     probeSelectorNilUsesHelmValues: false,
@@ -53,17 +105,12 @@ export function monitoringRelease(model: StackModel): HelmRelease {
                     scrapeConfigSelector: own,
                 },
             },
-            prometheusOperator: {
-                // The webhook's certificates come from Helm hook Jobs, which Chart v4 would run
-                // as plain objects on every update. Rules are checked with promtool before apply.
-                admissionWebhooks: { enabled: false, patch: { enabled: false } },
-                // The operator's TLS mounts the certificate those Jobs create: without them its
-                // pod never starts (prometheus-community/helm-charts#6586).
-                tls: { enabled: false },
-            },
             grafana: {
                 admin: { existingSecret: grafanaAdminSecretName(model), userKey: "admin-user", passwordKey: "admin-password" },
-                // A Helm test hook: a Pod Chart v4 would create and leave behind.
+                // Dashboards of this release only: the chart's default (ALL) would load every
+                // environment's copies of the same dashboards.
+                sidecar: { dashboards: { searchNamespace: monitoring.namespace } },
+                // A Helm test hook, which Chart v4 omits.
                 testFramework: { enabled: false },
             },
         },

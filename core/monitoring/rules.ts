@@ -1,6 +1,6 @@
 /** PrometheusRules of the environment, labelled so that only its own Prometheus loads them. */
 import type { StackModel } from "../../model/schema";
-import { type KubeObject, platformLabels } from "../objects";
+import { environmentLabels, type KubeObject } from "../objects";
 
 export interface AlertingRule {
     alert: string;
@@ -71,7 +71,7 @@ export function prometheusRules(model: StackModel): KubeObject[] {
         metadata: {
             name: `${model.monitoring.releaseName}-${group.name.replace(/[^a-z0-9]+/g, "-")}`,
             namespace: model.monitoring.namespace,
-            labels: { ...platformLabels(model.environment, "monitoring"), ...ruleSelectorLabels(model) },
+            labels: { ...environmentLabels(model.environment, "monitoring"), ...ruleSelectorLabels(model) },
         },
         spec: { groups: [group] },
     }));

@@ -5,8 +5,8 @@ import { kpsFullname } from "./release";
 /** Commands that verify the environment's alerting path, with the real names filled in. */
 export function monitoringRunbook(model: StackModel): string {
     const ns = model.monitoring.namespace;
-    const am = `${kpsFullname(model)}-alertmanager`;
-    const prom = `${kpsFullname(model)}-prometheus`;
+    const am = `${kpsFullname(model.monitoring)}-alertmanager`;
+    const prom = `${kpsFullname(model.monitoring)}-prometheus`;
     const testAlert = JSON.stringify([
         {
             labels: { alertname: "RunbookTestAlert", severity: "warning", namespace: ns },

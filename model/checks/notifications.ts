@@ -1,6 +1,7 @@
 import { HELM_ONLY_FUNCTIONS, readGoTemplate } from "../../lib/gotemplate";
 import type { ProblemCollector } from "../problems";
-import type { NotificationsModel, StackModel } from "../schema";
+import { notificationServices } from "../cluster";
+import type { ClusterWideModel, NotificationsModel } from "../schema";
 import { checkUnique } from "./argocd";
 
 /** Every template text of a notifications template, with its model path suffix. */
@@ -14,16 +15,11 @@ function templateTexts(t: NotificationsModel["templates"][number]): [string, str
     return texts;
 }
 
-/** Names of the services a notifications config defines. */
-export function serviceNames(n: NotificationsModel): string[] {
-    return [...n.webhooks.map((w) => w.name), ...(n.slack ? ["slack"] : [])];
-}
-
 /** Checks one notifications config (Argo CD's or Argo Rollouts') for dangling references. */
 export function checkNotificationsConfig(n: NotificationsModel, path: string, problems: ProblemCollector): void {
     const templates = n.templates.map((t) => t.name);
     const triggers = n.triggers.map((t) => t.name);
-    const services = serviceNames(n);
+    const services = notificationServices(n);
     checkUnique(problems, `${path}.templates`, templates, "template");
     checkUnique(problems, `${path}.triggers`, triggers, "trigger");
     checkUnique(problems, `${path}.webhooks`, n.webhooks.map((w) => w.name), "webhook service");
@@ -78,21 +74,8 @@ export function checkNotificationsConfig(n: NotificationsModel, path: string, pr
     });
 }
 
-/** Notifications of Argo CD and Argo Rollouts, and the subscriptions of Applications. */
-export function checkNotifications(model: StackModel, problems: ProblemCollector): void {
-    const argocd = model.argocd.notifications;
-    checkNotificationsConfig(argocd, "argocd.notifications", problems);
-    checkNotificationsConfig(model.rollouts.notifications, "rollouts.notifications", problems);
-    const triggers = argocd.triggers.map((t) => t.name);
-    const services = serviceNames(argocd);
-    const subscribers = [
-        ...model.argocd.applications.map((a, i) => [`argocd.applications[${i}]`, a] as const),
-        ...model.argocd.applicationSets.map((a, i) => [`argocd.applicationSets[${i}]`, a] as const),
-    ];
-    for (const [path, app] of subscribers) {
-        app.subscriptions.forEach((s, i) => {
-            if (!triggers.includes(s.trigger)) problems.add(`${path}.subscriptions[${i}].trigger`, `trigger "${s.trigger}" is not defined in argocd.notifications.triggers; use one of: ${triggers.join(", ")}`);
-            if (!services.includes(s.service)) problems.add(`${path}.subscriptions[${i}].service`, `service "${s.service}" is not defined in argocd.notifications; use one of: ${services.join(", ")}`);
-        });
-    }
+/** Notifications of the cluster's Argo CD and Argo Rollouts. */
+export function checkNotifications(clusterWide: ClusterWideModel, problems: ProblemCollector): void {
+    checkNotificationsConfig(clusterWide.argocd.notifications, "clusterWide.argocd.notifications", problems);
+    checkNotificationsConfig(clusterWide.rollouts.notifications, "clusterWide.rollouts.notifications", problems);
 }

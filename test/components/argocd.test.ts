@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { ArgoCd } from "../../components/argocd";
 import { isSecretValue } from "../../render/mockRuntime";
 import { ofType, promiseOf, resource, runComponents } from "../harness";
-import { demoSealer, model } from "./support";
+import { demoSealer, owner, standIn } from "./support";
 
-const controller = () => new pulumi.ComponentResource("test:index:Controller", "controller-stand-in");
 const secrets = () => ({ "slack-webhook": pulumi.secret("http://127.0.0.1:9/hook"), "slack-token": pulumi.secret("xoxb-test") });
+const args = () => ({ argocd: owner.clusterWide.argocd, cluster: owner.cluster.name, sealer: demoSealer(), sealedSecretsController: standIn("controller"), notificationSecrets: secrets() });
 
 /** The bcrypt hash the chart gets, from the secret values file. */
 async function passedHash(chart: { inputs: Record<string, any> }): Promise<string> {
@@ -19,8 +19,8 @@ async function passedHash(chart: { inputs: Record<string, any> }): Promise<strin
 describe("ArgoCd", () => {
     it("hashes a configured admin password with bcrypt, keeps it secret, and keeps values readable", async () => {
         let argocd!: ArgoCd;
-        const run = await runComponents("dev", () => {
-            argocd = new ArgoCd("cd-test", { model, sealer: demoSealer(), sealedSecretsController: controller(), notificationSecrets: secrets(), adminPassword: pulumi.secret("correct horse battery") });
+        const run = await runComponents("prod", () => {
+            argocd = new ArgoCd("cd-test", { ...args(), adminPassword: pulumi.secret("correct horse battery") });
         });
         const chart = resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart");
         expect(compareSync("correct horse battery", await passedHash(chart))).toBe(true);
@@ -33,8 +33,8 @@ describe("ArgoCd", () => {
 
     it("generates a random admin password when none is configured", async () => {
         let argocd!: ArgoCd;
-        const run = await runComponents("dev", () => {
-            argocd = new ArgoCd("cd-test", { model, sealer: demoSealer(), sealedSecretsController: controller(), notificationSecrets: secrets() });
+        const run = await runComponents("prod", () => {
+            argocd = new ArgoCd("cd-test", args());
         });
         const generated = resource(run, "random:index/randomPassword:RandomPassword", "cd-test-admin-password");
         expect(generated.parent).toBe(run.resources.find((r) => r.name === "cd-test")?.urn);
@@ -42,15 +42,16 @@ describe("ArgoCd", () => {
         expect(compareSync(password, await passedHash(resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart")))).toBe(true);
     });
 
-    it("creates projects after the chart and root applications wave by wave", async () => {
-        const run = await runComponents("dev", () => {
-            new ArgoCd("cd-test", { model, sealer: demoSealer(), sealedSecretsController: controller(), notificationSecrets: secrets() });
+    it("creates projects after the chart, and offers both for root applications to wait for", async () => {
+        let argocd!: ArgoCd;
+        const run = await runComponents("prod", () => {
+            argocd = new ArgoCd("cd-test", args());
         });
-        const chart = resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart").urn;
-        for (const p of ofType(run, "kubernetes:argoproj.io/v1alpha1:AppProject")) expect(p.dependencies).toContain(chart);
-        const addons = resource(run, "kubernetes:argoproj.io/v1alpha1:ApplicationSet", "cd-test-applicationset-platform-addons-dev");
-        const backend = resource(run, "kubernetes:argoproj.io/v1alpha1:Application", "cd-test-application-backend-dev");
-        expect(backend.dependencies).toContain(addons.urn);
-        expect(addons.dependencies).not.toContain(backend.urn);
+        const chart = resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart");
+        const projects = ofType(run, "kubernetes:argoproj.io/v1alpha1:AppProject");
+        expect(projects.map((p) => p.inputs.metadata.name).sort()).toStrictEqual(["platform", "team-backend", "team-frontend"]);
+        for (const p of projects) expect(p.dependencies).toContain(chart.urn);
+        const ready = await Promise.all(argocd.ready.map((r) => promiseOf(r.urn)));
+        expect(ready.sort()).toStrictEqual([chart.urn, ...projects.map((p) => p.urn)].sort());
     });
 });

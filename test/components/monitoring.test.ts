@@ -1,20 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ClusterMonitoring } from "../../components/clusterMonitoring";
 import { Monitoring } from "../../components/monitoring";
+import { clusterViewOf } from "../../model/cluster";
 import { ofType, type ProgramRun, promiseOf, resource, runComponents } from "../harness";
-import { demoSealer, model } from "./support";
+import { demoSealer, model, owner, standIn } from "./support";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const clusterMonitoring = clusterViewOf(owner.clusterWide).monitoring;
 
 describe("Monitoring", () => {
     let run: ProgramRun;
     let component: Monitoring;
     beforeAll(async () => {
         run = await runComponents("dev", () => {
-            const controller = new pulumi.ComponentResource("test:index:Controller", "controller-stand-in");
             component = new Monitoring("mon-test", {
                 model,
+                clusterMonitoring,
                 sealer: demoSealer(),
-                sealedSecretsController: controller,
                 slackWebhookUrl: pulumi.secret("http://127.0.0.1:9/hook"),
+                after: { sealedSecretsController: standIn("controller"), clusterMonitoring: standIn("cluster-release") },
             });
         });
     });
@@ -25,26 +30,41 @@ describe("Monitoring", () => {
         for (const child of children) expect(child.name.startsWith("mon-test-"), child.name).toBe(true);
     });
 
-    it("seals the config before the chart, and creates rules after it", () => {
-        const chart = resource(run, "kubernetes:helm.sh/v4:Chart", "mon-test-chart");
+    it("seals the config before the chart, starts the chart after the cluster release, and creates rules after it", () => {
+        const chart = resource(run, CHART, "mon-test-chart");
         const config = resource(run, "kubernetes:bitnami.com/v1alpha1:SealedSecret", "mon-test-sealedsecret-alertmanager-config-dev");
         expect(chart.dependencies).toContain(config.urn);
+        expect(chart.dependencies).toContain(resource(run, "test:index:StandIn", "cluster-release").urn);
+        expect(config.dependencies).toContain(resource(run, "test:index:StandIn", "controller").urn);
         for (const rule of ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")) expect(rule.dependencies).toContain(chart.urn);
     });
 
     it("labels its rules for this release's Prometheus only", () => {
-        const selector = resource(run, "kubernetes:helm.sh/v4:Chart", "mon-test-chart").inputs.values.prometheus.prometheusSpec.ruleSelector.matchLabels;
+        const selector = resource(run, CHART, "mon-test-chart").inputs.values.prometheus.prometheusSpec.ruleSelector.matchLabels;
         for (const rule of ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")) expect(rule.inputs.metadata.labels).toMatchObject(selector);
     });
 
-    it("switches the operator's TLS off with the webhooks, whose hook Jobs would create its certificate", () => {
-        const operator = resource(run, "kubernetes:helm.sh/v4:Chart", "mon-test-chart").inputs.values.prometheusOperator;
-        expect(operator.admissionWebhooks.enabled).toBe(false);
-        expect(operator.tls.enabled).toBe(false);
+    it("runs no operator, no exporters and no CRDs of its own: the cluster release has them", () => {
+        const values = resource(run, CHART, "mon-test-chart").inputs.values;
+        expect(values.prometheusOperator.enabled).toBe(false);
+        expect(values.crds.enabled).toBe(false);
+        expect([values.nodeExporter.enabled, values.kubeStateMetrics.enabled, values.kubernetesServiceMonitors.enabled]).toStrictEqual([false, false, false]);
     });
 
     it("exposes the runbook and the config secret's name", async () => {
         expect(await promiseOf(component.configSecretName)).toBe("alertmanager-config-dev");
         expect(component.runbook).toContain("alertmanager-config-dev");
+    });
+});
+
+describe("ClusterMonitoring", () => {
+    it("installs the cluster release in its own namespace, with the operator's hooks and TLS off", async () => {
+        const run = await runComponents("prod", () => new ClusterMonitoring("cm-test", { monitoring: owner.clusterWide.monitoring, cluster: owner.cluster.name }));
+        const chart = resource(run, CHART, "cm-test-chart");
+        expect([chart.inputs.name, chart.inputs.namespace]).toStrictEqual([owner.clusterWide.monitoring.releaseName, owner.clusterWide.monitoring.namespace]);
+        expect(chart.dependencies).toContain(resource(run, "kubernetes:core/v1:Namespace", `cm-test-namespace-${owner.clusterWide.monitoring.namespace}`).urn);
+        expect(chart.inputs.values.prometheusOperator.admissionWebhooks.enabled).toBe(false);
+        expect(chart.inputs.values.prometheusOperator.tls.enabled).toBe(false);
+        expect([chart.inputs.values.prometheus.enabled, chart.inputs.values.alertmanager.enabled, chart.inputs.values.grafana.enabled]).toStrictEqual([false, false, false]);
     });
 });

@@ -4,11 +4,11 @@ import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { argocdNotificationsConfigMap } from "../../core/argocd/notifications";
 import { rolloutsNotificationsConfigMap } from "../../core/rollouts";
-import { validateModel } from "../../model/validate";
+import { installerModel } from "../helpers/models";
 import { REFERENCE } from "../helpers/reference";
-import dev from "../../stacks/dev";
 
-const model = validateModel("dev", "stacks/dev.ts", dev);
+const owner = installerModel("prod", "shared");
+const { argocd, rollouts } = owner.clusterWide;
 const catalog = yaml.load(fs.readFileSync(path.join(REFERENCE, "argocd/notifications-catalog-install.yaml"), "utf8")) as { data: Record<string, string> };
 
 /** A ConfigMap's data parsed as the notifications engine parses it: every value is YAML again. */
@@ -17,8 +17,8 @@ function parsed(data: Record<string, string>): Record<string, any> {
 }
 
 describe.each([
-    ["argocd-notifications-cm", argocdNotificationsConfigMap(model)],
-    ["argo-rollouts-notification-configmap", rolloutsNotificationsConfigMap(model)],
+    ["argocd-notifications-cm", argocdNotificationsConfigMap(argocd, owner.cluster.name)],
+    ["argo-rollouts-notification-configmap", rolloutsNotificationsConfigMap(rollouts, owner.cluster.name)],
 ])("%s", (_, cm) => {
     const data = parsed(cm.data as Record<string, string>);
     const keys = Object.keys(data);
@@ -40,7 +40,7 @@ describe.each([
 });
 
 describe("argo-rollouts-notification-configmap", () => {
-    const data = parsed(rolloutsNotificationsConfigMap(model).data as Record<string, string>);
+    const data = parsed(rolloutsNotificationsConfigMap(rollouts, owner.cluster.name).data as Record<string, string>);
 
     it("has Slack attachments that are valid JSON once rendered for a one-container Rollout", () => {
         for (const [key, template] of Object.entries(data).filter(([k]) => k.startsWith("template."))) {
@@ -55,7 +55,7 @@ describe("argo-rollouts-notification-configmap", () => {
 });
 
 describe("argocd-notifications-cm", () => {
-    const data = parsed(argocdNotificationsConfigMap(model).data as Record<string, string>);
+    const data = parsed(argocdNotificationsConfigMap(argocd, owner.cluster.name).data as Record<string, string>);
 
     it("sends every template through the webhook as JSON that stays valid once rendered", () => {
         for (const [key, template] of Object.entries(data).filter(([k]) => k.startsWith("template."))) {
@@ -78,6 +78,6 @@ describe("argocd-notifications-cm", () => {
     it("keeps the webhook URL and the bot token as references into the sealed secret", () => {
         expect(data["service.webhook.slack_webhook"].url).toBe("$slack-webhook");
         expect(data["service.slack"].token).toBe("$slack-token");
-        expect(data.context.argocdUrl).toBe("https://argocd-dev.local");
+        expect(data.context.argocdUrl).toBe(`https://${argocd.domain}`);
     });
 });

@@ -15,8 +15,13 @@ require(tsnodeRequire).register({
     compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json") },
 });
 const yaml = require("js-yaml");
-const { startMockRuntime, settled } = require("../../render/mockRuntime.ts");
+const { startMockRuntime, runMockedProgram } = require("../../render/mockRuntime.ts");
+const { offlineOwnerOutputs } = require("../../render/ownerFacts.ts");
+const { defaultModelFile } = require("../../model/load.ts");
 const stack = process.argv[2];
-const recorder = startMockRuntime("gitops", stack, yaml.load(fs.readFileSync(path.join(root, "demo", `${stack}.yaml`), "utf8")));
-const outputs = require("../../index.ts");
-settled().then(() => process.stdout.write(JSON.stringify({ tsNode: path.basename(tsnodeRequire), registered: recorder.resources.length, outputs: Object.keys(outputs).sort() })));
+const config = yaml.load(fs.readFileSync(path.join(root, "demo", `${stack}.yaml`), "utf8"));
+const recorder = startMockRuntime("gitops", stack, config, true, offlineOwnerOutputs(stack, defaultModelFile(stack)));
+// As Pulumi's run.js does: require the program, call it when it is a function, await its outputs.
+runMockedProgram(async () => require("../../index.ts")).then((outputs) =>
+    process.stdout.write(JSON.stringify({ tsNode: path.basename(tsnodeRequire), registered: recorder.resources.length, outputs: Object.keys(outputs).sort() })),
+);

@@ -1,20 +1,21 @@
 import * as crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type ConfigKey, readPlatformConfig } from "../../model/config";
-import { validateModel } from "../../model/validate";
-import dev from "../../stacks/dev";
-import { demoConfig } from "../harness";
+import type { StackModel } from "../../model/schema";
+import { demoConfig, demoKeyPem } from "../harness";
+import { stackModel } from "../helpers/models";
 
-const model = validateModel("dev", "stacks/dev.ts", dev);
+/** prod installs the shared cluster's parts; dev shares them. */
+const models = { prod: stackModel("prod"), dev: stackModel("dev") };
 
 /** Reads config from a `gitops:<key>` map as index.ts does. */
-function read(config: Record<string, string | undefined>, now?: Date) {
-    return readPlatformConfig("dev", model, (key: ConfigKey) => config[`gitops:${key}`], now);
+function read(config: Record<string, string | undefined>, now?: Date, stack: keyof typeof models = "prod") {
+    return readPlatformConfig(stack, models[stack] as StackModel, (key: ConfigKey) => config[`gitops:${key}`], now);
 }
 
-function messageOf(config: Record<string, string | undefined>, now?: Date): string {
+function messageOf(config: Record<string, string | undefined>, now?: Date, stack: keyof typeof models = "prod"): string {
     try {
-        read(config, now);
+        read(config, now, stack);
     } catch (e) {
         return (e as Error).message;
     }
@@ -23,9 +24,25 @@ function messageOf(config: Record<string, string | undefined>, now?: Date): stri
 
 describe("readPlatformConfig", () => {
     it("accepts the demo config and recognises its certificate as the demo one", () => {
-        const config = read(demoConfig("dev"));
+        const config = read(demoConfig("prod"));
         expect(config.usesDemoCertificate).toBe(true);
+        expect(config.kubeContext).toBe("kind-gitops-shared");
         expect(Object.keys(config.secrets).sort()).toStrictEqual(["alertmanagerSlackWebhook", "argocdSlackToken", "argocdSlackWebhook", "rolloutsSlackToken"]);
+    });
+
+    it("asks a stack that shares the owner's cluster only for its Alertmanager webhook", () => {
+        const config = read(demoConfig("dev"), undefined, "dev");
+        expect(Object.keys(config.secrets)).toStrictEqual(["alertmanagerSlackWebhook"]);
+        const message = messageOf({ "gitops:sealingCertificate": demoConfig("dev")["gitops:sealingCertificate"] }, undefined, "dev");
+        expect(message).toContain("gitops:alertmanagerSlackWebhook: is not set");
+        expect(message).not.toContain("gitops:argocdSlackToken");
+    });
+
+    it("refuses the controller's key and the Argo CD password in a stack that installs neither", () => {
+        const message = messageOf({ ...demoConfig("dev"), "gitops:sealingKey": demoKeyPem, "gitops:argocdAdminPassword": "long enough password" }, undefined, "dev");
+        expect(message).toMatch(/gitops:sealingKey: is set, but stack "prod" installs the sealed-secrets controller and Argo CD of cluster "gitops-shared".*`pulumi config rm gitops:sealingKey`/);
+        expect(message).toMatch(/gitops:argocdAdminPassword: is set, but stack "prod" installs/);
+        expect(message).not.toContain("long enough password");
     });
 
     it("lists every missing key at once, each with the command that sets it", () => {
@@ -38,26 +55,27 @@ describe("readPlatformConfig", () => {
     });
 
     it("rejects a webhook that is not an http(s) URL without echoing the value", () => {
-        const message = messageOf({ ...demoConfig("dev"), "gitops:argocdSlackWebhook": "ftp://hooks.example/secret-part" });
+        const message = messageOf({ ...demoConfig("prod"), "gitops:argocdSlackWebhook": "ftp://hooks.example/secret-part" });
         expect(message).toMatch(/gitops:argocdSlackWebhook: is not an http\(s\) URL/);
         expect(message).not.toContain("secret-part");
     });
 
     it("rejects an expired certificate and a key of another pair, naming the keys", () => {
-        expect(messageOf(demoConfig("dev"), new Date("2100-01-01"))).toMatch(/gitops:sealingCertificate: expired on/);
+        expect(messageOf(demoConfig("prod"), new Date("2100-01-01"))).toMatch(/gitops:sealingCertificate: expired on/);
         const other = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
-        expect(messageOf({ ...demoConfig("dev"), "gitops:sealingKey": other })).toMatch(/gitops:sealingKey: does not match gitops:sealingCertificate/);
-        expect(messageOf({ ...demoConfig("dev"), "gitops:sealingCertificate": "not a certificate" })).toMatch(/gitops:sealingCertificate: is not a PEM certificate/);
+        expect(messageOf({ ...demoConfig("prod"), "gitops:sealingKey": other })).toMatch(/gitops:sealingKey: does not match gitops:sealingCertificate/);
+        expect(messageOf({ ...demoConfig("prod"), "gitops:sealingCertificate": "not a certificate" })).toMatch(/gitops:sealingCertificate: is not a PEM certificate/);
     });
 
-    it("rejects a short admin password", () => {
-        expect(messageOf({ ...demoConfig("dev"), "gitops:argocdAdminPassword": "short" })).toMatch(/gitops:argocdAdminPassword: is shorter than 8/);
+    it("rejects a short admin password, and a context name with stray spaces", () => {
+        expect(messageOf({ ...demoConfig("prod"), "gitops:argocdAdminPassword": "short" })).toMatch(/gitops:argocdAdminPassword: is shorter than 8/);
+        expect(messageOf({ ...demoConfig("prod"), "gitops:kubeContext": "kind-gitops " })).toMatch(/gitops:kubeContext: has leading or trailing spaces/);
     });
 });
 
 describe("the demo certificate", () => {
     it("is recognised by fingerprint, even reformatted", () => {
-        const reformatted = demoConfig("dev")["gitops:sealingCertificate"].replace(/\n/g, "\r\n");
-        expect(read({ ...demoConfig("dev"), "gitops:sealingCertificate": reformatted }).usesDemoCertificate).toBe(true);
+        const reformatted = demoConfig("prod")["gitops:sealingCertificate"].replace(/\n/g, "\r\n");
+        expect(read({ ...demoConfig("prod"), "gitops:sealingCertificate": reformatted }).usesDemoCertificate).toBe(true);
     });
 });

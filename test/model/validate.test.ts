@@ -4,11 +4,12 @@ import { StackInputError } from "../../model/problems";
 import { validateModel } from "../../model/validate";
 import dev from "../../stacks/dev";
 import prod from "../../stacks/prod";
+import dedicatedDev from "../fixtures/models/dedicated-dev";
 
-/** The problems `validateModel` reports for `input`, as `path: message` lines. */
-function problemsOf(input: unknown): { path: string; message: string }[] {
+/** The problems `validateModel` reports for `input` as stack `stack`, as `path: message` lines. */
+function problemsOf(input: unknown, stack = "prod"): { path: string; message: string }[] {
     try {
-        validateModel("test", "fixture", input);
+        validateModel(stack, "fixture", input);
     } catch (e) {
         expect(e).toBeInstanceOf(StackInputError);
         return [...(e as StackInputError).problems];
@@ -16,17 +17,21 @@ function problemsOf(input: unknown): { path: string; message: string }[] {
     return [];
 }
 
-/** A deep copy of the dev model with `edit` applied. */
-function devWith(edit: (m: any) => void): unknown {
-    const copy = structuredClone(dev) as any;
+/** A deep copy of a model input with `edit` applied. */
+function copyWith(model: unknown, edit: (m: any) => void): unknown {
+    const copy = structuredClone(model) as any;
     edit(copy);
     return copy;
 }
 
+/** The prod model (which installs the cluster-wide parts of the shared cluster) with `edit` applied. */
+const prodWith = (edit: (m: any) => void) => copyWith(prod, edit);
+
 describe("validateModel", () => {
-    it("accepts the shipped stacks", () => {
-        expect(problemsOf(dev)).toEqual([]);
-        expect(problemsOf(prod)).toEqual([]);
+    it("accepts the shipped stacks, in both topologies", () => {
+        expect(problemsOf(dev, "dev")).toEqual([]);
+        expect(problemsOf(prod, "prod")).toEqual([]);
+        expect(problemsOf(dedicatedDev, "dev")).toEqual([]);
     });
 
     it.each([undefined, null, {}])("reports an empty model (%s) at the root with what to do", (input) => {
@@ -38,47 +43,47 @@ describe("validateModel", () => {
 
     it("reports every wrongly typed field at once, each with its path", () => {
         const problems = problemsOf(
-            devWith((m) => {
+            prodWith((m) => {
                 m.environment = 42;
-                m.argocd.projects[1].sourceRepos = "https://example.com/repo";
+                m.clusterWide.argocd.projects[1].sourceRepos = "https://example.com/repo";
                 m.monitoring.alertmanager.groupWait = "soon";
-                m.argocd.chart.version = "^10.1.0";
-                m.argocd.projects[0].colour = "blue";
+                m.clusterWide.argocd.chart.version = "^10.1.0";
+                m.clusterWide.argocd.projects[0].colour = "blue";
             }),
         );
         expect(problems.map((p) => p.path)).toEqual(
             expect.arrayContaining([
                 "environment",
-                "argocd.projects[1].sourceRepos",
+                "clusterWide.argocd.projects[1].sourceRepos",
                 "monitoring.alertmanager.groupWait",
-                "argocd.chart.version",
-                "argocd.projects[0]",
+                "clusterWide.argocd.chart.version",
+                "clusterWide.argocd.projects[0]",
             ]),
         );
-        expect(problems.find((p) => p.path === "argocd.projects[0]")?.message).toMatch(/unknown field "colour".*remove it/);
-        expect(problems.find((p) => p.path === "argocd.chart.version")?.message).toMatch(/exact chart version/);
+        expect(problems.find((p) => p.path === "clusterWide.argocd.projects[0]")?.message).toMatch(/unknown field "colour".*remove it/);
+        expect(problems.find((p) => p.path === "clusterWide.argocd.chart.version")?.message).toMatch(/exact chart version/);
         expect(problems.find((p) => p.path === "environment")?.message).toMatch(/expected string, received number: change the value/);
     });
 
     it("reports a missing required field as missing", () => {
-        const problems = problemsOf(devWith((m) => delete m.argocd.domain));
-        expect(problems).toEqual([{ path: "argocd.domain", message: expect.stringMatching(/required string is missing: add it/) }]);
+        const problems = problemsOf(prodWith((m) => delete m.clusterWide.argocd.domain));
+        expect(problems).toEqual([{ path: "clusterWide.argocd.domain", message: expect.stringMatching(/required string is missing: add it/) }]);
     });
 
     it("reports broken cross-references with the valid choices", () => {
         const problems = problemsOf(
-            devWith((m) => {
+            prodWith((m) => {
                 m.argocd.applications[0].project = "team-data";
-                m.argocd.rbac.bindings[0].role = "role:team-data";
-                m.argocd.notifications.triggers[0].conditions[0].send = ["no-such-template"];
+                m.clusterWide.argocd.rbac.bindings[0].role = "role:team-data";
+                m.clusterWide.argocd.notifications.triggers[0].conditions[0].send = ["no-such-template"];
                 m.argocd.applications[1].subscriptions[0].trigger = "on-nothing";
             }),
         );
         expect(problems).toEqual(
             expect.arrayContaining([
-                { path: "argocd.applications[0].project", message: expect.stringMatching(/"team-data" is not a project.*platform, team-frontend, team-backend/) },
-                { path: "argocd.rbac.bindings[0].role", message: expect.stringMatching(/"role:team-data" is not defined/) },
-                { path: "argocd.notifications.triggers[0].conditions[0].send[0]", message: expect.stringMatching(/template "no-such-template" is not defined/) },
+                { path: "argocd.applications[0].project", message: expect.stringMatching(/"team-data" is not a project.*clusterWide\.argocd\.projects.*platform, team-frontend, team-backend/) },
+                { path: "clusterWide.argocd.rbac.bindings[0].role", message: expect.stringMatching(/"role:team-data" is not defined/) },
+                { path: "clusterWide.argocd.notifications.triggers[0].conditions[0].send[0]", message: expect.stringMatching(/template "no-such-template" is not defined/) },
                 { path: "argocd.applications[1].subscriptions[0].trigger", message: expect.stringMatching(/trigger "on-nothing" is not defined/) },
             ]),
         );
@@ -86,45 +91,50 @@ describe("validateModel", () => {
 
     it("reports notifications that reference what does not exist, or use Helm-only functions", () => {
         const problems = problemsOf(
-            devWith((m) => {
-                const n = m.argocd.notifications;
+            prodWith((m) => {
+                const n = m.clusterWide.argocd.notifications;
                 n.webhooks[0].url = "$teams-webhook";
                 n.templates.push({ ...n.templates[0] });
                 n.templates[1].message = '{{ include "x" . }}';
                 n.subscriptions[1].recipients = ["teams:alerts"];
                 n.templates[2].webhook = { teams: { method: "POST", body: "{}" } };
-                m.rollouts.notifications.templates[0].message = "{{ if .rollout }}unclosed";
+                m.clusterWide.rollouts.notifications.templates[0].message = "{{ if .rollout }}unclosed";
             }),
         );
         expect(problems).toEqual(
             expect.arrayContaining([
-                { path: "argocd.notifications.webhooks[0].url", message: expect.stringMatching(/"\$teams-webhook" is not a data key .*add "teams-webhook" to argocd.notifications.secretData/) },
-                { path: "argocd.notifications.templates[5].name", message: expect.stringMatching(/duplicate template "app-sync-status"/) },
-                { path: "argocd.notifications.templates[1].message", message: expect.stringMatching(/"include", a Helm-only function/) },
-                { path: "argocd.notifications.subscriptions[1].recipients[0]", message: expect.stringMatching(/service "teams" is not defined; use one of: slack_webhook, slack/) },
-                { path: "argocd.notifications.templates[2].webhook.teams", message: expect.stringMatching(/webhook service "teams" is not defined/) },
-                { path: "rollouts.notifications.templates[0].message", message: expect.stringMatching(/does not parse as a Go template: "\{\{if\}\}" is never closed/) },
+                { path: "clusterWide.argocd.notifications.webhooks[0].url", message: expect.stringMatching(/"\$teams-webhook" is not a data key .*add "teams-webhook" to clusterWide.argocd.notifications.secretData/) },
+                { path: "clusterWide.argocd.notifications.templates[5].name", message: expect.stringMatching(/duplicate template "app-sync-status"/) },
+                { path: "clusterWide.argocd.notifications.templates[1].message", message: expect.stringMatching(/"include", a Helm-only function/) },
+                { path: "clusterWide.argocd.notifications.subscriptions[1].recipients[0]", message: expect.stringMatching(/service "teams" is not defined; use one of: slack_webhook, slack/) },
+                { path: "clusterWide.argocd.notifications.templates[2].webhook.teams", message: expect.stringMatching(/webhook service "teams" is not defined/) },
+                { path: "clusterWide.rollouts.notifications.templates[0].message", message: expect.stringMatching(/does not parse as a Go template: "\{\{if\}\}" is never closed/) },
             ]),
         );
     });
 
+    it("rejects a default subscription whose selector is not a label selector", () => {
+        const problems = problemsOf(prodWith((m) => (m.clusterWide.argocd.notifications.subscriptions[1].selector = "environment is dev")));
+        expect(problems).toEqual([{ path: "clusterWide.argocd.notifications.subscriptions[1].selector", message: expect.stringMatching(/label selector such as gitops-platform\/environment=dev/) }]);
+    });
+
     it("rejects a team project that may deploy anywhere, and an app outside its project", () => {
         const problems = problemsOf(
-            devWith((m) => {
-                m.argocd.projects[1].destinations[0].namespace = "*";
+            prodWith((m) => {
+                m.clusterWide.argocd.projects[1].destinations[0].namespace = "*";
                 m.argocd.applications[0].destination.namespace = "kube-system";
                 m.argocd.applications[0].source.repoURL = "https://github.com/someone/else";
             }),
         );
         expect(problems.map((p) => p.path)).toEqual(
-            expect.arrayContaining(["argocd.projects[1].destinations[0].namespace", "argocd.applications[0].destination", "argocd.applications[0].source.repoURL"]),
+            expect.arrayContaining(["clusterWide.argocd.projects[1].destinations[0].namespace", "argocd.applications[0].destination", "argocd.applications[0].source.repoURL"]),
         );
     });
 
     it("checks each ApplicationSet list element's Application against the project", () => {
         // GIVEN a destination that only some elements keep inside the project's namespaces
         const problems = problemsOf(
-            devWith((m) => {
+            prodWith((m) => {
                 m.argocd.applicationSets[1].destination.namespace = "{{.variant}}";
                 m.argocd.applicationSets[1].generators[0].list.elements = [{ variant: "frontend-ok" }, { variant: "kube-system" }];
             }),
@@ -135,7 +145,7 @@ describe("validateModel", () => {
 
     it("rejects Helm's default in an Alertmanager template and a regex that catches the peer environment", () => {
         const problems = problemsOf(
-            devWith((m) => {
+            prodWith((m) => {
                 m.monitoring.alertmanager.slack.text = '{{ .CommonLabels.namespace | default "N/A" }}';
                 m.monitoring.alertmanager.namespaceRegex = ".*";
             }),
@@ -143,28 +153,28 @@ describe("validateModel", () => {
         expect(problems).toEqual(
             expect.arrayContaining([
                 { path: "monitoring.alertmanager.slack.text", message: expect.stringMatching(/"default".*use Go's "or"/) },
-                { path: "monitoring.alertmanager.namespaceRegex", message: expect.stringMatching(/also matches .*"monitoring-prod"/) },
+                { path: "monitoring.alertmanager.namespaceRegex", message: expect.stringMatching(/also matches .*"monitoring-dev"/) },
             ]),
         );
     });
 
     it("rejects a regex that does not compile", () => {
-        const problems = problemsOf(devWith((m) => (m.monitoring.alertmanager.namespaceRegex = "(unclosed")));
+        const problems = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = "(unclosed")));
         expect(problems).toEqual([{ path: "monitoring.alertmanager.namespaceRegex", message: expect.stringMatching(/does not compile/) }]);
     });
 
     it("reports any single corruption of a string field with a path inside the model", () => {
-        // GIVEN any string field of the dev model replaced by a number
+        // GIVEN any string field of the prod model (which has every part) replaced by a number
         const paths: (string | number)[][] = [];
         const walk = (value: unknown, at: (string | number)[]) => {
             if (typeof value === "string") paths.push(at);
             else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...at, i]));
             else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
         };
-        walk(validateModel("dev", "dev", dev), []);
+        walk(validateModel("prod", "prod", prod), []);
         fc.assert(
             fc.property(fc.constantFrom(...paths), (at) => {
-                const corrupted = structuredClone(validateModel("dev", "dev", dev)) as any;
+                const corrupted = structuredClone(validateModel("prod", "prod", prod)) as any;
                 let parent = corrupted;
                 for (const key of at.slice(0, -1)) parent = parent[key];
                 parent[at[at.length - 1]] = 7;
@@ -175,5 +185,48 @@ describe("validateModel", () => {
             }),
             { numRuns: 60 },
         );
+    });
+});
+
+describe("validateModel on the topology", () => {
+    it("asks a shared cluster for its owner, and refuses an owner on a dedicated one", () => {
+        expect(problemsOf(copyWith(dev, (m) => delete m.cluster.owner), "dev")).toEqual([{ path: "cluster.owner", message: expect.stringMatching(/a shared cluster needs the stack that installs its cluster-wide parts/) }]);
+        expect(problemsOf(copyWith(dedicatedDev, (m) => (m.cluster.owner = "prod")), "dev")).toEqual([{ path: "cluster.owner", message: expect.stringMatching(/only a shared cluster has an owner.*remove cluster.owner/) }]);
+    });
+
+    it("asks the stack that installs the cluster-wide parts for them, and refuses them in any other", () => {
+        // GIVEN prod's model in the dev stack: prod owns the cluster, dev does not
+        expect(problemsOf(prod, "dev")).toEqual([{ path: "clusterWide", message: expect.stringMatching(/must not be here: stack "prod" \(cluster.owner\) installs the cluster-wide parts of "gitops-shared"/) }]);
+        // GIVEN the owner's, or a dedicated stack's, model without them
+        expect(problemsOf(copyWith(prod, (m) => delete m.clusterWide), "prod")).toEqual([{ path: "clusterWide", message: expect.stringMatching(/is missing: stack "prod" installs .* owner of the shared cluster "gitops-shared"/) }]);
+        expect(problemsOf(copyWith(dedicatedDev, (m) => delete m.clusterWide), "dev")).toEqual([{ path: "clusterWide", message: expect.stringMatching(/is missing: .*cluster "gitops-dev" is dedicated to it/) }]);
+    });
+
+    it("in a shared cluster, asks every root application's name to carry the environment", () => {
+        const problems = problemsOf(
+            prodWith((m) => {
+                m.argocd.applications[0].name = "backend";
+                m.argocd.applicationSets[0].nameTemplate = "{{.path.basename}}";
+            }),
+        );
+        expect(problems).toEqual([
+            { path: "argocd.applications[0].name", message: expect.stringMatching(/"backend": in a shared cluster .* must end with "-prod", e.g. "backend-prod"/) },
+            { path: "argocd.applicationSets[0].nameTemplate", message: expect.stringMatching(/must end with "-prod", and so must the names it generates/) },
+        ]);
+        // THEN a dedicated cluster, where no other environment shares Argo CD, takes any name
+        expect(problemsOf(copyWith(dedicatedDev, (m) => (m.argocd.applications[0].name = "backend")), "dev")).toEqual([]);
+    });
+
+    it("asks the environment's monitoring release for the cluster release's chart, and a name of its own", () => {
+        const problems = problemsOf(
+            prodWith((m) => {
+                m.monitoring.chart = { ...m.monitoring.chart, version: "88.6.0" };
+                m.monitoring.releaseName = m.clusterWide.monitoring.releaseName;
+            }),
+        );
+        expect(problems).toEqual([
+            { path: "monitoring.chart", message: expect.stringMatching(/is kube-prometheus-stack 88.6.0, but the cluster release .* runs kube-prometheus-stack 88.5.3/) },
+            { path: "monitoring.releaseName", message: expect.stringMatching(/is the cluster release's name/) },
+        ]);
     });
 });

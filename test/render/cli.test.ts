@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { demoConfig, ROOT } from "../harness";
+import { demoConfig, demoKeyPem, ROOT } from "../harness";
 
 const run = promisify(execFile);
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -39,22 +39,36 @@ function tree(dir: string): Map<string, string> {
 describe("npm run render", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
     const first = path.join(tmp, "first");
+    const devOut = path.join(tmp, "dev");
+    // prod with a key of its own: the one object the render must leave out.
+    const prodConfig = { ...demoConfig("prod"), "gitops:sealingKey": demoKeyPem };
+    const prodConfigFile = path.join(tmp, "prod-config.yaml");
     let output: { code: number; stdout: string; stderr: string };
+    let devOutput: { code: number; stdout: string; stderr: string };
 
     beforeAll(async () => {
-        output = await render("--stack", "dev", "--out", first);
+        fs.writeFileSync(prodConfigFile, yaml.dump(prodConfig));
+        [output, devOutput] = await Promise.all([render("--stack", "prod", "--config-file", prodConfigFile, "--out", first), render("--stack", "dev", "--out", devOut)]);
     }, 60_000);
 
-    it("renders the dev stack from the demo config with no other argument", () => {
+    it("renders the dev stack from the demo config with no other argument, on the owner's facts computed offline", () => {
+        expect(devOutput.code, devOutput.stderr).toBe(0);
+        expect(devOutput.stderr).toMatch(/using the demo config demo\/dev\.yaml/);
+        expect(devOutput.stdout).toMatch(/rendered stack "dev": \d+ files/);
+        expect(devOutput.stdout).toContain('target: kube context "kind-gitops-shared", cluster "gitops-shared", shared: it installs its own environment on the owner\'s cluster-wide parts');
+        expect(fs.existsSync(path.join(devOut, "argocd/application/backend-dev.yaml"))).toBe(true);
+        expect(fs.existsSync(path.join(devOut, "charts/argocd"))).toBe(false);
+    });
+
+    it("prints the target of the stack that installs the cluster-wide parts", () => {
         expect(output.code, output.stderr).toBe(0);
-        expect(output.stderr).toMatch(/using the demo config demo\/dev\.yaml/);
-        expect(output.stdout).toMatch(/rendered stack "dev": \d+ files/);
+        expect(output.stdout).toContain('target: kube context "kind-gitops-shared", cluster "gitops-shared", shared: stack "prod" installs the cluster-wide parts and its own environment');
     });
 
     it("replaces an earlier render as a whole, with the same bytes for the same inputs", async () => {
         const before = tree(first);
         fs.writeFileSync(path.join(first, "stale.yaml"), "left over");
-        const again = await render("--stack", "dev", "--out", first);
+        const again = await render("--stack", "prod", "--config-file", prodConfigFile, "--out", first);
         expect(again.code, again.stderr).toBe(0);
         expect(tree(first)).toStrictEqual(before);
     }, 30_000);
@@ -63,12 +77,13 @@ describe("npm run render", () => {
         const files = [...tree(first).keys()];
         expect(files).toEqual(
             expect.arrayContaining([
-                "monitoring-dev/sealedsecret/alertmanager-config-dev.yaml",
+                "monitoring-prod/sealedsecret/alertmanager-config-prod.yaml",
                 "argocd/configmap/argocd-notifications-cm.yaml",
                 "argocd/appproject/team-frontend.yaml",
                 "_cluster/namespace/argocd.yaml",
-                "charts/monitoring-dev/release.yaml",
-                "charts/monitoring-dev/values.yaml",
+                "charts/monitoring-prod/release.yaml",
+                "charts/monitoring-prod/values.yaml",
+                "charts/kube-prometheus-stack/values.yaml",
             ]),
         );
         const release = yaml.load(fs.readFileSync(path.join(first, "charts/argocd/release.yaml"), "utf8"));
@@ -78,9 +93,9 @@ describe("npm run render", () => {
     it("never writes a plaintext secret: no Secret object, no secret value, a note for the key it leaves out", () => {
         const files = tree(first);
         expect([...files.keys()].filter((f) => f.includes("/secret/"))).toStrictEqual([]);
-        const all = [...files.values()].join("\n");
-        for (const [key, value] of Object.entries(demoConfig("dev"))) {
-            if (key !== "gitops:sealingCertificate") expect(all.includes(value), key).toBe(false);
+        const all = [...files.values(), ...tree(devOut).values()].join("\n");
+        for (const [key, value] of Object.entries({ ...prodConfig, ...demoConfig("dev") })) {
+            if (key !== "gitops:sealingCertificate" && key !== "gitops:kubeContext") expect(all.includes(value), key).toBe(false);
         }
         expect(output.stdout).toMatch(/note: left out Secret kube-system\/sealed-secrets-byo-key/);
         // The admin password's hash reaches Helm, but the render shows only where it goes.

@@ -5,16 +5,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { appProjects } from "../../../core/argocd/projects";
 import { policyCsv, rbacConfig } from "../../../core/argocd/rbac";
-import type { StackModel } from "../../../model/schema";
-import { validateModel } from "../../../model/validate";
-import dev from "../../../stacks/dev";
-import prod from "../../../stacks/prod";
 import { type ArgoCdRbac, argoCdRbac, argoGlobMatch, parsePolicyLines } from "../../helpers/argocdRbac";
+import { INSTALLERS, installerModel } from "../../helpers/models";
 
-const models: [string, StackModel][] = [
-    ["dev", validateModel("dev", "stacks/dev.ts", dev)],
-    ["prod", validateModel("prod", "stacks/prod.ts", prod)],
-];
+/** Every Argo CD a stack installs: the shared cluster's (prod's), and each dedicated cluster's. */
+const models = INSTALLERS.map(([stack, topology]) => [`${stack}, ${topology}`, installerModel(stack, topology).clusterWide.argocd, installerModel(stack, topology).cluster.name] as const);
 
 const FRONTEND_APP = "team-frontend/shop";
 const BACKEND_APP = "team-backend/x";
@@ -75,14 +70,14 @@ const table: Row[] = [
     ["admin", "applications", "override", FRONTEND_APP, true],
 ];
 
-describe.each(models)("Argo CD RBAC (%s)", (_, model) => {
+describe.each(models)("Argo CD RBAC (%s)", (_, argocd, cluster) => {
     let rbac: ArgoCdRbac;
     beforeAll(async () => {
-        rbac = await argoCdRbac(rbacConfig(model.argocd), appProjects(model));
+        rbac = await argoCdRbac(rbacConfig(argocd), appProjects(argocd, cluster));
     });
 
     it("loads into Argo CD's casbin model: every line is a valid p (5 fields, allow/deny) or g (2 fields) line", () => {
-        const lines = parsePolicyLines(policyCsv(model.argocd));
+        const lines = parsePolicyLines(policyCsv(argocd));
         expect(lines.length).toBeGreaterThan(0);
         for (const [type, ...fields] of lines) {
             if (type === "p") {
@@ -101,7 +96,7 @@ describe.each(models)("Argo CD RBAC (%s)", (_, model) => {
     });
 
     it("applies policy.default as Argo CD does: without it an unknown user may do nothing", async () => {
-        const config = rbacConfig(model.argocd);
+        const config = rbacConfig(argocd);
         expect(await rbac.can("random-user", "applications", "get", FRONTEND_APP)).toBe(true);
         const withoutDefault = await argoCdRbac({ ...config, "policy.default": "" });
         expect(await withoutDefault.can("random-user", "applications", "get", FRONTEND_APP)).toBe(false);
@@ -111,7 +106,7 @@ describe.each(models)("Argo CD RBAC (%s)", (_, model) => {
     });
 
     it("lets deny win within one subject: a local account bound to both developer and team-frontend cannot create", async () => {
-        const config = rbacConfig(model.argocd);
+        const config = rbacConfig(argocd);
         const both = await argoCdRbac({ ...config, "policy.csv": `${config["policy.csv"]}g, both-roles, role:developer\ng, both-roles, role:team-frontend\n` });
         expect(await both.can("both-roles", "applications", "create", FRONTEND_APP)).toBe(false);
         expect(await both.can("both-roles", "applications", "update", FRONTEND_APP)).toBe(true);
@@ -127,16 +122,16 @@ describe.each(models)("Argo CD RBAC (%s)", (_, model) => {
     });
 
     it("gives project role tokens (proj:<project>:<role>) their actions in their own project only", async () => {
-        for (const project of appProjects(model)) {
+        for (const project of appProjects(argocd, cluster)) {
             const roles = (project.spec as { roles?: { name: string; policies: string[] }[] }).roles ?? [];
             for (const role of roles) {
                 const subject = `proj:${project.metadata.name}:${role.name}`;
                 const own = `${project.metadata.name}/some-app`;
-                const modelRole = model.argocd.projects.find((p) => p.name === project.metadata.name)?.roles.find((r) => r.name === role.name);
+                const modelRole = argocd.projects.find((p) => p.name === project.metadata.name)?.roles.find((r) => r.name === role.name);
                 for (const action of modelRole?.actions ?? []) expect(await rbac.can(subject, "applications", action, own), `${subject} ${action}`).toBe(true);
                 expect(await rbac.can(subject, "projects", "get", project.metadata.name)).toBe(true);
                 expect(await rbac.can(subject, "applications", "override", own)).toBe(false);
-                for (const other of model.argocd.projects.filter((p) => p.name !== project.metadata.name)) {
+                for (const other of argocd.projects.filter((p) => p.name !== project.metadata.name)) {
                     expect(await rbac.can(subject, "applications", "sync", `${other.name}/some-app`), `${subject} sync in ${other.name}`).toBe(false);
                 }
             }
@@ -166,7 +161,7 @@ describe("globOrRegexMatch (glob mode, as Argo CD's util/glob)", () => {
     });
 
     it("is what makes team-frontend/* cover the team's apps: with an exact matcher the team could not sync its own app", async () => {
-        const config = rbacConfig(validateModel("dev", "stacks/dev.ts", dev).argocd);
+        const config = rbacConfig(installerModel("prod", "shared").clusterWide.argocd);
         expect(await (await argoCdRbac(config)).can("frontend-team", "applications", "sync", FRONTEND_APP)).toBe(true);
         const exact = await argoCdRbac(config, [], (value, pattern) => value === pattern);
         expect(await exact.can("frontend-team", "applications", "sync", FRONTEND_APP)).toBe(false);

@@ -12,6 +12,8 @@ import type { StackModel, StackModelInput } from "../../../model/schema";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
 import prod from "../../../stacks/prod";
+import dedicatedDev from "../../fixtures/models/dedicated-dev";
+import dedicatedProd from "../../fixtures/models/dedicated-prod";
 import { amtool, assertInstalled, checkConfig, removeTempDirs, routesTest, skipWithout, suiteTitle, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
 
 /** A loopback placeholder: amtool never calls it. */
@@ -29,10 +31,12 @@ const stacks = { dev, prod } as const;
 type Env = keyof typeof stacks;
 const peerOf: Record<Env, Env> = { dev: "prod", prod: "dev" };
 
-/** Every config under test: the shipped stacks and the variants the model allows. */
+/** Every config under test: the shipped stacks (one shared cluster, or one each) and the variants the model allows. */
 const configs: Record<string, StackModel> = {
     dev: modelWith("dev", dev),
     prod: modelWith("prod", prod),
+    "dev, dedicated": modelWith("dev", dedicatedDev),
+    "prod, dedicated": modelWith("prod", dedicatedProd),
     "dev with deadMansSwitch": modelWith("dev", dev, (am) => (am.deadMansSwitch = { receiver: DMS_RECEIVER, url: "https://dms.example.com/ping/dev" })),
     "prod with deadMansSwitch": modelWith("prod", prod, (am) => (am.deadMansSwitch = { receiver: DMS_RECEIVER, url: "https://dms.example.com/ping/prod" })),
     "dev with silencedAlerts: []": modelWith("dev", dev, (am) => (am.silencedAlerts = [])),
@@ -44,16 +48,19 @@ const configs: Record<string, StackModel> = {
 
 type Case = readonly [labels: Record<string, string>, receiver: string];
 
-/** The routing table of one environment, as the spec states it. */
-function routingTable(env: Env, opts: { deadMansSwitch?: boolean; silenced?: boolean } = {}): Case[] {
+/**
+ * The routing table of one environment, as the spec states it. The cluster-wide parts' alerts
+ * (kube-system, the cluster release's `monitoring`) reach only the environment whose stack
+ * installs them: in the shared cluster prod, in a dedicated cluster its one environment.
+ */
+function routingTable(env: Env, opts: { clusterParts: boolean; deadMansSwitch?: boolean; silenced?: boolean }): Case[] {
     const slack = `slack-${env}`;
     const peer = peerOf[env];
     const silenced = opts.silenced ?? true;
     return [
-        // The environment's own namespaces (and kube-system, which each environment watches).
-        ...[`backend-${env}`, `monitoring-${env}`, "kube-system", `frontend-canary-${env}`].map(
-            (ns): Case => [{ alertname: "KubePodCrashLooping", namespace: ns, severity: "warning" }, slack],
-        ),
+        // The environment's own namespaces.
+        ...[`backend-${env}`, `monitoring-${env}`, `frontend-canary-${env}`].map((ns): Case => [{ alertname: "KubePodCrashLooping", namespace: ns, severity: "warning" }, slack]),
+        ...["kube-system", "monitoring"].map((ns): Case => [{ alertname: "KubeletDown", namespace: ns, severity: "critical" }, opts.clusterParts ? slack : NULL_RECEIVER]),
         // The peer environment's namespaces never reach this environment's Slack.
         ...[`backend-${peer}`, `monitoring-${peer}`, `frontend-canary-${peer}`].map(
             (ns): Case => [{ alertname: "KubePodCrashLooping", namespace: ns, severity: "critical" }, NULL_RECEIVER],
@@ -152,21 +159,27 @@ describe.skipIf(skipWithout(amtool))(suiteTitle("Alertmanager config judged by a
     });
 
     describe.each(["dev", "prod"] as const)("%s routing", (env) => {
+        // In the shared cluster prod installs the cluster-wide parts.
+        const shared = { clusterParts: env === "prod" };
         it(`sends ${env} namespaces to slack-${env} and everything else to "null"`, async () => {
-            expect(await misrouted(files[env], routingTable(env))).toStrictEqual([]);
+            expect(await misrouted(files[env], routingTable(env, shared))).toStrictEqual([]);
+        });
+
+        it(`on a cluster of its own, also sends the cluster-wide parts' alerts to slack-${env}`, async () => {
+            expect(await misrouted(files[`${env}, dedicated`], routingTable(env, { clusterParts: true }))).toStrictEqual([]);
         });
 
         it(`sends Watchdog to the dead-man's switch and nothing else changes, when one is configured`, async () => {
-            expect(await misrouted(files[`${env} with deadMansSwitch`], routingTable(env, { deadMansSwitch: true }))).toStrictEqual([]);
+            expect(await misrouted(files[`${env} with deadMansSwitch`], routingTable(env, { ...shared, deadMansSwitch: true }))).toStrictEqual([]);
         });
     });
 
     it("with silencedAlerts: [] drops nothing by name: Watchdog from a dev namespace reaches Slack", async () => {
-        expect(await misrouted(files["dev with silencedAlerts: []"], routingTable("dev", { silenced: false }))).toStrictEqual([]);
+        expect(await misrouted(files["dev with silencedAlerts: []"], routingTable("dev", { clusterParts: false, silenced: false }))).toStrictEqual([]);
     });
 
     it("still routes by namespace with a channel override and a wider groupBy", async () => {
-        expect(await misrouted(files["dev with a Slack channel and custom groupBy"], routingTable("dev"))).toStrictEqual([]);
+        expect(await misrouted(files["dev with a Slack channel and custom groupBy"], routingTable("dev", { clusterParts: false }))).toStrictEqual([]);
     });
 
     it("keeps backslashes and quotes of the namespace regex as Alertmanager parses matchers", async () => {

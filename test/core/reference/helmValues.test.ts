@@ -7,20 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { HelmRelease } from "../../../core/helm";
 import { argocdRelease } from "../../../core/argocd/release";
-import { monitoringRelease } from "../../../core/monitoring/release";
+import { clusterMonitoringRelease, monitoringRelease } from "../../../core/monitoring/release";
 import { rolloutsRelease } from "../../../core/rollouts";
 import { sealedSecretsRelease } from "../../../core/sealedSecrets";
-import type { StackModel } from "../../../model/schema";
-import { validateModel } from "../../../model/validate";
-import dev from "../../../stacks/dev";
-import prod from "../../../stacks/prod";
+import { clusterViewOf } from "../../../model/cluster";
 import { chartReference, coalesce, type ValuesRules, subchartDefaults, valuesKeyProblems } from "../../helpers/chartValues";
 import { crdFieldProblems } from "../../helpers/crds";
+import { INSTALLERS, installerModel } from "../../helpers/models";
 
-const models: [string, StackModel][] = [
-    ["dev", validateModel("dev", "stacks/dev.ts", dev)],
-    ["prod", validateModel("prod", "stacks/prod.ts", prod)],
-];
+/** Every stack that installs all five releases: the cluster-wide ones and its environment's. */
+const models: [string, ReturnType<typeof installerModel>][] = INSTALLERS.map(([stack, topology]) => [`${stack}, ${topology}`, installerModel(stack, topology)]);
 
 const ADMIN_HASH = "$2b$10$hash";
 
@@ -76,8 +72,13 @@ const charts = {
 
 type ChartName = keyof typeof charts;
 
-function releases(model: StackModel): HelmRelease[] {
-    return [argocdRelease(model, pulumi.output(ADMIN_HASH)), rolloutsRelease(model), monitoringRelease(model), sealedSecretsRelease(model)];
+function envRelease(model: ReturnType<typeof installerModel>): HelmRelease {
+    return monitoringRelease(model, clusterViewOf(model.clusterWide).monitoring);
+}
+
+function releases(model: ReturnType<typeof installerModel>): HelmRelease[] {
+    const { argocd, rollouts, sealedSecrets, monitoring } = model.clusterWide;
+    return [argocdRelease(argocd, pulumi.output(ADMIN_HASH)), rolloutsRelease(rollouts), sealedSecretsRelease(sealedSecrets), clusterMonitoringRelease(monitoring), envRelease(model)];
 }
 
 function judge(release: { chart: string }): { defaults: Record<string, unknown>; rules: ValuesRules } {
@@ -90,16 +91,17 @@ describe.each(models)("Helm releases of %s", (_, model) => {
     const all = releases(model);
 
     it("covers the four charts of the platform", () => {
-        expect(all.map((r) => r.chart).sort()).toEqual(Object.keys(charts).sort());
+        expect([...new Set(all.map((r) => r.chart))].sort()).toEqual(Object.keys(charts).sort());
     });
 
-    it.each(all.map((r) => [r.chart, r] as const))("%s is pinned to the reference chart's version", (chart, release) => {
+    it.each(all.map((r) => [r.name, r] as const))("%s is pinned to the reference chart's version", (_, release) => {
+        const { chart } = release;
         const reference = chartReference(chart);
         expect(release.chart).toBe(reference.name);
         expect(release.version).toBe(reference.version);
     });
 
-    it.each(all.map((r) => [r.chart, r] as const))("%s sets only values keys the chart has, with the chart's types", (_, release) => {
+    it.each(all.map((r) => [r.name, r] as const))("%s sets only values keys the chart has, with the chart's types", (_, release) => {
         const { defaults, rules } = judge(release);
         expect(Object.keys(release.values).length).toBeGreaterThan(0);
         expect(valuesKeyProblems(release.values, defaults, rules)).toEqual([]);
@@ -113,7 +115,7 @@ describe.each(models)("Helm releases of %s", (_, model) => {
     });
 
     it("kube-prometheus-stack: the *Spec values the chart copies into the Prometheus and Alertmanager CRs fit those CRDs", () => {
-        const values = monitoringRelease(model).values as { prometheus: { prometheusSpec: Record<string, unknown> }; alertmanager: { alertmanagerSpec: Record<string, unknown> } };
+        const values = envRelease(model).values as { prometheus: { prometheusSpec: Record<string, unknown> }; alertmanager: { alertmanagerSpec: Record<string, unknown> } };
         const selectors = Object.entries(values.prometheus.prometheusSpec).filter(([key]) => key.endsWith("Selector"));
         expect(selectors.length).toBeGreaterThan(0);
         for (const [key, value] of selectors) expect(crdFieldProblems("monitoring.coreos.com/v1", "Prometheus", ["spec", key], value), key).toEqual([]);
@@ -163,8 +165,8 @@ describe("the values check can fail", () => {
     });
 
     it("catches a chart version that is not the pinned reference", () => {
-        const model = models[0][1];
-        const release = rolloutsRelease({ ...model, rollouts: { ...model.rollouts, chart: { ...model.rollouts.chart, version: "2.40.0" } } });
+        const { rollouts } = models[0][1].clusterWide;
+        const release = rolloutsRelease({ ...rollouts, chart: { ...rollouts.chart, version: "2.40.0" } });
         expect(release.version).not.toBe(chartReference(release.chart).version);
     });
 });

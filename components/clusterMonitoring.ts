@@ -1,0 +1,28 @@
+import * as pulumi from "@pulumi/pulumi";
+import { clusterMonitoringRelease } from "../core/monitoring/release";
+import { clusterLabels, namespace } from "../core/objects";
+import type { ClusterWideModel } from "../model/schema";
+import { registerChart, registerObject } from "./register";
+
+export interface ClusterMonitoringArgs {
+    /** The cluster release of kube-prometheus-stack (`clusterWide.monitoring`). */
+    readonly monitoring: ClusterWideModel["monitoring"];
+    /** The cluster's name (`cluster.name`), in the labels. */
+    readonly cluster: string;
+}
+
+/**
+ * What every environment's monitoring runs on, once per cluster: the monitoring CRDs, the one
+ * prometheus-operator, node-exporter, kube-state-metrics and the kubelet Service.
+ */
+export class ClusterMonitoring extends pulumi.ComponentResource {
+    /** The chart: environments' releases wait for its CRDs and operator. */
+    public readonly chart: pulumi.Resource;
+
+    constructor(name: string, args: ClusterMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gitops:monitoring:ClusterMonitoring", name, {}, opts);
+        const nsResource = registerObject(name, namespace(args.monitoring.namespace, clusterLabels(args.cluster, "monitoring")), { parent: this });
+        this.chart = registerChart(name, clusterMonitoringRelease(args.monitoring), { parent: this, dependsOn: [nsResource] });
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,57 @@
+/**
+ * Offline, a stack that shares a cluster cannot read its owner's outputs from a backend: they
+ * are computed instead from the owner's model and non-secret config in this checkout, with the
+ * same function the owner exports them with.
+ */
+import * as path from "node:path";
+import { clusterFacts } from "../core/clusterFacts";
+import { loadStackModel } from "../core/stackModel";
+import { CLUSTER_FACTS_OUTPUT, installsClusterParts } from "../model/cluster";
+import { CONFIG_NAMESPACE } from "../model/config";
+import { defaultModelFile, readModelFile } from "../model/load";
+import { StackInputError } from "../model/problems";
+import { parseSealingCertificate, SealingConfigError } from "../sealing/certificate";
+import { MOCK_ORGANIZATION, type StackOutputs } from "./mockRuntime";
+import { offlineStackConfig } from "./stackConfig";
+
+const PROJECT = "gitops";
+/** The owner's keys the facts depend on: none of them secret. */
+const FACT_KEYS = ["sealingCertificate", "kubeContext", "model"].map((k) => `${CONFIG_NAMESPACE}:${k}`);
+
+/** The fully qualified name a StackReference to `stack` of this project uses under the mocks. */
+export function mockStackName(stack: string): string {
+    return `${MOCK_ORGANIZATION}/${PROJECT}/${stack}`;
+}
+
+/**
+ * The outputs of the owner of `stack`'s shared cluster, as its own `pulumi up` would export them;
+ * none when `stack` installs the cluster-wide parts itself, or when its model does not even
+ * validate (the program then reports that).
+ */
+export function offlineOwnerOutputs(stack: string, modelFile: string): StackOutputs {
+    let raw: { cluster?: { mode?: unknown; owner?: unknown } } | undefined;
+    try {
+        raw = readModelFile(stack, modelFile) as typeof raw;
+    } catch (e) {
+        if (e instanceof StackInputError) return {};
+        throw e;
+    }
+    const owner = raw?.cluster?.mode === "shared" && typeof raw.cluster.owner === "string" && raw.cluster.owner !== stack ? raw.cluster.owner : undefined;
+    if (owner === undefined) return {};
+    const { values } = offlineStackConfig(owner, undefined, FACT_KEYS);
+    const ownerModelFile = path.resolve(values[`${CONFIG_NAMESPACE}:model`] || defaultModelFile(owner));
+    const model = loadStackModel(owner, ownerModelFile);
+    if (!installsClusterParts(model, owner) || !model.clusterWide) return {};
+    const certificatePem = values[`${CONFIG_NAMESPACE}:sealingCertificate`];
+    if (!certificatePem) return {};
+    let fingerprint: string;
+    try {
+        fingerprint = parseSealingCertificate(certificatePem).fingerprint;
+    } catch (e) {
+        if (!(e instanceof SealingConfigError)) throw e;
+        throw new StackInputError(owner, "the stack config", [{ path: e.configKey, message: e.message }]);
+    }
+    const kubeContext = values[`${CONFIG_NAMESPACE}:kubeContext`] || undefined;
+    const facts = clusterFacts({ ...model, clusterWide: model.clusterWide }, owner, { certificateFingerprint: fingerprint, kubeContext });
+    return { [mockStackName(owner)]: { [CLUSTER_FACTS_OUTPUT]: facts } };
+}

@@ -1,0 +1,159 @@
+/**
+ * What every environment shares: the cluster topology, and a builder of the whole stack model
+ * from the few settings that differ per environment. `dev.ts` and `prod.ts` pass only those.
+ */
+import type { StackModelInput } from "../../model/schema";
+import { clusterWideParts } from "./clusterWide";
+import { channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_REPO, IN_CLUSTER } from "./constants";
+
+export { charts } from "./constants";
+
+/**
+ * How the shipped stacks use clusters. `shared`: dev and prod in one cluster, as the source
+ * documents run them; the owner stack installs the cluster-wide parts. `dedicated`: a cluster per
+ * environment, each stack installing everything.
+ */
+export type Topology = "shared" | "dedicated";
+export const TOPOLOGY: Topology = "shared";
+
+/** The one cluster of the shared topology. */
+export const SHARED_CLUSTER = {
+    name: "gitops-shared",
+    /** Installs Argo CD, Argo Rollouts, sealed-secrets and the monitoring operator for every environment. */
+    owner: "prod",
+    environments: ["dev", "prod"],
+} as const;
+
+/** What differs between environments. */
+export interface EnvironmentSettings {
+    /** `dev`, `prod`, ...: the stack's name, and suffix of team namespaces and of `monitoring-<env>`. */
+    readonly environment: string;
+    /** Environments whose alerts must never reach this one's receivers. */
+    readonly peerEnvironments: readonly string[];
+    /** Branch or tag the environment's applications follow. */
+    readonly revision: string;
+    /** Host name of the Argo CD UI, when this environment's stack installs Argo CD. */
+    readonly argocdDomain: string;
+    /** Prometheus UI base URL, linked from every alert. */
+    readonly prometheusUrl: string;
+    /** Alertmanager repeat interval: how often an unresolved alert is sent again. */
+    readonly repeatInterval: string;
+}
+
+/** The Git directory generator shared by ApplicationSets. */
+function gitDirectories(path: string, revision: string) {
+    return { git: { repoURL: GIT_REPO, revision, directories: [{ path }] } };
+}
+
+/** A team's root Application: its overlay for the environment, in its own namespace, announced in its channel. */
+function teamApplication(env: EnvironmentSettings, team: "frontend" | "backend", syncWave: number) {
+    const recipients = [channel(team, env.environment)];
+    return {
+        name: `${team}-${env.environment}`,
+        project: `team-${team}`,
+        source: { repoURL: GIT_REPO, path: `apps/${team}/overlays/${env.environment}`, targetRevision: env.revision },
+        destination: { server: IN_CLUSTER, namespace: `${team}-${env.environment}` },
+        syncWave,
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
+        subscriptions: [
+            { trigger: "on-deployed", service: "slack", recipients },
+            { trigger: "on-sync-failed", service: "slack", recipients },
+        ],
+    };
+}
+
+/** A ClusterAnalysisTemplate metric sampled every 30s, five times, failing after three bad samples. */
+function metric(name: string, successCondition: string, query: string) {
+    return { name, interval: "30s", count: 5, failureLimit: 3, successCondition, query };
+}
+
+/** The cluster part of the model: which cluster, and whether this environment's stack installs its cluster-wide parts. */
+function clusterOf(env: EnvironmentSettings, topology: Topology) {
+    if (topology === "dedicated") {
+        return { cluster: { name: `gitops-${env.environment}`, mode: "dedicated" as const }, environments: [env.environment], installs: true };
+    }
+    const { name, owner, environments } = SHARED_CLUSTER;
+    return { cluster: { name, mode: "shared" as const, owner }, environments, installs: owner === env.environment };
+}
+
+/** Builds a complete stack model from the settings that differ per environment. */
+export function platformStack(env: EnvironmentSettings, topology: Topology = TOPOLOGY): StackModelInput {
+    const e = env.environment;
+    const { cluster, environments, installs } = clusterOf(env, topology);
+    return {
+        environment: e,
+        peerEnvironments: [...env.peerEnvironments],
+        cluster,
+        ...(installs ? { clusterWide: clusterWideParts(env.argocdDomain, environments) } : {}),
+        argocd: {
+            // The frontend syncs after the backend it calls.
+            applications: [teamApplication(env, "backend", 1), teamApplication(env, "frontend", 2)],
+            applicationSets: [
+                {
+                    name: `platform-addons-${e}`,
+                    project: "platform",
+                    generators: [gitDirectories("platform/addons/*", env.revision)],
+                    nameTemplate: `{{.path.basename}}-${e}`,
+                    source: { repoURL: GIT_REPO, path: "{{.path.path}}", targetRevision: env.revision },
+                    destination: { server: IN_CLUSTER, namespace: "{{.path.basename}}" },
+                    // Add-ons (ingress, storage) come before any team's workloads.
+                    syncWave: -1,
+                    syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ["CreateNamespace=true", "ServerSideApply=true"] },
+                },
+                {
+                    name: `frontend-previews-${e}`,
+                    project: "team-frontend",
+                    generators: [{ list: { elements: [{ variant: "canary" }, { variant: "stable" }] } }],
+                    nameTemplate: `frontend-{{.variant}}-${e}`,
+                    source: { repoURL: GIT_REPO, path: `apps/frontend/variants/{{.variant}}`, targetRevision: env.revision },
+                    destination: { server: IN_CLUSTER, namespace: `frontend-{{.variant}}-${e}` },
+                    syncWave: 3,
+                    syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
+                },
+                {
+                    name: `backend-services-${e}`,
+                    project: "team-backend",
+                    generators: [
+                        {
+                            matrix: {
+                                generators: [{ list: { elements: [{ tier: "api" }, { tier: "workers" }] } }, gitDirectories("services/backend/*", env.revision)],
+                            },
+                        },
+                    ],
+                    nameTemplate: `{{.path.basename}}-{{.tier}}-${e}`,
+                    source: { repoURL: GIT_REPO, path: "{{.path.path}}/{{.tier}}", targetRevision: env.revision },
+                    destination: { server: IN_CLUSTER, namespace: `backend-${e}` },
+                    syncWave: 1,
+                    syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: [] },
+                    subscriptions: [{ trigger: "on-sync-failed", service: "slack", recipients: [channel("backend", e)] }],
+                },
+            ],
+        },
+        rollouts: {
+            analysisTemplates: [
+                {
+                    name: "http-error-rate",
+                    args: ["app"],
+                    metrics: [metric("http-error-rate", "result[0] < 0.05", 'sum(rate(http_requests_total{status=~"5..", app="{{args.app}}"}[2m])) / sum(rate(http_requests_total{app="{{args.app}}"}[2m]))')],
+                },
+                {
+                    name: "http-latency-p95",
+                    args: ["app"],
+                    metrics: [metric("http-latency-p95-ms", "result[0] < 500", 'histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{app="{{args.app}}"}[2m])) by (le)) * 1000')],
+                },
+            ],
+        },
+        monitoring: {
+            namespace: `monitoring-${e}`,
+            releaseName: `monitoring-${e}`,
+            chart: charts.kubePrometheusStack,
+            alertmanager: {
+                repeatInterval: env.repeatInterval,
+                // Alerts of the cluster-wide parts (kube-system, the operator and exporters) go to
+                // the environment whose stack installs them, once, not to every environment.
+                namespaceRegex: `.*-${e}|monitoring-${e}${installs ? `|kube-system|${CLUSTER_MONITORING_NAMESPACE}` : ""}`,
+                slack: { receiver: `slack-${e}`, titleTag: e.toUpperCase(), alertsUrl: `${env.prometheusUrl}/alerts` },
+            },
+        },
+    };
+}

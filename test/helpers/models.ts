@@ -1,0 +1,44 @@
+/**
+ * The stack models the tests run on: the shipped stacks as they are (one shared cluster, prod
+ * its owner) and on a cluster each (`test/fixtures/models/dedicated-<stack>.ts`), validated.
+ */
+import * as path from "node:path";
+import { validateStackModel } from "../../core/stackModel";
+import { defaultModelFile, readModelFile } from "../../model/load";
+import type { StackModel } from "../../model/schema";
+import { ROOT } from "../harness";
+
+export type Topology = "shared" | "dedicated";
+export const TOPOLOGIES: readonly Topology[] = ["shared", "dedicated"];
+export const STACKS = ["dev", "prod"] as const;
+
+/** The model file of a shipped stack in a topology. */
+export function modelFile(stack: string, topology: Topology): string {
+    return topology === "shared" ? defaultModelFile(stack) : path.join(ROOT, "test", "fixtures", "models", `dedicated-${stack}.ts`);
+}
+
+const cache = new Map<string, StackModel>();
+/** The validated model of a shipped stack in a topology. */
+export function stackModel(stack: string, topology: Topology = "shared"): StackModel {
+    const file = modelFile(stack, topology);
+    let model = cache.get(file);
+    if (!model) {
+        model = validateStackModel(stack, path.relative(ROOT, file), readModelFile(stack, file));
+        cache.set(file, model);
+    }
+    return structuredClone(model);
+}
+
+/** A model that installs the cluster-wide parts (so has `clusterWide`), with them narrowed. */
+export function installerModel(stack: string, topology: Topology): StackModel & { clusterWide: NonNullable<StackModel["clusterWide"]> } {
+    const model = stackModel(stack, topology);
+    if (!model.clusterWide) throw new Error(`stack ${stack} does not install the cluster-wide parts in the ${topology} topology`);
+    return model as StackModel & { clusterWide: NonNullable<StackModel["clusterWide"]> };
+}
+
+/** Every (stack, topology) whose model installs the cluster-wide parts. */
+export const INSTALLERS: readonly [string, Topology][] = [
+    ["prod", "shared"],
+    ["dev", "dedicated"],
+    ["prod", "dedicated"],
+];
