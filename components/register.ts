@@ -25,7 +25,9 @@ export function registerObject(component: string, object: KubeObject, opts: pulu
 
 /**
  * Registers a Helm release as a Chart v4: every rendered object becomes its own child, so a
- * preview diffs per object. Helm hooks would run as plain objects, so the core switches them off.
+ * preview diffs per object. Chart v4 omits Helm hook objects altogether (neither run as hooks nor
+ * applied), so whatever a chart does in a hook would silently not happen: the core switches
+ * each such feature off, or replaces it.
  */
 export function registerChart(component: string, release: HelmRelease, opts: pulumi.ComponentResourceOptions): k8s.helm.v4.Chart {
     return new k8s.helm.v4.Chart(

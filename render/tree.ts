@@ -40,8 +40,8 @@ function merge(base: unknown, overlay: unknown): unknown {
     return out;
 }
 
-/** The values of a chart as Helm gets them: `values` plus the secret values files, secrets redacted. */
-async function chartValues(inputs: Record<string, any>): Promise<{ values: unknown; hasSecrets: boolean }> {
+/** The values of a recorded Chart as Helm gets them: `values` plus the secret values files, secrets redacted. */
+export async function chartValues(inputs: Record<string, any>): Promise<{ values: unknown; hasSecrets: boolean }> {
     let values = redact(inputs.values ?? {});
     let hasSecrets = containsSecret(inputs.values);
     const files = isSecretValue(inputs.valueYamlFiles) ? inputs.valueYamlFiles.value : (inputs.valueYamlFiles ?? []);

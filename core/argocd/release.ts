@@ -36,8 +36,8 @@ export function argocdRelease(argocd: ArgoCdModel, adminPasswordHash: pulumi.Out
             },
             // This program owns the notifications ConfigMap and its SealedSecret.
             notifications: { argocdUrl: argocdUrl(argocd), cm: { create: false }, secret: { create: false } },
-            // A Helm hook Job that Chart v4 would run as a plain Job; the program seals the
-            // Redis password into `argocd-redis` itself.
+            // A Helm hook Job, which Chart v4 omits: Redis would not start without the
+            // `argocd-redis` Secret it creates. The program seals that password itself.
             redisSecretInit: { enabled: false },
         },
         secretValues: adminPasswordHash.apply((hash): Record<string, unknown> => ({ configs: { secret: { argocdServerAdminPassword: hash } } })),

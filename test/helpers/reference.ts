@@ -11,7 +11,8 @@ import * as path from "node:path";
  * The upstream reference data: `shared/reference` beside the checkout (as CI lays it out), or
  * wherever GITOPS_SHARED_DIR points.
  */
-export const REFERENCE = path.join(process.env.GITOPS_SHARED_DIR ?? path.join(__dirname, "../../../shared"), "reference");
+export const SHARED = process.env.GITOPS_SHARED_DIR ?? path.join(__dirname, "../../../shared");
+export const REFERENCE = path.join(SHARED, "reference");
 if (!fs.existsSync(REFERENCE)) {
     throw new Error(`${REFERENCE} not found: the tests judge artifacts against shared/reference; clone the project beside shared/ or set GITOPS_SHARED_DIR`);
 }

@@ -13,22 +13,8 @@ import type { StackModel } from "../../../model/schema";
 import { monitoringRunbook } from "../../../core/monitoring/runbook";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
-import {
-    alertmanagerBinary,
-    assertInstalled,
-    type CapturedRequest,
-    type CaptureServer,
-    type PostableAlert,
-    removeTempDirs,
-    type RunningAlertmanager,
-    skipWithout,
-    startAlertmanager,
-    startCaptureServer,
-    suiteTitle,
-    tempDir,
-    waitFor,
-    writeAlertmanagerConfig,
-} from "../../helpers/alertmanager";
+import { type CapturedRequest, type CaptureServer, type PostableAlert, removeTempDirs, type RunningAlertmanager, startAlertmanager, startCaptureServer, tempDir, waitFor, writeAlertmanagerConfig } from "../../helpers/alertmanager";
+import { alertmanagerBinary, assertInstalled, skipWithout, suiteTitle } from "../../helpers/binaries";
 
 const shipped = validateModel("dev", "stacks/dev.ts", dev);
 /** The dev model with short grouping timers, so notifications go out within a second or two. */

@@ -14,7 +14,8 @@ import dev from "../../../stacks/dev";
 import prod from "../../../stacks/prod";
 import dedicatedDev from "../../fixtures/models/dedicated-dev";
 import dedicatedProd from "../../fixtures/models/dedicated-prod";
-import { amtool, assertInstalled, checkConfig, removeTempDirs, routesTest, skipWithout, suiteTitle, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
+import { checkConfig, removeTempDirs, routesTest, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
+import { amtool, assertInstalled, skipWithout, suiteTitle } from "../../helpers/binaries";
 
 /** A loopback placeholder: amtool never calls it. */
 const WEBHOOK = "http://127.0.0.1:9/slack";

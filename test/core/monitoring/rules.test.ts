@@ -13,19 +13,8 @@ import type { StackModel, StackModelInput } from "../../../model/schema";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
 import prod from "../../../stacks/prod";
-import {
-    amtool,
-    assertInstalled,
-    pathOf,
-    promtool,
-    removeTempDirs,
-    routesTest,
-    run,
-    skipWithout,
-    suiteTitle,
-    tempDir,
-    writeAlertmanagerConfig,
-} from "../../helpers/alertmanager";
+import { removeTempDirs, routesTest, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
+import { amtool, assertInstalled, pathOf, promtool, run, skipWithout, suiteTitle } from "../../helpers/binaries";
 
 const stacks = { dev, prod } as const;
 type Env = keyof typeof stacks;

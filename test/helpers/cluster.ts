@@ -1,0 +1,193 @@
+/**
+ * Everything stacks would put into a cluster: the objects the program registers plus what each
+ * of its charts renders (helpers/charts.ts), with the identities, label selectors and host ports
+ * the cluster-level tests judge.
+ */
+import type { RecordedResource } from "../../render/mockRuntime";
+import { chartValues } from "../../render/tree";
+import type { ProgramRun } from "../harness";
+import { type ExpandedObject, expandRelease, type ReleaseToExpand } from "./charts";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+
+/** Kinds without a namespace, among those the platform's charts and program create. */
+const CLUSTER_SCOPED = new Set([
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "ClusterAnalysisTemplate",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "PriorityClass",
+    "StorageClass",
+    "IngressClass",
+    "APIService",
+    "PersistentVolume",
+]);
+
+/** One object in the cluster, and who puts it there. */
+export interface ClusterObject {
+    readonly stack: string;
+    /** `program`, or the release whose chart renders it. */
+    readonly origin: string;
+    readonly hook: boolean;
+    readonly object: Record<string, any>;
+    /** Its namespace as the API server sees it: the release's for a namespaced chart object without one. */
+    readonly namespace: string | undefined;
+}
+
+/** A stack's Helm releases, as Chart v4 passes them to Helm (secret values redacted). */
+export async function releasesOf(run: ProgramRun): Promise<ReleaseToExpand[]> {
+    const charts = run.resources.filter((r) => r.type === CHART);
+    return Promise.all(charts.map(async (r) => ({ name: r.inputs.name, namespace: r.inputs.namespace, chart: r.inputs.chart, version: r.inputs.version, values: (await chartValues(r.inputs)).values })));
+}
+
+function isProgramObject(r: RecordedResource): boolean {
+    return r.custom && r.type.startsWith("kubernetes:") && r.type !== CHART;
+}
+
+/** Everything one stack puts into the cluster: its own objects and its charts' (hooks included, flagged). */
+export async function clusterObjects(stack: string, run: ProgramRun): Promise<{ releases: ReleaseToExpand[]; objects: ClusterObject[] }> {
+    const releases = await releasesOf(run);
+    const expanded = await Promise.all(releases.map((release) => expandRelease(release)));
+    const own = run.resources.filter(isProgramObject).map((r): ClusterObject => ({ stack, origin: "program", hook: false, object: r.inputs, namespace: r.inputs.metadata?.namespace }));
+    const rendered = releases.flatMap((release, i) =>
+        expanded[i].map(({ object, hook }: ExpandedObject): ClusterObject => ({
+            stack,
+            origin: `release ${release.name}`,
+            hook,
+            object,
+            namespace: CLUSTER_SCOPED.has(object.kind) ? undefined : (object.metadata?.namespace ?? release.namespace),
+        })),
+    );
+    return { releases, objects: [...own, ...rendered] };
+}
+
+/** `group/Kind namespace/name`: what the API server keeps one of. */
+export function identity(o: ClusterObject): string {
+    const group = String(o.object.apiVersion).includes("/") ? String(o.object.apiVersion).split("/")[0] : "";
+    return `${group}/${o.object.kind} ${o.namespace ?? ""}/${o.object.metadata?.name}`;
+}
+
+/** What an object claims in the cluster: its identity, and for a SealedSecret the Secret its controller writes too. */
+function claims(o: ClusterObject): string[] {
+    if (o.object.kind !== "SealedSecret") return [identity(o)];
+    return [identity(o), `/Secret ${o.namespace ?? ""}/${o.object.spec?.template?.metadata?.name ?? o.object.metadata?.name}`];
+}
+
+/** Identities that more than one object claims, with who claims them. */
+export function duplicateIdentities(objects: readonly ClusterObject[]): Record<string, string[]> {
+    const claimed = new Map<string, string[]>();
+    for (const o of objects) for (const id of claims(o)) claimed.set(id, [...(claimed.get(id) ?? []), `${o.stack}: ${o.origin} (${o.object.kind})`]);
+    return Object.fromEntries([...claimed].filter(([, by]) => by.length > 1));
+}
+
+/** A Kubernetes label selector: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist). */
+export interface LabelSelector {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** Whether `selector` selects `labels`, as the API machinery decides. An empty selector selects everything. */
+export function selects(selector: LabelSelector, labels: Readonly<Record<string, string>> = {}): boolean {
+    const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+    const byExpression = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+        switch (operator) {
+            case "In":
+                return key in labels && values.includes(labels[key]);
+            case "NotIn":
+                return !(key in labels) || !values.includes(labels[key]);
+            case "Exists":
+                return key in labels;
+            case "DoesNotExist":
+                return !(key in labels);
+            default:
+                throw new Error(`unknown selector operator ${operator}`);
+        }
+    });
+    return byLabel && byExpression;
+}
+
+/**
+ * What a Prometheus (or Alertmanager) CR's selector pair picks among `objects` of `kind`: the
+ * operator's semantics, where a null selector selects nothing and a null namespace selector
+ * means the CR's own namespace.
+ */
+export function selectedBy(cr: ClusterObject, kind: string, selector: LabelSelector | null | undefined, namespaceSelector: LabelSelector | null | undefined, objects: readonly ClusterObject[], namespaceLabels: (ns: string) => Record<string, string>): ClusterObject[] {
+    if (selector === null || selector === undefined) return [];
+    return objects.filter(
+        (o) =>
+            o.object.kind === kind &&
+            selects(selector, o.object.metadata?.labels) &&
+            (namespaceSelector === null || namespaceSelector === undefined ? o.namespace === cr.namespace : selects(namespaceSelector, namespaceLabels(o.namespace ?? ""))),
+    );
+}
+
+/** The pod spec of a workload, if it is one. */
+function podSpec(o: ClusterObject): Record<string, any> | undefined {
+    const kind = o.object.kind;
+    if (kind === "Pod") return o.object.spec;
+    if (["Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Job"].includes(kind)) return o.object.spec?.template?.spec;
+    return undefined;
+}
+
+/** Every `port/protocol` a workload binds on its node: `hostPort`s, and every container port on the host network. */
+export function hostPorts(o: ClusterObject): string[] {
+    const spec = podSpec(o);
+    if (!spec) return [];
+    const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+    return containers.flatMap((c: Record<string, any>) =>
+        (c.ports ?? []).flatMap((p: Record<string, any>) => {
+            const port = p.hostPort ?? (spec.hostNetwork ? p.containerPort : undefined);
+            return port === undefined ? [] : [`${port}/${p.protocol ?? "TCP"}`];
+        }),
+    );
+}
+
+/** The images a workload runs. */
+export function images(o: ClusterObject): string[] {
+    const spec = podSpec(o);
+    return spec ? [...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c: Record<string, any>) => String(c.image)) : [];
+}
+
+/** `Secret name` or `ConfigMap name` of everything a workload's pods need to start (optional references left out). */
+export function requiredConfig(o: ClusterObject): string[] {
+    const spec = podSpec(o);
+    if (!spec) return [];
+    const refs: string[] = [];
+    for (const v of spec.volumes ?? []) {
+        if (v.secret && !v.secret.optional) refs.push(`Secret ${v.secret.secretName}`);
+        if (v.configMap && !v.configMap.optional) refs.push(`ConfigMap ${v.configMap.name}`);
+        for (const source of v.projected?.sources ?? []) {
+            if (source.secret && !source.secret.optional) refs.push(`Secret ${source.secret.name}`);
+            if (source.configMap && !source.configMap.optional) refs.push(`ConfigMap ${source.configMap.name}`);
+        }
+    }
+    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+        for (const e of c.env ?? []) {
+            const secret = e.valueFrom?.secretKeyRef;
+            const configMap = e.valueFrom?.configMapKeyRef;
+            if (secret && !secret.optional) refs.push(`Secret ${secret.name}`);
+            if (configMap && !configMap.optional) refs.push(`ConfigMap ${configMap.name}`);
+        }
+        for (const from of c.envFrom ?? []) {
+            if (from.secretRef && !from.secretRef.optional) refs.push(`Secret ${from.secretRef.name}`);
+            if (from.configMapRef && !from.configMapRef.optional) refs.push(`ConfigMap ${from.configMapRef.name}`);
+        }
+    }
+    return [...new Set(refs)];
+}
+
+/** `Secret name` / `ConfigMap name` of every one in `namespace`; a SealedSecret counts as the Secret its controller makes. */
+export function configIn(objects: readonly ClusterObject[], namespace: string | undefined): Set<string> {
+    return new Set(
+        objects
+            .filter((o) => o.namespace === namespace)
+            .flatMap((o) => {
+                if (o.object.kind === "Secret" || o.object.kind === "ConfigMap") return [`${o.object.kind} ${o.object.metadata.name}`];
+                if (o.object.kind === "SealedSecret") return [`Secret ${o.object.spec.template?.metadata?.name ?? o.object.metadata.name}`];
+                return [];
+            }),
+    );
+}

@@ -1,0 +1,161 @@
+/**
+ * What the stacks put into a cluster once their charts are expanded (helpers/charts.ts): the
+ * objects themselves, not the values passed. One shared cluster holds both shipped stacks; a
+ * dedicated cluster holds one stack, which must then bring the whole platform alone.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { CLUSTER_CUSTOM_RESOURCE_KINDS } from "../core/clusterFacts";
+import { demoConfig, type ProgramRun, runProgram } from "./harness";
+import { skipWithout, suiteTitle } from "./helpers/binaries";
+import { expanderBinaries } from "./helpers/charts";
+import { type ClusterObject, clusterObjects, configIn, duplicateIdentities, hostPorts, identity, images, type LabelSelector, requiredConfig, selectedBy, selects } from "./helpers/cluster";
+import { customResourceProblems } from "./helpers/crds";
+import { modelFile, type Topology } from "./helpers/models";
+
+interface Scenario {
+    readonly name: string;
+    readonly stacks: readonly (readonly [stack: string, topology: Topology])[];
+}
+
+const SCENARIOS: Scenario[] = [
+    { name: "one shared cluster with dev and prod", stacks: [["prod", "shared"], ["dev", "shared"]] },
+    { name: "a cluster of dev's own", stacks: [["dev", "dedicated"]] },
+    { name: "a cluster of prod's own", stacks: [["prod", "dedicated"]] },
+];
+
+const CUSTOM_GROUPS = ["argoproj.io", "bitnami.com", "monitoring.coreos.com"];
+const groupOf = (o: ClusterObject) => (String(o.object.apiVersion).includes("/") ? String(o.object.apiVersion).split("/")[0] : "");
+const named = (o: ClusterObject) => `${o.stack}: ${identity(o)} (${o.origin})`;
+
+/** The labels the prometheus-operator puts on the kubelet Service it maintains (`--kubelet-service`). */
+const KUBELET_SERVICE_LABELS = { "k8s-app": "kubelet", "app.kubernetes.io/name": "kubelet", "app.kubernetes.io/managed-by": "prometheus-operator" };
+
+describe.skipIf(skipWithout(...expanderBinaries)).each(SCENARIOS)(suiteTitle("$name, charts expanded", ...expanderBinaries), ({ stacks }) => {
+    const runs = new Map<string, ProgramRun>();
+    let objects: ClusterObject[] = [];
+    let releases: { stack: string; name: string; chart: string; values: any; rendered: ClusterObject[] }[] = [];
+
+    beforeAll(async () => {
+        for (const [stack, topology] of stacks) {
+            const run = await runProgram(stack, { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) });
+            if (run.error) throw run.error;
+            runs.set(stack, run);
+        }
+        const expanded = await Promise.all(stacks.map(async ([stack]) => ({ stack, ...(await clusterObjects(stack, runs.get(stack) as ProgramRun)) })));
+        objects = expanded.flatMap((e) => e.objects);
+        releases = expanded.flatMap((e) => e.releases.map((r) => ({ stack: e.stack, name: r.name, chart: r.chart, values: r.values, rendered: e.objects.filter((o) => o.origin === `release ${r.name}`) })));
+    }, 120_000);
+
+    const ofKind = (kind: string) => objects.filter((o) => o.object.kind === kind);
+    const namespaceLabels = (ns: string): Record<string, string> => ({
+        ...(ofKind("Namespace").find((n) => n.object.metadata.name === ns)?.object.metadata.labels ?? {}),
+        "kubernetes.io/metadata.name": ns,
+    });
+
+    it("renders every release, with objects and not one Helm hook (Chart v4 would drop it)", () => {
+        expect(releases.length).toBeGreaterThan(0);
+        for (const release of releases) {
+            expect(release.rendered.length, release.name).toBeGreaterThan(0);
+            expect(release.rendered.filter((o) => o.hook).map(named), release.name).toStrictEqual([]);
+        }
+    });
+
+    it("has each custom resource valid against its upstream CRD, with no unknown field", () => {
+        const custom = objects.filter((o) => CUSTOM_GROUPS.includes(groupOf(o)) && o.object.kind !== "CustomResourceDefinition");
+        expect(custom.length).toBeGreaterThan(10);
+        for (const o of custom) expect(customResourceProblems(o.object as any), named(o)).toStrictEqual([]);
+    });
+
+    it("produces no object twice: not two stacks, nor a chart and the program", () => {
+        expect(objects.length).toBeGreaterThan(100);
+        expect(duplicateIdentities(objects)).toStrictEqual({});
+    });
+
+    it("has every Secret and ConfigMap a workload needs to start: none is left to a hook or to nobody", () => {
+        const workloads = objects.filter((o) => requiredConfig(o).length > 0);
+        expect(workloads.length).toBeGreaterThan(5);
+        const missing = workloads.flatMap((w) => requiredConfig(w).filter((ref) => !configIn(objects, w.namespace).has(ref)).map((ref) => `${named(w)} needs ${ref}`));
+        expect(missing).toStrictEqual([]);
+    });
+
+    it("binds no host port twice", () => {
+        const bound = objects.flatMap((o) => hostPorts(o).map((port) => [port, named(o)] as const));
+        expect(bound.length).toBeGreaterThan(0);
+        const twice = bound.filter(([port], i) => bound.findIndex(([other]) => other === port) !== i);
+        expect(twice.map(([port, by]) => `${port}: ${bound.filter(([p]) => p === port).map(([, b]) => b).join(" and ")} (not ${by} too)`)).toStrictEqual([]);
+    });
+
+    it("runs exactly one prometheus-operator, one node-exporter and one kube-state-metrics", () => {
+        const running = (image: string) => objects.filter((o) => images(o).some((i) => i.includes(image))).map(named);
+        expect(running("/prometheus-operator/prometheus-operator:")).toHaveLength(1);
+        expect(running("/prometheus/node-exporter:")).toHaveLength(1);
+        expect(running("/kube-state-metrics/kube-state-metrics:")).toHaveLength(1);
+    });
+
+    it("installs argo-cd, argo-rollouts and sealed-secrets once, and kube-prometheus-stack once for the cluster and once per environment", () => {
+        const count = (chart: string) => releases.filter((r) => r.chart === chart).length;
+        expect([count("argo-cd"), count("argo-rollouts"), count("sealed-secrets")]).toStrictEqual([1, 1, 1]);
+        expect(count("kube-prometheus-stack")).toBe(1 + stacks.length);
+        // The CRDs come once, with the cluster release.
+        expect(ofKind("CustomResourceDefinition").filter((o) => o.object.spec.group === "monitoring.coreos.com").map((o) => o.origin)).toStrictEqual(Array(10).fill("release kube-prometheus-stack"));
+    });
+
+    it("installs a CRD for every custom resource any stack creates, exactly the kinds the cluster facts promise", () => {
+        const installed = ofKind("CustomResourceDefinition").map((o) => `${o.object.spec.group}/${o.object.spec.names.kind}`);
+        expect([...installed].sort()).toStrictEqual([...CLUSTER_CUSTOM_RESOURCE_KINDS].sort());
+        const created = new Set(objects.filter((o) => CUSTOM_GROUPS.includes(groupOf(o)) && o.object.kind !== "CustomResourceDefinition").map((o) => `${groupOf(o)}/${o.object.kind}`));
+        for (const kind of created) expect(installed).toContain(kind);
+    });
+
+    describe.each(stacks.map(([stack]) => [stack]))("the %s environment's monitoring", (env) => {
+        const prometheus = () => {
+            const found = ofKind("Prometheus").filter((o) => o.namespace === `monitoring-${env}`);
+            expect(found).toHaveLength(1);
+            return found[0];
+        };
+        const spec = () => prometheus().object.spec as Record<string, LabelSelector | null>;
+
+        /** The workloads a ServiceMonitor reaches: through the Services it selects, to the pods they select. */
+        function reachedWorkloads(monitor: ClusterObject): ClusterObject[] {
+            const scope = monitor.object.spec.namespaceSelector ?? {};
+            const inScope = (ns: string | undefined) => scope.any === true || (scope.matchNames ? scope.matchNames.includes(ns) : ns === monitor.namespace);
+            const services = ofKind("Service").filter((s) => inScope(s.namespace) && selects(monitor.object.spec.selector, s.object.metadata.labels));
+            return objects.filter((w) => ["Deployment", "DaemonSet", "StatefulSet"].includes(w.object.kind) && services.some((s) => s.namespace === w.namespace && s.object.spec.selector && selects({ matchLabels: s.object.spec.selector }, w.object.spec.template.metadata.labels)));
+        }
+
+        it("has its Prometheus select node-exporter, kube-state-metrics and the kubelet", () => {
+            const monitors = selectedBy(prometheus(), "ServiceMonitor", spec().serviceMonitorSelector, spec().serviceMonitorNamespaceSelector, objects, namespaceLabels);
+            const reached = monitors.flatMap(reachedWorkloads).flatMap(images);
+            expect(reached.some((i) => i.includes("/prometheus/node-exporter:"))).toBe(true);
+            expect(reached.some((i) => i.includes("/kube-state-metrics/kube-state-metrics:"))).toBe(true);
+            // The kubelet Service is the operator's (--kubelet-service=<namespace>/<name>), not a manifest.
+            const operatorArgs = objects.flatMap((o) => (images(o).some((i) => i.includes("/prometheus-operator:")) ? o.object.spec.template.spec.containers.flatMap((c: any) => c.args ?? []) : []));
+            const kubeletNamespace = String(operatorArgs.find((a: string) => a.startsWith("--kubelet-service="))).split("=")[1].split("/")[0];
+            const kubelet = monitors.filter((m) => m.object.spec.namespaceSelector?.matchNames?.includes(kubeletNamespace) && selects(m.object.spec.selector, KUBELET_SERVICE_LABELS));
+            expect(kubelet.map(named)).toHaveLength(1);
+        });
+
+        it("has its Prometheus load the default rules and its own, and never another environment's", () => {
+            const rules = selectedBy(prometheus(), "PrometheusRule", spec().ruleSelector, spec().ruleNamespaceSelector, objects, namespaceLabels);
+            const defaults = ofKind("PrometheusRule").filter((r) => r.origin === `release monitoring-${env}`);
+            const own = ofKind("PrometheusRule").filter((r) => r.stack === env && r.origin === "program");
+            expect(defaults.length).toBeGreaterThan(20);
+            expect(own.length).toBeGreaterThan(0);
+            expect(rules.map(named).sort()).toStrictEqual([...defaults, ...own].map(named).sort());
+            expect(rules.filter((r) => r.stack !== env)).toStrictEqual([]);
+        });
+
+        it("has its Alertmanager read its own SealedSecret's alertmanager.yaml, and the chart make no config Secret", () => {
+            const alertmanagers = ofKind("Alertmanager").filter((o) => o.namespace === `monitoring-${env}`);
+            expect(alertmanagers).toHaveLength(1);
+            const secretName = alertmanagers[0].object.spec.configSecret;
+            const sealed = ofKind("SealedSecret").filter((s) => s.namespace === `monitoring-${env}` && s.object.metadata.name === secretName);
+            expect(sealed.map(named)).toHaveLength(1);
+            expect(sealed[0].stack).toBe(env);
+            expect(Object.keys(sealed[0].object.spec.encryptedData)).toContain("alertmanager.yaml");
+            expect(sealed[0].object.spec.template.metadata.name).toBe(secretName);
+            const chartSecrets = ofKind("Secret").filter((s) => s.namespace === `monitoring-${env}` && s.origin !== "program" && s.object.metadata.name.startsWith("alertmanager-"));
+            expect(chartSecrets.map(named)).toStrictEqual([]);
+        });
+    });
+});
