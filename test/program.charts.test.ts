@@ -3,10 +3,14 @@
  * objects themselves, not the values passed. One shared cluster holds both shipped stacks; a
  * dedicated cluster holds one stack, which must then bring the whole platform alone.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { toYaml } from "../core/objects";
 import { CLUSTER_CUSTOM_RESOURCE_KINDS } from "../core/clusterFacts";
 import { demoConfig, type ProgramRun, runProgram } from "./harness";
-import { skipWithout, suiteTitle } from "./helpers/binaries";
+import { pathOf, promtool, run, skipWithout, suiteTitle } from "./helpers/binaries";
 import { expanderBinaries } from "./helpers/charts";
 import { type ClusterObject, clusterObjects, configIn, duplicateIdentities, hostPorts, identity, images, type LabelSelector, requiredConfig, selectedBy, selects } from "./helpers/cluster";
 import { customResourceProblems } from "./helpers/crds";
@@ -143,6 +147,18 @@ describe.skipIf(skipWithout(...expanderBinaries)).each(SCENARIOS)(suiteTitle("$n
             expect(own.length).toBeGreaterThan(0);
             expect(rules.map(named).sort()).toStrictEqual([...defaults, ...own].map(named).sort());
             expect(rules.filter((r) => r.stack !== env)).toStrictEqual([]);
+        });
+
+        it.skipIf(skipWithout(promtool))(suiteTitle("has every rule its Prometheus loads accepted by promtool", promtool), async () => {
+            const rules = selectedBy(prometheus(), "PrometheusRule", spec().ruleSelector, spec().ruleNamespaceSelector, objects, namespaceLabels);
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rules-")), "rules.yaml");
+            fs.writeFileSync(file, toYaml({ groups: rules.flatMap((r) => r.object.spec.groups) }));
+            // The chart's own rules record one series twice on purpose (kube-apiserver availability):
+            // promtool's duplicate-rule lint is upstream's, not ours to judge.
+            const result = await run(pathOf(promtool), ["check", "rules", "--lint=none", file]);
+            fs.rmSync(path.dirname(file), { recursive: true, force: true });
+            expect(result.code, result.stdout + result.stderr).toBe(0);
+            expect(result.stdout).toMatch(/SUCCESS: \d{3,} rules found/);
         });
 
         it("has its Alertmanager read its own SealedSecret's alertmanager.yaml, and the chart make no config Secret", () => {

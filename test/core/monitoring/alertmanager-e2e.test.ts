@@ -5,6 +5,8 @@
  * - Slack: only dev alerts arrive, with the title and text the spec shows and a fallback for
  *   every label that may be missing; resolved alerts are sent too.
  * - Dead-man's switch: Watchdog pings it every `repeatInterval`, whatever the groupInterval.
+ * - The cluster-wide parts' alerts (kube-system): dropped by dev in the shared cluster, whose
+ *   owner receives them; delivered by dev on a cluster of its own.
  *
  * Both Alertmanagers start together, so the switch's pings accumulate while Slack is checked.
  */
@@ -13,15 +15,18 @@ import type { StackModel } from "../../../model/schema";
 import { monitoringRunbook } from "../../../core/monitoring/runbook";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
+import dedicatedDev from "../../fixtures/models/dedicated-dev";
 import { type CapturedRequest, type CaptureServer, type PostableAlert, removeTempDirs, type RunningAlertmanager, startAlertmanager, startCaptureServer, tempDir, waitFor, writeAlertmanagerConfig } from "../../helpers/alertmanager";
 import { alertmanagerBinary, assertInstalled, skipWithout, suiteTitle } from "../../helpers/binaries";
 
 const shipped = validateModel("dev", "stacks/dev.ts", dev);
-/** The dev model with short grouping timers, so notifications go out within a second or two. */
-const slackModel: StackModel = {
-    ...shipped,
-    monitoring: { ...shipped.monitoring, alertmanager: { ...shipped.monitoring.alertmanager, groupWait: "1s", groupInterval: "1s" } },
-};
+/** A model with short grouping timers, so notifications go out within a second or two. */
+const quick = (model: StackModel): StackModel => ({
+    ...model,
+    monitoring: { ...model.monitoring, alertmanager: { ...model.monitoring.alertmanager, groupWait: "1s", groupInterval: "1s" } },
+});
+const slackModel = quick(shipped);
+const dedicatedModel = quick(validateModel("dev", "dedicated-dev.ts", dedicatedDev));
 
 /** Whole seconds, so Go prints the start time without fractions. */
 const startsAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
@@ -40,6 +45,7 @@ const prodAlert: PostableAlert = {
     startsAt: startsAt.toISOString(),
 };
 const watchdog: PostableAlert = { labels: { alertname: "Watchdog", namespace: "monitoring-dev", severity: "none" }, startsAt: startsAt.toISOString() };
+const kubelet: PostableAlert = { labels: { alertname: "E2EKubeletDown", namespace: "kube-system", severity: "critical" }, startsAt: startsAt.toISOString() };
 
 interface SlackMessage {
     readonly title: string;
@@ -95,23 +101,24 @@ function waitOn<T>(scenario: Scenario, what: string, check: () => T | undefined 
 describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanager", alertmanagerBinary), () => {
     let slack: Scenario | undefined;
     let dms: Scenario | undefined;
+    let dedicated: Scenario | undefined;
 
     beforeAll(async () => {
         assertInstalled(alertmanagerBinary);
-        const [slackStarted, dmsStarted] = await Promise.allSettled([
-            startScenario(() => slackModel, [full, bare, prodAlert, watchdog]),
+        const started = await Promise.allSettled([
+            startScenario(() => slackModel, [full, bare, prodAlert, watchdog, kubelet]),
             // Watchdog fires all the time, as kube-prometheus-stack's rule makes it.
             startScenario((url) => deadMansSwitchModel(`${url}/dms`), [watchdog]),
+            startScenario(() => dedicatedModel, [kubelet, prodAlert]),
         ]);
-        // Keep whatever started, so that afterAll stops it even when the other failed.
-        slack = slackStarted.status === "fulfilled" ? slackStarted.value : undefined;
-        dms = dmsStarted.status === "fulfilled" ? dmsStarted.value : undefined;
-        for (const result of [slackStarted, dmsStarted]) if (result.status === "rejected") throw result.reason;
+        // Keep whatever started, so that afterAll stops it even when another failed.
+        [slack, dms, dedicated] = started.map((result) => (result.status === "fulfilled" ? result.value : undefined));
+        for (const result of started) if (result.status === "rejected") throw result.reason;
     });
 
     afterAll(async () => {
         await Promise.all(
-            [slack, dms].map(async (s) => {
+            [slack, dms, dedicated].map(async (s) => {
                 await s?.alertmanager.stop();
                 await s?.capture.close();
             }),
@@ -134,12 +141,13 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
             expect(firing.map((m) => m.title).sort()).toStrictEqual(["[FIRING][DEV] E2EBare", "[FIRING][DEV] E2EFullLabels"]);
         });
 
-        it('routes the prod-namespace alert and Watchdog to "null" (Alertmanager says so, and nothing else reached the webhook)', async () => {
+        it('routes the prod-namespace alert, Watchdog and (in the shared cluster) kube-system to "null" (Alertmanager says so, and nothing else reached the webhook)', async () => {
             const byName = Object.fromEntries((await slack!.alertmanager.alerts()).map((a) => [a.labels.alertname, a.receivers.map((r) => r.name)]));
-            expect(byName).toStrictEqual({ E2EFullLabels: ["slack-dev"], E2EBare: ["slack-dev"], E2EProd: ["null"], Watchdog: ["null"] });
+            expect(byName).toStrictEqual({ E2EFullLabels: ["slack-dev"], E2EBare: ["slack-dev"], E2EProd: ["null"], Watchdog: ["null"], E2EKubeletDown: ["null"] });
             const everything = slack!.capture.requests.map((r) => r.body).join("\n");
             expect(everything).not.toContain("E2EProd");
             expect(everything).not.toContain("Watchdog");
+            expect(everything).not.toContain("E2EKubeletDown");
             expect(everything).not.toContain("backend-prod");
             expect(slack!.capture.requests.every((r) => r.method === "POST" && r.path === "/slack")).toBe(true);
         });
@@ -184,6 +192,19 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
             expect(resolved.text).toContain("*Namespace:* backend-dev");
             // Nothing about the other alerts was sent in the meantime.
             expect(slackMessages(s.capture).map((m) => m.title).sort()).toStrictEqual(["[FIRING][DEV] E2EBare", "[FIRING][DEV] E2EFullLabels", "[RESOLVED][DEV] E2EFullLabels"]);
+        });
+    });
+
+    describe("on a cluster of dev's own", () => {
+        it("delivers the cluster-wide parts' alerts to dev's Slack, and still never prod's", async () => {
+            const s = dedicated!;
+            const [message] = await waitOn(s, "a Slack message", () => {
+                const got = slackMessages(s.capture);
+                return got.length >= 1 ? got : undefined;
+            });
+            expect(message.title).toBe("[FIRING][DEV] E2EKubeletDown");
+            const byName = Object.fromEntries((await s.alertmanager.alerts()).map((a) => [a.labels.alertname, a.receivers.map((r) => r.name)]));
+            expect(byName).toStrictEqual({ E2EKubeletDown: ["slack-dev"], E2EProd: ["null"] });
         });
     });
 

@@ -13,15 +13,19 @@ import type { StackModel, StackModelInput } from "../../../model/schema";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
 import prod from "../../../stacks/prod";
+import dedicatedDev from "../../fixtures/models/dedicated-dev";
+import dedicatedProd from "../../fixtures/models/dedicated-prod";
 import { removeTempDirs, routesTest, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
 import { amtool, assertInstalled, pathOf, promtool, run, skipWithout, suiteTitle } from "../../helpers/binaries";
 
 const stacks = { dev, prod } as const;
+const dedicated = { dev: dedicatedDev, prod: dedicatedProd } as const;
 type Env = keyof typeof stacks;
 const peerOf: Record<Env, Env> = { dev: "prod", prod: "dev" };
 
-function modelOf(env: Env, smokeAlert: boolean): StackModel {
-    const input = structuredClone(stacks[env]) as StackModelInput;
+/** The shipped model of `env` (in the shared cluster unless `topology` says otherwise) with or without the smoke alert. */
+function modelOf(env: Env, smokeAlert: boolean, topology: "shared" | "dedicated" = "shared"): StackModel {
+    const input = structuredClone((topology === "shared" ? stacks : dedicated)[env]) as StackModelInput;
     input.monitoring.smokeAlert = smokeAlert;
     return validateModel(env, "test", input);
 }
@@ -81,13 +85,17 @@ describe.skipIf(skipWithout(promtool))(suiteTitle("PrometheusRules judged by pro
     beforeAll(() => assertInstalled(promtool));
     afterAll(() => removeTempDirs());
 
-    describe.each([
-        ["dev", false],
-        ["dev", true],
-        ["prod", false],
-        ["prod", true],
-    ] as const)("%s with smokeAlert %s", (env, smokeAlert) => {
-        const model = modelOf(env, smokeAlert);
+    describe.each(
+        (["shared", "dedicated"] as const).flatMap((topology) =>
+            [
+                ["dev", false],
+                ["dev", true],
+                ["prod", false],
+                ["prod", true],
+            ].map(([env, smoke]) => [env as Env, smoke as boolean, topology] as const),
+        ),
+    )("%s with smokeAlert %s (%s)", (env, smokeAlert, topology) => {
+        const model = modelOf(env, smokeAlert, topology);
 
         it("promtool check rules accepts every group", async () => {
             const groups = deployedGroups(model) as { name: string }[];
