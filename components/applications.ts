@@ -19,11 +19,15 @@ export interface RootApplicationsArgs {
 export class RootApplications extends pulumi.ComponentResource {
     constructor(name: string, args: RootApplicationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:argocd:RootApplications", name, {}, opts);
-        // Lower sync waves first. Each wave waits for the one before it only, which waited for
-        // the ones before: the same order as waiting for all of them, with short dependency lists.
+        // Lower sync waves first. Each wave waits for one barrier, a Stash (state only, nothing in
+        // the cluster) that waits for the wave before: the order of waiting for every earlier
+        // resource, with dependency lists that stay short however many waves and applications.
         let before: pulumi.Resource[] = [...(args.after ?? [])];
-        for (const wave of applicationsByWave(args.model, args.argocdNamespace)) {
-            before = wave.map((app) => registerObject(name, app, { parent: this, dependsOn: before }));
+        let previous: number | undefined;
+        for (const { wave, objects } of applicationsByWave(args.model, args.argocdNamespace)) {
+            if (previous !== undefined) before = [new pulumi.Stash(`${name}-after-wave-${previous}`, { input: { afterWave: previous } }, { parent: this, dependsOn: before })];
+            before = objects.map((app) => registerObject(name, app, { parent: this, dependsOn: before }));
+            previous = wave;
         }
         this.registerOutputs({});
     }

@@ -2,21 +2,14 @@
  * `npm run render -- --stack <name>`: runs the Pulumi program under the runtime's mocks and
  * writes every object it would create, offline, for review, GitOps commits and diffs.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Command } from "commander";
-import { CONFIG_NAMESPACE } from "../model/config";
 import { loadStackModel } from "../core/stackModel";
-import { defaultModelFile } from "../model/load";
+import { CONFIG_NAMESPACE } from "../model/config";
 import { StackInputError } from "../model/problems";
-import { runMockedProgram, startMockRuntime } from "./mockRuntime";
-import { offlineOwnerOutputs } from "./ownerFacts";
-import { offlineStackConfig, PROJECT_DIR } from "./stackConfig";
-import { renderTree } from "./tree";
-
-/** Marks a folder as a render output, so a re-render may replace it and nothing else. */
-const MARKER = ".gitops-render";
+import { checkOutDir, renderInputs, renderStack, type Target, writeTree } from "./render";
+import { PROJECT_DIR } from "./stackConfig";
 
 interface Options {
     stack: string;
@@ -26,48 +19,21 @@ interface Options {
     dumpModel?: boolean;
 }
 
-/** Refuses, before any work, a folder that holds anything but an earlier render. */
-function checkOutDir(out: string): void {
-    if (fs.existsSync(out) && fs.readdirSync(out).length > 0 && !fs.existsSync(path.join(out, MARKER))) {
-        throw new Error(`${out} is not empty and is not an earlier render (no ${MARKER} file); choose another --out folder`);
-    }
-}
-
-function prepareOutDir(out: string): void {
-    fs.rmSync(out, { recursive: true, force: true });
-    fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, MARKER), "Written by `npm run render`; the whole folder is replaced on every render.\n");
-}
-
 async function render(options: Options): Promise<void> {
     const { stack } = options;
-    const { values: config, demoFile } = offlineStackConfig(stack, options.configFile);
+    const { modelFile, demoFile } = renderInputs(options);
     if (demoFile) process.stderr.write(`note: stack "${stack}" has no config of its own yet; using the demo config ${path.relative(process.cwd(), demoFile)}\n`);
-    const modelFile = path.resolve(options.model ?? config[`${CONFIG_NAMESPACE}:model`] ?? defaultModelFile(stack));
     if (options.dumpModel) {
         process.stdout.write(`${JSON.stringify(loadStackModel(stack, modelFile), null, 2)}\n`);
         return;
     }
     const out = path.resolve(options.out ?? path.join(PROJECT_DIR, "rendered", stack));
     checkOutDir(out);
-    const recorder = startMockRuntime("gitops", stack, { ...config, [`${CONFIG_NAMESPACE}:model`]: modelFile }, true, offlineOwnerOutputs(stack, modelFile));
-    const outputs = await runMockedProgram(() => import("../index.js"));
-    const tree = await renderTree(recorder.resources);
-    prepareOutDir(out);
-    for (const [file, content] of tree.files) {
-        fs.mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
-        fs.writeFileSync(path.join(out, file), content);
-    }
+    const { tree, target } = await renderStack(options);
+    writeTree(out, tree);
     for (const note of tree.notes) process.stdout.write(`note: ${note}\n`);
-    process.stdout.write(`target: ${describeTarget(stack, outputs.target as Target)}\n`);
+    process.stdout.write(`target: ${describeTarget(stack, target)}\n`);
     process.stdout.write(`rendered stack "${stack}": ${tree.files.size} files in ${path.relative(process.cwd(), out) || "."}\n`);
-}
-
-interface Target {
-    cluster: string;
-    mode: "dedicated" | "shared";
-    installsClusterParts: boolean;
-    kubeContext: string;
 }
 
 /** Which cluster the stack deploys to, and what it installs there. */

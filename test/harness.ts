@@ -94,3 +94,17 @@ export function objectKeys(run: ProgramRun): string[] {
         })
         .sort();
 }
+
+/** The URNs `urn` waits for, directly or through what those wait for. */
+export function waitsFor(run: ProgramRun, urn: string): Set<string> {
+    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const pending = [...(byUrn.get(urn)?.dependencies ?? [])];
+    while (pending.length > 0) {
+        const next = pending.pop() as string;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        pending.push(...(byUrn.get(next)?.dependencies ?? []));
+    }
+    return seen;
+}

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue } from "../render/mockRuntime";
-import { demoConfig, demoKeyPem, objectKeys, ofType, type ProgramRun, resource, ROOT, runProgram } from "./harness";
+import { demoConfig, demoKeyPem, objectKeys, ofType, type ProgramRun, resource, ROOT, runProgram, waitsFor } from "./harness";
 import { modelFile, type Topology } from "./helpers/models";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -108,13 +108,16 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         const monitoringChart = urnOf(CHART, `monitoring-${stack}-chart`);
         for (const r of ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")) expect(r.dependencies).toContain(monitoringChart);
         const frontend = resource(run, APPLICATION, `applications-${stack}-application-frontend-${stack}`);
-        expect(frontend.dependencies).toContain(urnOf(APPLICATION, `applications-${stack}-application-backend-${stack}`));
+        expect(waitsFor(run, frontend.urn as string)).toContain(urnOf(APPLICATION, `applications-${stack}-application-backend-${stack}`));
         const chartDeps = resource(run, CHART, `monitoring-${stack}-chart`).dependencies;
         expect(chartDeps).toContain(urnOf(SEALED, `monitoring-${stack}-sealedsecret-alertmanager-config-${stack}`));
         if (!installs) return;
         const sealedSecretsChart = urnOf(CHART, "sealed-secrets-chart");
         for (const s of ofType(run, SEALED)) expect(s.dependencies).toContain(sealedSecretsChart);
-        for (const p of ofType(run, "kubernetes:argoproj.io/v1alpha1:AppProject")) expect(p.dependencies).toContain(urnOf(CHART, "argocd-chart"));
+        for (const p of ofType(run, "kubernetes:argoproj.io/v1alpha1:AppProject")) {
+            expect(p.dependencies).toContain(urnOf(CHART, "argocd-chart"));
+            for (const app of ofType(run, APPLICATION)) expect(waitsFor(run, app.urn as string), app.name).toContain(p.urn);
+        }
         expect(chartDeps).toContain(urnOf(CHART, "cluster-monitoring-chart"));
         for (const t of ofType(run, "kubernetes:argoproj.io/v1alpha1:ClusterAnalysisTemplate")) expect(t.dependencies).toContain(urnOf(CHART, "argo-rollouts-chart"));
     });

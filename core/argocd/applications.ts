@@ -51,8 +51,14 @@ export function applicationSet(model: StackModel, argocdNamespace: string, set: 
     };
 }
 
+/** The root Applications and ApplicationSets of one sync wave. */
+export interface Wave {
+    readonly wave: number;
+    readonly objects: KubeObject[];
+}
+
 /** Root Applications and ApplicationSets, grouped by sync wave, lowest first. */
-export function applicationsByWave(model: StackModel, argocdNamespace: string): KubeObject[][] {
+export function applicationsByWave(model: StackModel, argocdNamespace: string): Wave[] {
     const waves = new Map<number, KubeObject[]>();
     const add = (wave: number, object: KubeObject) => {
         const objects = waves.get(wave);
@@ -61,5 +67,5 @@ export function applicationsByWave(model: StackModel, argocdNamespace: string): 
     };
     for (const app of model.argocd.applications) add(app.syncWave, application(model, argocdNamespace, app));
     for (const set of model.argocd.applicationSets) add(set.syncWave, applicationSet(model, argocdNamespace, set));
-    return [...waves.entries()].sort(([a], [b]) => a - b).map(([, objects]) => objects);
+    return [...waves.entries()].sort(([a], [b]) => a - b).map(([wave, objects]) => ({ wave, objects }));
 }

@@ -27,7 +27,7 @@ function labelledResources(model: StackModel): [string, KubeObject][] {
     return [
         ...projects.map((o): [string, KubeObject] => [label(o), o]),
         ...applicationsByWave(model, "argocd")
-            .flat()
+            .flatMap((w) => w.objects)
             .map((o): [string, KubeObject] => [label(o), o]),
         ...[false, true].flatMap((smoke) => prometheusRules(withSmokeAlert(model, smoke)).map((o): [string, KubeObject] => [`${label(o)} (smokeAlert: ${smoke})`, o])),
         ...clusterAnalysisTemplates(model).map((o): [string, KubeObject] => [label(o), o]),

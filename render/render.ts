@@ -1,0 +1,74 @@
+/**
+ * The offline render: the Pulumi program under the runtime's mocks, turned into the files of a
+ * render folder. `npm run render` is its command line; the benchmark and the diff use it too.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CONFIG_NAMESPACE } from "../model/config";
+import { defaultModelFile } from "../model/load";
+import { runMockedProgram, startMockRuntime } from "./mockRuntime";
+import { offlineOwnerOutputs } from "./ownerFacts";
+import { offlineStackConfig } from "./stackConfig";
+import { type RenderedTree, renderTree } from "./tree";
+
+/** Marks a folder as a render output, so a re-render may replace it and nothing else. */
+export const MARKER = ".gitops-render";
+
+export interface RenderOptions {
+    readonly stack: string;
+    /** A YAML file of plaintext config, layered over `Pulumi.<stack>.yaml`. */
+    readonly configFile?: string;
+    /** A model file instead of the stack's own. */
+    readonly model?: string;
+}
+
+/** Where a stack deploys to and what it installs there (the program's `target` output). */
+export interface Target {
+    readonly cluster: string;
+    readonly mode: "dedicated" | "shared";
+    readonly installsClusterParts: boolean;
+    readonly kubeContext: string;
+}
+
+export interface Render {
+    readonly tree: RenderedTree;
+    readonly target: Target;
+    /** The demo config used, when the stack has no config of its own yet. */
+    readonly demoFile?: string;
+}
+
+/** The stack's config and model file, as the render reads them. */
+export function renderInputs(options: RenderOptions): { config: Record<string, string>; modelFile: string; demoFile?: string } {
+    const { values: config, demoFile } = offlineStackConfig(options.stack, options.configFile);
+    const modelFile = path.resolve(options.model ?? config[`${CONFIG_NAMESPACE}:model`] ?? defaultModelFile(options.stack));
+    return { config: { ...config, [`${CONFIG_NAMESPACE}:model`]: modelFile }, modelFile, demoFile };
+}
+
+/** Runs the stack's program under the mocks and builds its render tree, in memory. */
+export async function renderStack(options: RenderOptions): Promise<Render> {
+    const { config, modelFile, demoFile } = renderInputs(options);
+    const recorder = startMockRuntime("gitops", options.stack, config, true, offlineOwnerOutputs(options.stack, modelFile));
+    const outputs = await runMockedProgram(() => import("../index.js"));
+    return { tree: await renderTree(recorder.resources), target: outputs.target as Target, demoFile };
+}
+
+/** Refuses, before any work, a folder that holds anything but an earlier render. */
+export function checkOutDir(out: string): void {
+    if (fs.existsSync(out) && fs.readdirSync(out).length > 0 && !fs.existsSync(path.join(out, MARKER))) {
+        throw new Error(`${out} is not empty and is not an earlier render (no ${MARKER} file); choose another --out folder`);
+    }
+}
+
+/** Replaces `out` as a whole with the files of `tree`. */
+export function writeTree(out: string, tree: RenderedTree): void {
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, MARKER), "Written by `npm run render`; the whole folder is replaced on every render.\n");
+    const made = new Set<string>();
+    for (const [file, content] of tree.files) {
+        const dir = path.dirname(path.join(out, file));
+        if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+        fs.writeFileSync(path.join(out, file), content);
+    }
+}

@@ -1,0 +1,31 @@
+import * as fs from "node:fs";
+import { loadStackModel } from "../core/stackModel";
+import { applicationsByWave } from "../core/argocd/applications";
+import { renderTree } from "../render/tree";
+import { runMockedProgram, startMockRuntime } from "../render/mockRuntime";
+import { offlineOwnerOutputs } from "../render/ownerFacts";
+import { renderInputs } from "../render/render";
+import dev from "../stacks/dev";
+async function main() {
+    const n = Number(process.argv[2]);
+    const model = structuredClone(dev) as any;
+    for (let i = 0; i < n; i++) model.argocd.applications.push({ name: `bench-${i}-dev`, project: "team-backend", source: { repoURL: "https://github.com/example-org/platform-gitops", path: `apps/bench/${i}`, targetRevision: "main" }, destination: { server: "https://kubernetes.default.svc", namespace: `backend-bench-${i}` }, syncWave: 10 });
+    fs.writeFileSync("/tmp/m3.json", JSON.stringify(model));
+    let t = performance.now();
+    const m = loadStackModel("dev", "/tmp/m3.json");
+    const tValidate = performance.now() - t;
+    t = performance.now();
+    applicationsByWave(m, "argocd");
+    const tCore = performance.now() - t;
+    const { config, modelFile } = renderInputs({ stack: "dev", model: "/tmp/m3.json" });
+    const owner = offlineOwnerOutputs("dev", modelFile);
+    t = performance.now();
+    const recorder = startMockRuntime("gitops", "dev", config, true, owner);
+    await runMockedProgram(() => import("../index.js"));
+    const tProgram = performance.now() - t;
+    t = performance.now();
+    await renderTree(recorder.resources);
+    const tTree = performance.now() - t;
+    console.log(JSON.stringify({ n, tValidate, tCore, tProgram, tTree }));
+}
+main();
