@@ -38,8 +38,13 @@ export class StackInputError extends Error {
 /** Collects problems from several checks and throws once if there are any. */
 export class ProblemCollector {
     private readonly found: Problem[] = [];
+    private readonly seen = new Set<string>();
 
+    /** Adds a problem; the same one found again (say, once per generated Application) is kept once. */
     add(path: string, message: string): void {
+        const key = `${path}\n${message}`;
+        if (this.seen.has(key)) return;
+        this.seen.add(key);
         this.found.push({ path, message });
     }
 

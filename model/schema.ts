@@ -17,6 +17,19 @@ const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })
 const duration = z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "must be a Prometheus duration such as 30s, 5m or 12h");
 const exactVersion = z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be an exact chart version (x.y.z), never a range");
 
+/** A Git repository as Argo CD clones it. Exported for the checks of templated ApplicationSet fields. */
+export const REPO_URL = /^(https:\/\/[^\s/@]+(\/\S*)?|ssh:\/\/([^\s@/]+@)?[^\s@/:]+(:\d+)?\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
+export const REPO_URL_ADVICE = "use https://<host>/<path>, ssh://[user@]<host>/<path> or git@<host>:<path>";
+/** A Kubernetes API server. */
+export const SERVER_URL = /^https:\/\/[^\s/@]+(\/\S*)?$/;
+export const SERVER_URL_ADVICE = "use the API server's https URL, e.g. https://kubernetes.default.svc for the cluster Argo CD runs in";
+
+const repoUrl = z.string().regex(REPO_URL, `must be a Git repository URL: ${REPO_URL_ADVICE}`);
+const serverUrl = z.string().regex(SERVER_URL, `must be an https URL: ${SERVER_URL_ADVICE}`);
+/** A project's pattern (`*`, `?` and a leading `!` are Argo CD's globs) that must still be shaped like `shape` once its wildcards are filled. */
+const patternOf = (shape: RegExp, advice: string) =>
+    z.string().refine((p) => p === "*" || shape.test(p.replace(/^!/, "").replace(/[*?]/g, "x")), `must be "*" or a pattern of one: ${advice}`);
+
 /** A pinned Helm chart. */
 export const chartSchema = z.strictObject({
     /** Chart name in the repository. */
@@ -27,18 +40,21 @@ export const chartSchema = z.strictObject({
     repository: httpUrl,
 });
 
-/** A Git source an Argo CD Application syncs from. */
-const gitSourceSchema = z.strictObject({
-    repoURL: z.string().min(1),
-    path: z.string().min(1),
-    targetRevision: z.string().min(1).default("HEAD"),
-});
+/** A Git source an Argo CD Application syncs from; in an ApplicationSet its fields may hold `{{...}}` parameters. */
+const gitSourceSchema = (repoURL: z.ZodString) =>
+    z.strictObject({
+        repoURL,
+        path: z.string().min(1),
+        targetRevision: z.string().min(1).default("HEAD"),
+    });
 
-const destinationSchema = z.strictObject({
-    /** API server URL; `https://kubernetes.default.svc` is the cluster Argo CD runs in. */
-    server: z.string().min(1),
-    namespace: z.string().min(1),
-});
+/** Where an Application deploys; in an ApplicationSet its fields may hold `{{...}}` parameters. */
+const destinationSchema = (server: z.ZodString) =>
+    z.strictObject({
+        /** API server URL; `https://kubernetes.default.svc` is the cluster Argo CD runs in. */
+        server,
+        namespace: z.string().min(1),
+    });
 
 const groupKindSchema = z.strictObject({ group: z.string(), kind: z.string().min(1) });
 
@@ -58,8 +74,8 @@ const subscriptionAnnotationSchema = z.strictObject({
 const applicationSchema = z.strictObject({
     name: resourceName,
     project: dnsLabel,
-    source: gitSourceSchema,
-    destination: destinationSchema,
+    source: gitSourceSchema(repoUrl),
+    destination: destinationSchema(serverUrl),
     /** `argocd.argoproj.io/sync-wave`: lower waves sync first. */
     syncWave: z.number().int().default(0),
     syncPolicy: syncPolicySchema.default({ syncOptions: [] }),
@@ -71,7 +87,7 @@ const listGeneratorSchema = z.strictObject({
 });
 const gitGeneratorSchema = z.strictObject({
     git: z.strictObject({
-        repoURL: z.string().min(1),
+        repoURL: repoUrl,
         revision: z.string().min(1).default("HEAD"),
         directories: z.array(z.strictObject({ path: z.string().min(1), exclude: z.boolean().optional() })).min(1),
     }),
@@ -91,8 +107,9 @@ const applicationSetSchema = z.strictObject({
     generators: z.array(generatorSchema).min(1),
     /** Go template for each generated Application's name, e.g. `{{.path.basename}}-{{.env}}`. */
     nameTemplate: z.string().min(1),
-    source: gitSourceSchema,
-    destination: destinationSchema,
+    /** `repoURL` and `server` are checked once each list element's parameters are filled in. */
+    source: gitSourceSchema(z.string().min(1)),
+    destination: destinationSchema(z.string().min(1)),
     syncWave: z.number().int().default(0),
     syncPolicy: syncPolicySchema.default({ syncOptions: [] }),
     subscriptions: z.array(subscriptionAnnotationSchema).default([]),
@@ -111,8 +128,8 @@ const projectSchema = z.strictObject({
     description: z.string().min(1),
     /** Only a platform project may deploy to any namespace on any cluster. */
     platform: z.boolean().default(false),
-    sourceRepos: z.array(z.string().min(1)).min(1),
-    destinations: z.array(destinationSchema).min(1),
+    sourceRepos: z.array(patternOf(REPO_URL, REPO_URL_ADVICE)).min(1),
+    destinations: z.array(z.strictObject({ server: patternOf(SERVER_URL, SERVER_URL_ADVICE), namespace: z.string().min(1) })).min(1),
     clusterResourceWhitelist: z.array(groupKindSchema).default([]),
     namespaceResourceWhitelist: z.array(groupKindSchema).default([]),
     orphanedResourcesWarn: z.boolean().default(true),

@@ -6,7 +6,7 @@
 import { globAllowed } from "../../lib/glob";
 import type { ClusterView, ProjectView } from "../cluster";
 import type { ProblemCollector } from "../problems";
-import type { ApplicationSetModel, StackModel } from "../schema";
+import { REPO_URL, REPO_URL_ADVICE, SERVER_URL, SERVER_URL_ADVICE, type ApplicationSetModel, type StackModel } from "../schema";
 import { checkUnique } from "./argocd";
 
 /** Where the cluster view comes from, for messages: a model path, or the owner stack. */
@@ -35,12 +35,13 @@ function checkAppAgainstProject(projects: ReadonlyMap<string, ProjectView>, sour
         problems.add(`${path}.project`, `"${app.project}" is not a project of this cluster; define it under ${source.projects} or use one of: ${[...projects.keys()].join(", ")}`);
         return;
     }
+    // A malformed URL is reported as such (checkGeneratedUrls), not as outside the project too.
     const { repoURL } = app.source;
-    if (!hasTemplate(repoURL) && !globAllowed(project.sourceRepos, repoURL)) {
+    if (!hasTemplate(repoURL) && REPO_URL.test(repoURL) && !globAllowed(project.sourceRepos, repoURL)) {
         problems.add(`${path}.source.repoURL`, `"${repoURL}" is not allowed by project "${project.name}" (sourceRepos: ${project.sourceRepos.join(", ")}); add it to the project's sourceRepos or use an allowed repository`);
     }
     const { server, namespace } = app.destination;
-    if (hasTemplate(server) || hasTemplate(namespace)) return;
+    if (hasTemplate(server) || hasTemplate(namespace) || !SERVER_URL.test(server)) return;
     const allowed = project.destinations.some((d) => globAllowed([d.server], server) && globAllowed([d.namespace], namespace));
     if (!allowed) {
         const listed = project.destinations.map((d) => `${d.server} ${d.namespace}`).join("; ");
@@ -60,6 +61,21 @@ function listElements(generators: ApplicationSetModel["generators"]): Record<str
         if ("matrix" in g) for (const inner of g.matrix.generators) if ("list" in inner) elements.push(...inner.list.elements);
     }
     return elements.length > 0 ? elements : [{}];
+}
+
+/**
+ * The shape of a generated Application's repoURL and server, once list parameters are filled in.
+ * Parameters that are still there come from a git generator (`{{.path.basename}}`...) and stand
+ * for plain text.
+ */
+function checkGeneratedUrls(path: string, app: AppTarget, problems: ProblemCollector): void {
+    const filled = (value: string) => value.replace(/\{\{[^}]*\}\}/g, "x");
+    if (!REPO_URL.test(filled(app.source.repoURL))) {
+        problems.add(`${path}.source.repoURL`, `"${app.source.repoURL}" is not a Git repository URL; ${REPO_URL_ADVICE}`);
+    }
+    if (!SERVER_URL.test(filled(app.destination.server))) {
+        problems.add(`${path}.destination.server`, `"${app.destination.server}" is not an https URL; ${SERVER_URL_ADVICE}`);
+    }
 }
 
 /** In a shared Argo CD two environments' objects would collide unless each name carries its environment. */
@@ -92,6 +108,7 @@ export function checkApplications(model: StackModel, view: ClusterView, source: 
                 source: { repoURL: expand(set.source.repoURL, params) },
                 destination: { server: expand(set.destination.server, params), namespace: expand(set.destination.namespace, params) },
             };
+            checkGeneratedUrls(`argocd.applicationSets[${i}]`, app, problems);
             checkAppAgainstProject(projects, source, problems, `argocd.applicationSets[${i}]`, app);
         }
     });

@@ -230,3 +230,53 @@ describe("validateModel on the topology", () => {
         ]);
     });
 });
+
+describe("validateModel on Git and API server URLs", () => {
+    const BAD = "hooks slack com";
+
+    it.each<[string, (m: any) => void, string]>([
+        ["an Application's repoURL", (m) => (m.argocd.applications[0].source.repoURL = BAD), "argocd.applications[0].source.repoURL"],
+        ["an Application's destination.server", (m) => (m.argocd.applications[0].destination.server = BAD), "argocd.applications[0].destination.server"],
+        ["a git generator's repoURL", (m) => (m.argocd.applicationSets[0].generators[0].git.repoURL = BAD), "argocd.applicationSets[0].generators[0].git.repoURL"],
+        ["a git generator's repoURL inside a matrix", (m) => (m.argocd.applicationSets[2].generators[0].matrix.generators[1].git.repoURL = BAD), "argocd.applicationSets[2].generators[0].matrix.generators[1].git.repoURL"],
+        ["an ApplicationSet's destination.server", (m) => (m.argocd.applicationSets[1].destination.server = BAD), "argocd.applicationSets[1].destination.server"],
+        ["an ApplicationSet's repoURL", (m) => (m.argocd.applicationSets[1].source.repoURL = BAD), "argocd.applicationSets[1].source.repoURL"],
+        ["a project's sourceRepos", (m) => (m.clusterWide.argocd.projects[1].sourceRepos = [BAD]), "clusterWide.argocd.projects[1].sourceRepos[0]"],
+        ["a project's destination server", (m) => (m.clusterWide.argocd.projects[1].destinations[0].server = BAD), "clusterWide.argocd.projects[1].destinations[0].server"],
+    ])("rejects %s that is not a URL, once, at its path", (_, edit, path) => {
+        const problems = problemsOf(prodWith(edit));
+        const here = problems.filter((p) => p.path === path);
+        expect(here).toEqual([{ path, message: expect.stringMatching(/(Git repository URL|https URL|a pattern of one).*(git@<host>:<path>|https:\/\/kubernetes.default.svc)/) }]);
+    });
+
+    it("takes https, ssh:// and git@host:path repositories, and project patterns", () => {
+        const problems = problemsOf(
+            prodWith((m) => {
+                m.clusterWide.argocd.projects[1].sourceRepos = ["https://github.com/example-org/*", "ssh://git@git.example.com:2222/*", "git@github.com:example-org/*", "!https://github.com/example-org/secret"];
+                m.argocd.applications[1].source.repoURL = "git@github.com:example-org/frontend.git";
+                m.argocd.applications[0].source.repoURL = "https://github.com/example-org/platform-gitops";
+                m.clusterWide.argocd.projects[2].sourceRepos = ["ssh://git@git.example.com:2222/backend.git", "https://github.com/example-org/platform-gitops"];
+                m.argocd.applications[0].source.repoURL = "ssh://git@git.example.com:2222/backend.git";
+            }),
+        );
+        expect(problems).toEqual([]);
+    });
+
+    it("checks an ApplicationSet's templated URL per list element, and leaves git parameters as text", () => {
+        const problems = problemsOf(
+            prodWith((m) => {
+                const set = m.argocd.applicationSets[1];
+                set.generators[0].list.elements = [
+                    { variant: "canary", repo: "https://github.com/example-org/platform-gitops" },
+                    { variant: "stable", repo: BAD },
+                ];
+                set.source.repoURL = "{{.repo}}";
+                m.argocd.applicationSets[0].destination.server = "https://{{.path.basename}}.clusters.example.com";
+                m.clusterWide.argocd.projects[0].destinations = [{ server: "*", namespace: "*" }];
+            }),
+        );
+        expect(problems.filter((p) => p.path.endsWith("repoURL") || p.path.endsWith("server"))).toEqual([
+            { path: "argocd.applicationSets[1].source.repoURL", message: `"${BAD}" is not a Git repository URL; use https://<host>/<path>, ssh://[user@]<host>/<path> or git@<host>:<path>` },
+        ]);
+    });
+});
