@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
     test: {
         include: ["test/**/*.test.ts"],
+        // The upstream reference data, fetched when this clone has none beside it.
+        globalSetup: ["test/globalSetup.ts"],
         pool: "forks",
         // Both cores: many tests wait on real tools (amtool, promtool, Alertmanager, tsx).
         maxWorkers: 2,

@@ -11,7 +11,7 @@ import { toYaml } from "../core/objects";
 import { CLUSTER_CUSTOM_RESOURCE_KINDS } from "../core/clusterFacts";
 import { demoConfig, type ProgramRun, runProgram } from "./harness";
 import { pathOf, promtool, run, skipWithout, suiteTitle } from "./helpers/binaries";
-import { expanderBinaries } from "./helpers/charts";
+import { assertCanExpand, expansionTitle, skipExpansion } from "./helpers/charts";
 import { type ClusterObject, clusterObjects, configIn, duplicateIdentities, hostPorts, identity, images, type LabelSelector, requiredConfig, selectedBy, selects } from "./helpers/cluster";
 import { customResourceProblems } from "./helpers/crds";
 import { modelFile, type Topology } from "./helpers/models";
@@ -34,12 +34,13 @@ const named = (o: ClusterObject) => `${o.stack}: ${identity(o)} (${o.origin})`;
 /** The labels the prometheus-operator puts on the kubelet Service it maintains (`--kubelet-service`). */
 const KUBELET_SERVICE_LABELS = { "k8s-app": "kubelet", "app.kubernetes.io/name": "kubelet", "app.kubernetes.io/managed-by": "prometheus-operator" };
 
-describe.skipIf(skipWithout(...expanderBinaries)).each(SCENARIOS)(suiteTitle("$name, charts expanded", ...expanderBinaries), ({ stacks }) => {
+describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts expanded"), ({ stacks }) => {
     const runs = new Map<string, ProgramRun>();
     let objects: ClusterObject[] = [];
     let releases: { stack: string; name: string; chart: string; values: any; rendered: ClusterObject[] }[] = [];
 
     beforeAll(async () => {
+        assertCanExpand();
         for (const [stack, topology] of stacks) {
             const run = await runProgram(stack, { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) });
             if (run.error) throw run.error;

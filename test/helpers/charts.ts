@@ -1,7 +1,8 @@
 /**
  * Judge: the pinned charts themselves. A release is expanded as Helm expands it: with the real
- * `helm template` when helm is on PATH, otherwise with `../shared/tools/minihelm` (Helm v3.20.2
- * semantics, verified by the charts' own unit tests; see its README), built once into
+ * `helm template` when helm is on PATH (from `../shared/tools/minihelm/charts`, or from the
+ * chart's repository when that is not here), otherwise with `../shared/tools/minihelm` (Helm
+ * v3.20.2 semantics, verified by the charts' own unit tests; see its README), built once into
  * node_modules/.cache. Hooks are kept, so a test can see that there are none.
  */
 import { createHash } from "node:crypto";
@@ -10,16 +11,35 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ROOT } from "../harness";
-import { findBinary, pathOf, run } from "./binaries";
+import { findBinary, IN_CI, pathOf, run } from "./binaries";
 import { SHARED } from "./reference";
 
 export const helm = findBinary("helm", "helm");
 export const go = findBinary("golang-go", "go");
-/** What expanding charts needs here: helm, or Go to build the stand-in. */
-export const expanderBinaries = helm.path ? [helm] : [go];
 
 const MINIHELM = path.join(SHARED, "tools", "minihelm");
 const CHARTS = path.join(MINIHELM, "charts");
+
+/** Why charts cannot be expanded here, or undefined when they can: helm, or Go and the stand-in's sources. */
+export const cannotExpand: string | undefined = helm.path
+    ? undefined
+    : !fs.existsSync(path.join(MINIHELM, "build.sh"))
+      ? `helm is not on PATH and ${MINIHELM} (its stand-in) is not here`
+      : go.path === undefined
+        ? "neither helm nor go (apt-get install golang-go and the libraries .ci/run lists, to build minihelm) is on PATH"
+        : undefined;
+/** True when the chart-expansion suites must be skipped: they cannot run and this is not CI, where that fails instead. */
+export const skipExpansion = cannotExpand !== undefined && !IN_CI;
+
+/** A suite's title, with the reason it is skipped appended. */
+export function expansionTitle(title: string): string {
+    return skipExpansion ? `${title} [skipped: ${cannotExpand}]` : title;
+}
+
+/** Throws (in CI) when charts cannot be expanded: call it in beforeAll. */
+export function assertCanExpand(): void {
+    if (cannotExpand) throw new Error(`${cannotExpand}; CI is set, so this fails instead of skipping: install what .ci/run installs`);
+}
 
 /** A release to expand: what Chart v4 passes to Helm. */
 export interface ReleaseToExpand {
@@ -27,6 +47,8 @@ export interface ReleaseToExpand {
     readonly namespace: string;
     readonly chart: string;
     readonly version: string;
+    /** The chart repository, for helm when the chart is not under minihelm/charts. */
+    readonly repository: string;
     readonly values: unknown;
 }
 
@@ -39,10 +61,10 @@ export interface ExpandedObject {
     readonly object: Record<string, any>;
 }
 
-/** The chart's directory, checked to be the pinned version. */
-function chartDir(release: ReleaseToExpand): string {
+/** The chart's directory, checked to be the pinned version; undefined when there is none here. */
+function chartDir(release: ReleaseToExpand): string | undefined {
     const dir = path.join(CHARTS, release.chart);
-    if (!fs.existsSync(path.join(dir, "Chart.yaml"))) throw new Error(`no chart ${release.chart} under ${CHARTS}`);
+    if (!fs.existsSync(path.join(dir, "Chart.yaml"))) return undefined;
     const { version } = yaml.load(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as { version: string };
     if (String(version) !== release.version) throw new Error(`${dir} is ${release.chart} ${version}, but the release pins ${release.version}`);
     return dir;
@@ -82,14 +104,17 @@ async function expandUncached(release: ReleaseToExpand): Promise<ExpandedObject[
     try {
         const valuesFile = path.join(dir, "values.yaml");
         fs.writeFileSync(valuesFile, yaml.dump(release.values));
+        const local = chartDir(release);
         if (helm.path) {
-            const args = ["template", release.name, chartDir(release), "--namespace", release.namespace, "--values", valuesFile, "--include-crds", "--kube-version", "1.31.0"];
+            const chart = local ? [local] : [release.chart, "--repo", release.repository, "--version", release.version];
+            const args = ["template", release.name, ...chart, "--namespace", release.namespace, "--values", valuesFile, "--include-crds", "--kube-version", "1.31.0"];
             for (const group of ["monitoring.coreos.com/v1", "argoproj.io/v1alpha1", "bitnami.com/v1alpha1"]) args.push("--api-versions", group);
             const result = await run(pathOf(helm), args, 60_000);
             if (result.code !== 0) throw new Error(`helm template ${release.name} (${release.chart}) failed: ${result.stderr}`);
             return parseHelmTemplate(result.stdout);
         }
-        const args = ["--chart", chartDir(release), "--release", release.name, "--namespace", release.namespace, "--values", valuesFile, "--output", "json"];
+        if (!local) throw new Error(`no chart ${release.chart} under ${CHARTS}`);
+        const args = ["--chart", local, "--release", release.name, "--namespace", release.namespace, "--values", valuesFile, "--output", "json"];
         const result = await run(await minihelm(), args, 60_000);
         if (result.code !== 0) throw new Error(`minihelm ${release.name} (${release.chart}) failed: ${result.stderr}`);
         return (JSON.parse(result.stdout) as { source: string; hook: unknown; object: Record<string, any> | null }[])

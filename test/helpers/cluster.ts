@@ -40,7 +40,9 @@ export interface ClusterObject {
 /** A stack's Helm releases, as Chart v4 passes them to Helm (secret values redacted). */
 export async function releasesOf(run: ProgramRun): Promise<ReleaseToExpand[]> {
     const charts = run.resources.filter((r) => r.type === CHART);
-    return Promise.all(charts.map(async (r) => ({ name: r.inputs.name, namespace: r.inputs.namespace, chart: r.inputs.chart, version: r.inputs.version, values: (await chartValues(r.inputs)).values })));
+    return Promise.all(
+        charts.map(async (r) => ({ name: r.inputs.name, namespace: r.inputs.namespace, chart: r.inputs.chart, version: r.inputs.version, repository: r.inputs.repositoryOpts?.repo, values: (await chartValues(r.inputs)).values })),
+    );
 }
 
 function isProgramObject(r: RecordedResource): boolean {

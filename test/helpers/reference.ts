@@ -9,12 +9,13 @@ import * as path from "node:path";
 
 /**
  * The upstream reference data: `shared/reference` beside the checkout (as CI lays it out), or
- * wherever GITOPS_SHARED_DIR points.
+ * wherever GITOPS_SHARED_DIR points (test/globalSetup.ts sets it to the fetched copy).
  */
 export const SHARED = process.env.GITOPS_SHARED_DIR ?? path.join(__dirname, "../../../shared");
 export const REFERENCE = path.join(SHARED, "reference");
 if (!fs.existsSync(REFERENCE)) {
-    throw new Error(`${REFERENCE} not found: the tests judge artifacts against shared/reference; clone the project beside shared/ or set GITOPS_SHARED_DIR`);
+    // test/globalSetup.ts fetches it when it is missing: a test file run without it (or a helper imported elsewhere) ends here.
+    throw new Error(`${REFERENCE} not found: the tests judge artifacts against shared/reference; run them with vitest (which fetches it), clone the project beside shared/, or set GITOPS_SHARED_DIR`);
 }
 
 export function readReference(...parts: string[]): string {
