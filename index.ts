@@ -25,10 +25,17 @@ import { defaultModelFile } from "./model/load";
 import { type Problem, ProblemCollector, StackInputError } from "./model/problems";
 import type { ClusterWideModel, NotificationsModel, StackModel } from "./model/schema";
 
-const stack = pulumi.getStack();
-const config = new pulumi.Config(CONFIG_NAMESPACE);
-// Optional keys default to "" in Pulumi.yaml: empty means unset.
-const get = (key: ConfigKey) => config.get(key) || undefined;
+/** The stack being deployed and its config, read when the program runs (the render runs it once per stack). */
+interface Context {
+    readonly stack: string;
+    readonly get: (key: ConfigKey) => string | undefined;
+}
+
+function currentContext(): Context {
+    const config = new pulumi.Config(CONFIG_NAMESPACE);
+    // Optional keys default to "" in Pulumi.yaml: empty means unset.
+    return { stack: pulumi.getStack(), get: (key: ConfigKey) => config.get(key) || undefined };
+}
 
 /** A user's mistake becomes a RunError, which Pulumi prints without a stack trace. */
 function asRunError(e: unknown): unknown {
@@ -36,7 +43,7 @@ function asRunError(e: unknown): unknown {
 }
 
 /** Reads the stack's model and config; `pulumi up` also needs a real certificate and a named cluster. */
-function readInputs(): { model: StackModel; settings: PlatformConfig } {
+function readInputs({ stack, get }: Context): { model: StackModel; settings: PlatformConfig } {
     const model = loadStackModel(stack, get("model") ?? defaultModelFile(stack));
     const settings = readPlatformConfig(stack, model, get);
     if (!pulumi.runtime.isDryRun()) {
@@ -62,7 +69,7 @@ function readInputs(): { model: StackModel; settings: PlatformConfig } {
  * What the owner of the shared cluster exported, read through a StackReference and checked
  * against this stack: it must be up, on the same cluster, with the same sealing certificate.
  */
-async function ownerView(model: StackModel, settings: PlatformConfig): Promise<ClusterView> {
+async function ownerView({ stack, get }: Context, model: StackModel, settings: PlatformConfig): Promise<ClusterView> {
     const owner = model.cluster.owner as string;
     const source = `stack "${owner}" (cluster.owner)`;
     const bringUp = `bring it up first with \`pulumi up --stack ${owner}\`, then this stack`;
@@ -90,8 +97,10 @@ async function ownerView(model: StackModel, settings: PlatformConfig): Promise<C
 const secretOf = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
 async function main(): Promise<Record<string, unknown>> {
-    const { model, settings } = readInputs();
-    const view = model.clusterWide ? clusterViewOf(model.clusterWide) : await ownerView(model, settings);
+    const context = currentContext();
+    const { stack } = context;
+    const { model, settings } = readInputs(context);
+    const view = model.clusterWide ? clusterViewOf(model.clusterWide) : await ownerView(context, model, settings);
 
     /** The secret values of a notifications secret, by data key. */
     const notificationSecrets = (n: NotificationsModel): Record<string, pulumi.Output<string>> =>

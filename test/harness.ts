@@ -6,7 +6,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { vi } from "vitest";
 import { defaultModelFile } from "../model/load";
 import { type RecordedResource, runMockedProgram, settled, type StackOutputs, startMockRuntime } from "../render/mockRuntime";
 import { offlineOwnerOutputs } from "../render/ownerFacts";
@@ -41,13 +40,12 @@ export interface RunOptions {
 }
 
 /**
- * Runs index.ts for `stack` with `config` (keys `gitops:<name>`), from a fresh module registry
- * so each run sees its own config and model.
+ * Runs index.ts for `stack` with `config` (keys `gitops:<name>`). The program reads its stack,
+ * config and model when it runs, so one loaded copy serves every run.
  */
 export async function runProgram(stack: string, config: Readonly<Record<string, string>>, opts: RunOptions = {}): Promise<ProgramRun> {
     const stackOutputs = opts.stackOutputs ?? offlineOwnerOutputs(stack, config["gitops:model"] ?? defaultModelFile(stack));
     const recorder = startMockRuntime("gitops", stack, config, opts.preview ?? true, stackOutputs);
-    vi.resetModules();
     try {
         const outputs = await runMockedProgram(() => import("../index.js"));
         return { resources: recorder.resources, outputs };
