@@ -4,11 +4,14 @@ import { alertmanagerConfig, CONFIG_KEY, configSecretName } from "../core/monito
 import { grafanaAdminSecretName, monitoringRelease } from "../core/monitoring/release";
 import { prometheusRules } from "../core/monitoring/rules";
 import { monitoringRunbook } from "../core/monitoring/runbook";
-import { environmentLabels, namespace, sealedSecret, toYaml } from "../core/objects";
+import { environmentLabels, namespace, SECRET_PLACEHOLDER, sealedSecret, toYaml } from "../core/objects";
 import type { ClusterView } from "../model/cluster";
 import type { StackModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
 import { registerChart, registerObject } from "./register";
+
+/** Grafana's admin user name: not a secret, unlike its password. */
+const GRAFANA_ADMIN_USER = "admin";
 
 export interface MonitoringArgs {
     /** The validated stack model. */
@@ -53,12 +56,14 @@ export class Monitoring extends pulumi.ComponentResource {
 
         const configYaml = args.slackWebhookUrl.apply((url) => toYaml(alertmanagerConfig(model, url)));
         const configData = sealer.seal({ namespace: ns, name: this.configSecretName }, { [CONFIG_KEY]: configYaml });
-        const configSecret = registerObject(name, sealedSecret(this.configSecretName, ns, labels, configData), sealedOpts);
+        // The same config, generated with the placeholder where the webhook goes.
+        const configPreview = { [CONFIG_KEY]: toYaml(alertmanagerConfig(model, SECRET_PLACEHOLDER)) };
+        const configSecret = registerObject(name, sealedSecret(this.configSecretName, ns, labels, configData, configPreview), sealedOpts);
 
         const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
         const grafanaName = grafanaAdminSecretName(model);
-        const grafanaData = sealer.seal({ namespace: ns, name: grafanaName }, { "admin-user": "admin", "admin-password": grafanaPassword.result });
-        const grafanaSecret = registerObject(name, sealedSecret(grafanaName, ns, labels, grafanaData), sealedOpts);
+        const grafanaData = sealer.seal({ namespace: ns, name: grafanaName }, { "admin-user": GRAFANA_ADMIN_USER, "admin-password": grafanaPassword.result });
+        const grafanaSecret = registerObject(name, sealedSecret(grafanaName, ns, labels, grafanaData, { "admin-user": GRAFANA_ADMIN_USER }), sealedOpts);
 
         const chartAfter = [nsResource, configSecret, grafanaSecret, ...(args.after ? [args.after.clusterMonitoring] : [])];
         this.chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: chartAfter });

@@ -50,22 +50,30 @@ export function configMap(name: string, ns: string, labels: Record<string, strin
     return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: ns, labels }, data: sortKeys(data) };
 }
 
+/** What a secret value is shown as wherever it is shown: previews, renders, diffs. */
+export const SECRET_PLACEHOLDER = "<secret: not rendered>";
+/** Prefix of the annotations that show what a sealed data key holds, its secret values replaced. */
+export const PREVIEW_ANNOTATION = "gitops-platform/preview.";
+
 /**
  * A SealedSecret with strict scope: only the controller can decrypt it, and only into a
- * Secret with exactly this namespace and name.
+ * Secret with exactly this namespace and name. `previews` shows, per data key whose content is
+ * not secret as a whole, what the program sealed with every secret value replaced by
+ * SECRET_PLACEHOLDER: reviews and `kubectl get` can read what changed without any key.
  */
 export function sealedSecret(
     name: string,
     ns: string,
     labels: Record<string, string>,
     encryptedData: pulumi.Input<Record<string, string>>,
-    type = "Opaque",
+    previews: Readonly<Record<string, string>> = {},
 ): KubeObject {
+    const annotations = sortKeys(Object.fromEntries(Object.entries(previews).map(([key, text]) => [`${PREVIEW_ANNOTATION}${key}`, text])));
     return {
         apiVersion: "bitnami.com/v1alpha1",
         kind: "SealedSecret",
-        metadata: { name, namespace: ns, labels },
-        spec: { encryptedData, template: { metadata: { name, namespace: ns, labels }, type } },
+        metadata: { name, namespace: ns, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+        spec: { encryptedData, template: { metadata: { name, namespace: ns, labels }, type: "Opaque" } },
     };
 }
 

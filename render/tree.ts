@@ -3,12 +3,12 @@
  * Kubernetes object, and a release plus its values per Helm chart. Plaintext never gets in.
  */
 import * as yaml from "js-yaml";
-import { toYaml } from "../core/objects";
+import { SECRET_PLACEHOLDER, toYaml } from "../core/objects";
 import { isSecretValue, type RecordedResource } from "./mockRuntime";
 
 const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
 /** What a secret value becomes in a rendered chart's values. */
-export const REDACTED = "<secret: not rendered>";
+export const REDACTED = SECRET_PLACEHOLDER;
 
 export interface RenderedTree {
     /** Relative path to file content. */

@@ -4,6 +4,7 @@
  */
 import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { PREVIEW_ANNOTATION, SECRET_PLACEHOLDER } from "../core/objects";
 import { renderTree } from "../render/tree";
 import { demoConfig, demoKeyPem, ofType, type ProgramRun, runProgram } from "./harness";
 import { modelFile, STACKS, TOPOLOGIES } from "./helpers/models";
@@ -40,6 +41,29 @@ describe.each(TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => [stack, top
         expect(slack.slack_configs[0].api_url).toBe(config["gitops:alertmanagerSlackWebhook"]);
         expect(plain[`monitoring-${stack}/monitoring-${stack}-grafana-admin/admin-user`]).toBe("admin");
         expect(plain[`monitoring-${stack}/monitoring-${stack}-grafana-admin/admin-password`]).toMatch(/^[0-9a-f]{32}$/);
+    });
+
+    it("preview what they hold, the secret values replaced: decrypted, each preview is what was sealed", () => {
+        const plain = opened(run);
+        const previews = ofType(run, SEALED).flatMap((s) =>
+            Object.entries((s.inputs.metadata.annotations ?? {}) as Record<string, string>)
+                .filter(([k]) => k.startsWith(PREVIEW_ANNOTATION))
+                .map(([k, text]) => [`${s.inputs.metadata.namespace}/${s.inputs.metadata.name}/${k.slice(PREVIEW_ANNOTATION.length)}`, text] as const),
+        );
+        expect(previews.map(([key]) => key).sort()).toStrictEqual([`monitoring-${stack}/alertmanager-config-${stack}/alertmanager.yaml`, `monitoring-${stack}/monitoring-${stack}-grafana-admin/admin-user`]);
+        const webhook = config["gitops:alertmanagerSlackWebhook"];
+        /** The sealed content with the secret's own values replaced: YAML compared as data. */
+        const redacted = (key: string) => {
+            if (!key.endsWith(".yaml")) return plain[key];
+            const replace = (v: unknown): unknown =>
+                v === webhook ? SECRET_PLACEHOLDER : Array.isArray(v) ? v.map(replace) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)])) : v;
+            return replace(yaml.load(plain[key]));
+        };
+        for (const [key, text] of previews) {
+            expect(key.endsWith(".yaml") ? yaml.load(text) : text, key).toStrictEqual(redacted(key));
+            for (const secret of Object.values(config).filter((v) => !v.includes("BEGIN CERTIFICATE") && !v.startsWith("kind-"))) expect(text, key).not.toContain(secret);
+        }
+        expect(previews.find(([key]) => key.endsWith("alertmanager.yaml"))?.[1]).toContain(SECRET_PLACEHOLDER);
     });
 
     it("do not decrypt for another namespace or another name (strict scope)", () => {

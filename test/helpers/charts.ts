@@ -1,34 +1,14 @@
 /**
- * Judge: the pinned charts themselves. A release is expanded as Helm expands it: with the real
- * `helm template` when helm is on PATH (from `../shared/tools/minihelm/charts`, or from the
- * chart's repository when that is not here), otherwise with `../shared/tools/minihelm` (Helm
- * v3.20.2 semantics, verified by the charts' own unit tests; see its README), built once into
- * node_modules/.cache. Hooks are kept, so a test can see that there are none.
+ * Judge: the pinned charts themselves, expanded by render/charts.ts (helm, or minihelm). Where
+ * neither can run the suites that need them are skipped with the reason, except in CI, where
+ * they fail: CI installs what they need (`.ci/run`).
  */
-import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import * as yaml from "js-yaml";
-import { ROOT } from "../harness";
-import { findBinary, IN_CI, pathOf, run } from "./binaries";
-import { SHARED } from "./reference";
+import { cannotExpand } from "../../render/charts";
+import { IN_CI } from "./binaries";
 
-export const helm = findBinary("helm", "helm");
-export const go = findBinary("golang-go", "go");
+export { type ExpandedObject, expandRelease, type ReleaseToExpand } from "../../render/charts";
 
-const MINIHELM = path.join(SHARED, "tools", "minihelm");
-const CHARTS = path.join(MINIHELM, "charts");
-
-/** Why charts cannot be expanded here, or undefined when they can: helm, or Go and the stand-in's sources. */
-export const cannotExpand: string | undefined = helm.path
-    ? undefined
-    : !fs.existsSync(path.join(MINIHELM, "build.sh"))
-      ? `helm is not on PATH and ${MINIHELM} (its stand-in) is not here`
-      : go.path === undefined
-        ? "neither helm nor go (apt-get install golang-go and the libraries .ci/run lists, to build minihelm) is on PATH"
-        : undefined;
-/** True when the chart-expansion suites must be skipped: they cannot run and this is not CI, where that fails instead. */
+/** True when the chart-expansion suites must be skipped: they cannot run and this is not CI. */
 export const skipExpansion = cannotExpand !== undefined && !IN_CI;
 
 /** A suite's title, with the reason it is skipped appended. */
@@ -39,100 +19,4 @@ export function expansionTitle(title: string): string {
 /** Throws (in CI) when charts cannot be expanded: call it in beforeAll. */
 export function assertCanExpand(): void {
     if (cannotExpand) throw new Error(`${cannotExpand}; CI is set, so this fails instead of skipping: install what .ci/run installs`);
-}
-
-/** A release to expand: what Chart v4 passes to Helm. */
-export interface ReleaseToExpand {
-    readonly name: string;
-    readonly namespace: string;
-    readonly chart: string;
-    readonly version: string;
-    /** The chart repository, for helm when the chart is not under minihelm/charts. */
-    readonly repository: string;
-    readonly values: unknown;
-}
-
-/** One object the chart renders. */
-export interface ExpandedObject {
-    /** The template it comes from, e.g. `kube-prometheus-stack/templates/prometheus/prometheus.yaml`. */
-    readonly source: string;
-    /** True for a Helm hook (`helm.sh/hook`), which Chart v4 never applies. */
-    readonly hook: boolean;
-    readonly object: Record<string, any>;
-}
-
-/** The chart's directory, checked to be the pinned version; undefined when there is none here. */
-function chartDir(release: ReleaseToExpand): string | undefined {
-    const dir = path.join(CHARTS, release.chart);
-    if (!fs.existsSync(path.join(dir, "Chart.yaml"))) return undefined;
-    const { version } = yaml.load(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as { version: string };
-    if (String(version) !== release.version) throw new Error(`${dir} is ${release.chart} ${version}, but the release pins ${release.version}`);
-    return dir;
-}
-
-let minihelmBuild: Promise<string> | undefined;
-/** Builds minihelm once per source revision; concurrent test workers each write a file of their own and rename it into place. */
-function minihelm(): Promise<string> {
-    minihelmBuild ??= (async () => {
-        const hash = createHash("sha256");
-        for (const file of fs.readdirSync(MINIHELM).filter((f) => f.endsWith(".go")).sort()) hash.update(fs.readFileSync(path.join(MINIHELM, file)));
-        const target = path.join(ROOT, "node_modules", ".cache", "gitops-minihelm", hash.digest("hex").slice(0, 16), "minihelm");
-        if (fs.existsSync(target)) return target;
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        const partial = `${target}.${process.pid}`;
-        const result = await run("bash", [path.join(MINIHELM, "build.sh"), partial], 300_000);
-        if (result.code !== 0) {
-            throw new Error(`building minihelm failed (install its Debian build dependencies as .ci/run does, see ${MINIHELM}/README.md):\n${result.stderr}`);
-        }
-        fs.renameSync(partial, target);
-        return target;
-    })();
-    return minihelmBuild;
-}
-
-/** `helm template` output: `# Source:` comments and YAML documents. */
-function parseHelmTemplate(text: string): ExpandedObject[] {
-    return text
-        .split(/^---\s*$/m)
-        .map((doc) => ({ source: /^# Source: (.+)$/m.exec(doc)?.[1] ?? "", object: yaml.load(doc) as Record<string, any> | null }))
-        .filter((d): d is { source: string; object: Record<string, any> } => d.object !== null && typeof d.object === "object")
-        .map(({ source, object }) => ({ source, object, hook: object.metadata?.annotations?.["helm.sh/hook"] !== undefined }));
-}
-
-async function expandUncached(release: ReleaseToExpand): Promise<ExpandedObject[]> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "expand-"));
-    try {
-        const valuesFile = path.join(dir, "values.yaml");
-        fs.writeFileSync(valuesFile, yaml.dump(release.values));
-        const local = chartDir(release);
-        if (helm.path) {
-            const chart = local ? [local] : [release.chart, "--repo", release.repository, "--version", release.version];
-            const args = ["template", release.name, ...chart, "--namespace", release.namespace, "--values", valuesFile, "--include-crds", "--kube-version", "1.31.0"];
-            for (const group of ["monitoring.coreos.com/v1", "argoproj.io/v1alpha1", "bitnami.com/v1alpha1"]) args.push("--api-versions", group);
-            const result = await run(pathOf(helm), args, 60_000);
-            if (result.code !== 0) throw new Error(`helm template ${release.name} (${release.chart}) failed: ${result.stderr}`);
-            return parseHelmTemplate(result.stdout);
-        }
-        if (!local) throw new Error(`no chart ${release.chart} under ${CHARTS}`);
-        const args = ["--chart", local, "--release", release.name, "--namespace", release.namespace, "--values", valuesFile, "--output", "json"];
-        const result = await run(await minihelm(), args, 60_000);
-        if (result.code !== 0) throw new Error(`minihelm ${release.name} (${release.chart}) failed: ${result.stderr}`);
-        return (JSON.parse(result.stdout) as { source: string; hook: unknown; object: Record<string, any> | null }[])
-            .filter((d) => d.object !== null)
-            .map((d) => ({ source: d.source, hook: d.hook !== null && d.hook !== undefined, object: d.object as Record<string, any> }));
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
-}
-
-const expansions = new Map<string, Promise<ExpandedObject[]>>();
-/** The objects a release renders, expanded once per process for the same release and values. */
-export function expandRelease(release: ReleaseToExpand): Promise<ExpandedObject[]> {
-    const key = JSON.stringify([release.name, release.namespace, release.chart, release.version, release.values]);
-    let expansion = expansions.get(key);
-    if (!expansion) {
-        expansion = expandUncached(release);
-        expansions.set(key, expansion);
-    }
-    return expansion;
 }

@@ -1,0 +1,146 @@
+/**
+ * Expands a Helm release as Helm does: with the real `helm template` when helm is on PATH (from
+ * `../shared/tools/minihelm/charts`, or from the chart's repository when that is not here),
+ * otherwise with `../shared/tools/minihelm`, an offline stand-in with Helm v3.20.2's semantics
+ * (see its README), built once into node_modules/.cache. Hooks are kept and flagged.
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { PROJECT_DIR } from "./stackConfig";
+
+/** Where `shared/` is: beside the checkout, or GITOPS_SHARED_DIR. */
+export const SHARED_DIR = process.env.GITOPS_SHARED_DIR ?? path.join(PROJECT_DIR, "..", "shared");
+const MINIHELM = path.join(SHARED_DIR, "tools", "minihelm");
+const CHARTS = path.join(MINIHELM, "charts");
+
+/** The first executable called `name` on PATH. */
+function onPath(name: string): string | undefined {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+        const candidate = path.join(dir, name);
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            if (fs.statSync(candidate).isFile()) return candidate;
+        } catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+
+export const HELM = onPath("helm");
+const GO = onPath("go");
+
+/** Why charts cannot be expanded here, or undefined when they can: helm, or Go and the stand-in's sources. */
+export const cannotExpand: string | undefined = HELM
+    ? undefined
+    : !fs.existsSync(path.join(MINIHELM, "build.sh"))
+      ? `helm is not on PATH and ${MINIHELM} (its stand-in) is not here`
+      : GO === undefined
+        ? "neither helm nor go (apt-get install golang-go and the libraries .ci/run lists, to build minihelm) is on PATH"
+        : undefined;
+
+/** A release to expand: what Chart v4 passes to Helm. */
+export interface ReleaseToExpand {
+    readonly name: string;
+    readonly namespace: string;
+    readonly chart: string;
+    readonly version: string;
+    /** The chart repository, for helm when the chart is not under minihelm/charts. */
+    readonly repository: string;
+    readonly values: unknown;
+}
+
+/** One object the chart renders. */
+export interface ExpandedObject {
+    /** The template it comes from, e.g. `kube-prometheus-stack/templates/prometheus/prometheus.yaml`. */
+    readonly source: string;
+    /** True for a Helm hook (`helm.sh/hook`), which Chart v4 never applies. */
+    readonly hook: boolean;
+    readonly object: Record<string, any>;
+}
+
+/** Runs a program; rejects with its stderr when it fails. */
+function run(file: string, args: readonly string[], what: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+        execFile(file, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (error, stdout, stderr) => {
+            if (error) reject(new Error(`${what} failed: ${stderr.trim() || error.message}`));
+            else resolve(stdout);
+        });
+    });
+}
+
+/** The chart's directory, checked to be the pinned version; undefined when there is none here. */
+function chartDir(release: ReleaseToExpand): string | undefined {
+    const dir = path.join(CHARTS, release.chart);
+    if (!fs.existsSync(path.join(dir, "Chart.yaml"))) return undefined;
+    const { version } = yaml.load(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as { version: string };
+    if (String(version) !== release.version) throw new Error(`${dir} is ${release.chart} ${version}, but the release pins ${release.version}`);
+    return dir;
+}
+
+let minihelmBuild: Promise<string> | undefined;
+/** Builds minihelm once per source revision; concurrent processes each write a file of their own and rename it into place. */
+function minihelm(): Promise<string> {
+    minihelmBuild ??= (async () => {
+        const hash = createHash("sha256");
+        for (const file of fs.readdirSync(MINIHELM).filter((f) => f.endsWith(".go")).sort()) hash.update(fs.readFileSync(path.join(MINIHELM, file)));
+        const target = path.join(PROJECT_DIR, "node_modules", ".cache", "gitops-minihelm", hash.digest("hex").slice(0, 16), "minihelm");
+        if (fs.existsSync(target)) return target;
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        const partial = `${target}.${process.pid}`;
+        await run("bash", [path.join(MINIHELM, "build.sh"), partial], `building minihelm (install its Debian build dependencies as .ci/run does, see ${MINIHELM}/README.md)`);
+        fs.renameSync(partial, target);
+        return target;
+    })();
+    return minihelmBuild;
+}
+
+/** `helm template` output: `# Source:` comments and YAML documents. */
+function parseHelmTemplate(text: string): ExpandedObject[] {
+    return text
+        .split(/^---\s*$/m)
+        .map((doc) => ({ source: /^# Source: (.+)$/m.exec(doc)?.[1] ?? "", object: yaml.load(doc) as Record<string, any> | null }))
+        .filter((d): d is { source: string; object: Record<string, any> } => d.object !== null && typeof d.object === "object")
+        .map(({ source, object }) => ({ source, object, hook: object.metadata?.annotations?.["helm.sh/hook"] !== undefined }));
+}
+
+async function expandUncached(release: ReleaseToExpand): Promise<ExpandedObject[]> {
+    if (cannotExpand) throw new Error(`cannot expand ${release.name}: ${cannotExpand}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "expand-"));
+    try {
+        const valuesFile = path.join(dir, "values.yaml");
+        fs.writeFileSync(valuesFile, yaml.dump(release.values));
+        const local = chartDir(release);
+        const what = `expanding ${release.name} (${release.chart} ${release.version})`;
+        if (HELM) {
+            const chart = local ? [local] : [release.chart, "--repo", release.repository, "--version", release.version];
+            const args = ["template", release.name, ...chart, "--namespace", release.namespace, "--values", valuesFile, "--include-crds", "--kube-version", "1.31.0"];
+            for (const group of ["monitoring.coreos.com/v1", "argoproj.io/v1alpha1", "bitnami.com/v1alpha1"]) args.push("--api-versions", group);
+            return parseHelmTemplate(await run(HELM, args, `helm template: ${what}`));
+        }
+        if (!local) throw new Error(`${what}: no chart ${release.chart} under ${CHARTS}`);
+        const args = ["--chart", local, "--release", release.name, "--namespace", release.namespace, "--values", valuesFile, "--output", "json"];
+        const out = await run(await minihelm(), args, `minihelm: ${what}`);
+        return (JSON.parse(out) as { source: string; hook: unknown; object: Record<string, any> | null }[])
+            .filter((d) => d.object !== null)
+            .map((d) => ({ source: d.source, hook: d.hook !== null && d.hook !== undefined, object: d.object as Record<string, any> }));
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+const expansions = new Map<string, Promise<ExpandedObject[]>>();
+/** The objects a release renders, expanded once per process for the same release and values. */
+export function expandRelease(release: ReleaseToExpand): Promise<ExpandedObject[]> {
+    const key = JSON.stringify([release.name, release.namespace, release.chart, release.version, release.repository, release.values]);
+    let expansion = expansions.get(key);
+    if (!expansion) {
+        expansion = expandUncached(release);
+        expansions.set(key, expansion);
+    }
+    return expansion;
+}
