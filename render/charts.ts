@@ -43,6 +43,27 @@ export const cannotExpand: string | undefined = HELM
         ? "neither helm nor go (apt-get install golang-go and the libraries .ci/run lists, to build minihelm) is on PATH"
         : undefined;
 
+/** Kinds without a namespace, among those the platform's charts and program create. */
+const CLUSTER_SCOPED = new Set([
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "ClusterAnalysisTemplate",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "PriorityClass",
+    "StorageClass",
+    "IngressClass",
+    "APIService",
+    "PersistentVolume",
+]);
+
+/** The namespace an object of a release lives in: its own, the release's when it has none (as Chart v4 sets it), or none for a cluster-scoped kind. */
+export function namespaceIn(object: Record<string, any>, releaseNamespace: string): string | undefined {
+    return CLUSTER_SCOPED.has(object.kind) ? undefined : (object.metadata?.namespace ?? releaseNamespace);
+}
+
 /** A release to expand: what Chart v4 passes to Helm. */
 export interface ReleaseToExpand {
     readonly name: string;

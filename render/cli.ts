@@ -3,12 +3,11 @@
  * writes every object it would create, offline, for review, GitOps commits and diffs.
  */
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { Command } from "commander";
 import { loadStackModel } from "../core/stackModel";
 import { CONFIG_NAMESPACE } from "../model/config";
 import { StackInputError } from "../model/problems";
-import { checkOutDir, renderInputs, renderStack, type Target, writeTree } from "./render";
+import { checkOutDir, RenderInputError, renderInputs, renderStack, type Target, writeTree } from "./render";
 import { PROJECT_DIR } from "./stackConfig";
 
 interface Options {
@@ -23,12 +22,14 @@ async function render(options: Options): Promise<void> {
     const { stack } = options;
     const { modelFile, demoFile } = renderInputs(options);
     if (demoFile) process.stderr.write(`note: stack "${stack}" has no config of its own yet; using the demo config ${path.relative(process.cwd(), demoFile)}\n`);
+    const out = path.resolve(options.out ?? path.join(PROJECT_DIR, "rendered", stack));
+    if (!options.dumpModel) checkOutDir(out);
+    // The program checks the model too; checked here first, a mistake is told before the SDK loads.
+    const model = loadStackModel(stack, modelFile);
     if (options.dumpModel) {
-        process.stdout.write(`${JSON.stringify(loadStackModel(stack, modelFile), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(model, null, 2)}\n`);
         return;
     }
-    const out = path.resolve(options.out ?? path.join(PROJECT_DIR, "rendered", stack));
-    checkOutDir(out);
     const { tree, target } = await renderStack(options);
     writeTree(out, tree);
     for (const note of tree.notes) process.stdout.write(`note: ${note}\n`);
@@ -49,7 +50,7 @@ function describeTarget(stack: string, target: Target): string {
 }
 
 function reportAndExit(error: unknown): never {
-    const userMistake = error instanceof StackInputError || pulumi.RunError.isInstance(error);
+    const userMistake = error instanceof StackInputError || error instanceof RenderInputError;
     const message = userMistake ? (error as Error).message : `error: ${(error as Error)?.message ?? String(error)}`;
     process.stderr.write(`${message}\n`);
     if (process.env.GITOPS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);

@@ -6,10 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_NAMESPACE } from "../model/config";
 import { defaultModelFile } from "../model/load";
-import { runMockedProgram, startMockRuntime } from "./mockRuntime";
-import { offlineOwnerOutputs } from "./ownerFacts";
 import { offlineStackConfig } from "./stackConfig";
-import { type RenderedTree, renderTree } from "./tree";
+import type { RenderedTree } from "./tree";
 
 /** Marks a folder as a render output, so a re-render may replace it and nothing else. */
 export const MARKER = ".gitops-render";
@@ -44,12 +42,28 @@ export function renderInputs(options: RenderOptions): { config: Record<string, s
     return { config: { ...config, [`${CONFIG_NAMESPACE}:model`]: modelFile }, modelFile, demoFile };
 }
 
-/** Runs the stack's program under the mocks and builds its render tree, in memory. */
+/** A mistake in the stack's inputs that the program reported (a Pulumi RunError): its message says it all. */
+export class RenderInputError extends Error {}
+
+/**
+ * Runs the stack's program under the mocks and builds its render tree, in memory. The Pulumi
+ * SDK loads only here, so that the checks before it answer fast.
+ */
 export async function renderStack(options: RenderOptions): Promise<Render> {
     const { config, modelFile, demoFile } = renderInputs(options);
+    const [{ RunError }, { runMockedProgram, startMockRuntime }, { offlineOwnerOutputs }, { renderTree }] = await Promise.all([
+        import("@pulumi/pulumi"),
+        import("./mockRuntime.js"),
+        import("./ownerFacts.js"),
+        import("./tree.js"),
+    ]);
     const recorder = startMockRuntime("gitops", options.stack, config, true, offlineOwnerOutputs(options.stack, modelFile));
-    const outputs = await runMockedProgram(() => import("../index.js"));
-    return { tree: await renderTree(recorder.resources), target: outputs.target as Target, demoFile };
+    try {
+        const outputs = await runMockedProgram(() => import("../index.js"));
+        return { tree: await renderTree(recorder.resources), target: outputs.target as Target, demoFile };
+    } catch (e) {
+        throw RunError.isInstance(e) ? new RenderInputError((e as Error).message) : e;
+    }
 }
 
 /** Refuses, before any work, a folder that holds anything but an earlier render. */

@@ -39,11 +39,24 @@ export interface RunOptions {
     readonly stackOutputs?: StackOutputs;
 }
 
+const runs = new Map<string, Promise<ProgramRun>>();
+
 /**
  * Runs index.ts for `stack` with `config` (keys `gitops:<name>`). The program reads its stack,
- * config and model when it runs, so one loaded copy serves every run.
+ * config and model when it runs, so one loaded copy serves every run; the same inputs (in any
+ * test file of the worker) get the same run, which callers must only read.
  */
-export async function runProgram(stack: string, config: Readonly<Record<string, string>>, opts: RunOptions = {}): Promise<ProgramRun> {
+export function runProgram(stack: string, config: Readonly<Record<string, string>>, opts: RunOptions = {}): Promise<ProgramRun> {
+    const key = JSON.stringify([stack, Object.entries(config).sort(), opts.preview ?? true, opts.stackOutputs ?? null]);
+    let run = runs.get(key);
+    if (!run) {
+        run = runFresh(stack, config, opts);
+        runs.set(key, run);
+    }
+    return run;
+}
+
+async function runFresh(stack: string, config: Readonly<Record<string, string>>, opts: RunOptions): Promise<ProgramRun> {
     const stackOutputs = opts.stackOutputs ?? offlineOwnerOutputs(stack, config["gitops:model"] ?? defaultModelFile(stack));
     const recorder = startMockRuntime("gitops", stack, config, opts.preview ?? true, stackOutputs);
     try {

@@ -9,12 +9,12 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { toYaml } from "../core/objects";
 import { CLUSTER_CUSTOM_RESOURCE_KINDS } from "../core/clusterFacts";
-import { demoConfig, type ProgramRun, runProgram } from "./harness";
+import { type ProgramRun, runProgram } from "./harness";
 import { pathOf, promtool, run, skipWithout, suiteTitle } from "./helpers/binaries";
 import { assertCanExpand, expansionTitle, skipExpansion } from "./helpers/charts";
 import { type ClusterObject, clusterObjects, configIn, duplicateIdentities, hostPorts, identity, images, type LabelSelector, requiredConfig, selectedBy, selects } from "./helpers/cluster";
 import { customResourceProblems } from "./helpers/crds";
-import { modelFile, type Topology } from "./helpers/models";
+import { shippedConfig, type Topology } from "./helpers/models";
 
 interface Scenario {
     readonly name: string;
@@ -42,7 +42,7 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
     beforeAll(async () => {
         assertCanExpand();
         for (const [stack, topology] of stacks) {
-            const run = await runProgram(stack, { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) });
+            const run = await runProgram(stack, shippedConfig(stack, topology));
             if (run.error) throw run.error;
             runs.set(stack, run);
         }

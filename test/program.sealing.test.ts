@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { PREVIEW_ANNOTATION, SECRET_PLACEHOLDER } from "../core/objects";
 import { renderTree } from "../render/tree";
 import { demoConfig, demoKeyPem, ofType, type ProgramRun, runProgram } from "./harness";
-import { modelFile, STACKS, TOPOLOGIES } from "./helpers/models";
+import { shippedConfig, STACKS, TOPOLOGIES } from "./helpers/models";
 import { unseal } from "./helpers/unseal";
 
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
@@ -23,7 +23,7 @@ function opened(run: ProgramRun): Record<string, string> {
 }
 
 describe.each(TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => [stack, topology] as const)))("the SealedSecrets of the %s stack (%s)", (stack, topology) => {
-    const config: Record<string, string> = { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) };
+    const config = shippedConfig(stack, topology);
     let run: ProgramRun;
     beforeAll(async () => {
         run = await runProgram(stack, config);

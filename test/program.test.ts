@@ -9,7 +9,7 @@ import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue } from "../render/mockRuntime";
 import { demoConfig, demoKeyPem, objectKeys, ofType, type ProgramRun, resource, ROOT, runProgram, waitsFor } from "./harness";
-import { modelFile, type Topology } from "./helpers/models";
+import { shippedConfig, type Topology } from "./helpers/models";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
@@ -30,7 +30,7 @@ function visible(value: unknown): string {
 /** The demo config of a stack, with the shipped model of a topology; dev on its own cluster brings its own key. */
 function configFor(stack: string, topology: Topology): Record<string, string> {
     const ownKey: Record<string, string> = stack === "dev" && topology === "dedicated" ? { "gitops:sealingKey": demoKeyPem } : {};
-    return { ...demoConfig(stack), ...ownKey, "gitops:model": modelFile(stack, topology) };
+    return { ...shippedConfig(stack, topology), ...ownKey };
 }
 
 const CASES: [stack: string, topology: Topology, installs: boolean][] = [

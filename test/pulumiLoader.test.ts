@@ -8,14 +8,19 @@ import { describe, expect, it } from "vitest";
 import { demoConfig, ROOT, runProgram } from "./harness";
 
 describe("index.ts under Pulumi's own TypeScript loader", () => {
-    it.each([
-        ["prod", ["alertmanagerConfigSecret", "argocdAdminPassword", "argocdUrl", "clusterFacts", "environment", "runbook", "target"]],
-        ["dev", ["alertmanagerConfigSecret", "argocdUrl", "environment", "runbook", "target"]],
-    ])("%s: registers what the harness registers and exports the stack outputs", async (stack, outputs) => {
-        const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, "test", "helpers", "loadLikePulumi.cjs"), stack]);
-        const loaded = JSON.parse(stdout);
-        const run = await runProgram(stack, demoConfig(stack));
-        expect(loaded.registered).toBe(run.resources.length);
-        expect(loaded.outputs).toStrictEqual(outputs);
+    const EXPECTED: Record<string, string[]> = {
+        prod: ["alertmanagerConfigSecret", "argocdAdminPassword", "argocdUrl", "clusterFacts", "environment", "runbook", "target"],
+        dev: ["alertmanagerConfigSecret", "argocdUrl", "environment", "runbook", "target"],
+    };
+
+    it("registers what the harness registers and exports the stack outputs, for the owner and for a stack that shares its cluster", async () => {
+        const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, "test", "helpers", "loadLikePulumi.cjs"), "prod", "dev"]);
+        const loaded = JSON.parse(stdout) as Record<string, { registered: number; outputs: string[] }>;
+        expect(Object.keys(loaded)).toStrictEqual(["prod", "dev"]);
+        for (const [stack, outputs] of Object.entries(EXPECTED)) {
+            const run = await runProgram(stack, demoConfig(stack));
+            expect(loaded[stack].registered, stack).toBe(run.resources.length);
+            expect(loaded[stack].outputs, stack).toStrictEqual(outputs);
+        }
     }, 30_000);
 });

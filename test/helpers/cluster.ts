@@ -6,25 +6,10 @@
 import type { RecordedResource } from "../../render/mockRuntime";
 import { chartValues } from "../../render/tree";
 import type { ProgramRun } from "../harness";
+import { namespaceIn } from "../../render/charts";
 import { type ExpandedObject, expandRelease, type ReleaseToExpand } from "./charts";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
-
-/** Kinds without a namespace, among those the platform's charts and program create. */
-const CLUSTER_SCOPED = new Set([
-    "Namespace",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "CustomResourceDefinition",
-    "ClusterAnalysisTemplate",
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "PriorityClass",
-    "StorageClass",
-    "IngressClass",
-    "APIService",
-    "PersistentVolume",
-]);
 
 /** One object in the cluster, and who puts it there. */
 export interface ClusterObject {
@@ -60,7 +45,7 @@ export async function clusterObjects(stack: string, run: ProgramRun): Promise<{ 
             origin: `release ${release.name}`,
             hook,
             object,
-            namespace: CLUSTER_SCOPED.has(object.kind) ? undefined : (object.metadata?.namespace ?? release.namespace),
+            namespace: namespaceIn(object, release.namespace),
         })),
     );
     return { releases, objects: [...own, ...rendered] };

@@ -18,10 +18,16 @@ const yaml = require("js-yaml");
 const { startMockRuntime, runMockedProgram } = require("../../render/mockRuntime.ts");
 const { offlineOwnerOutputs } = require("../../render/ownerFacts.ts");
 const { defaultModelFile } = require("../../model/load.ts");
-const stack = process.argv[2];
-const config = yaml.load(fs.readFileSync(path.join(root, "demo", `${stack}.yaml`), "utf8"));
-const recorder = startMockRuntime("gitops", stack, config, true, offlineOwnerOutputs(stack, defaultModelFile(stack)));
-// As Pulumi's run.js does: require the program, call it when it is a function, await its outputs.
-runMockedProgram(async () => require("../../index.ts")).then((outputs) =>
-    process.stdout.write(JSON.stringify({ tsNode: path.basename(tsnodeRequire), registered: recorder.resources.length, outputs: Object.keys(outputs).sort() })),
-);
+/** Runs the program for each stack named on the command line, one after the other, as `pulumi up` would for each. */
+async function main() {
+    const results = {};
+    for (const stack of process.argv.slice(2)) {
+        const config = yaml.load(fs.readFileSync(path.join(root, "demo", `${stack}.yaml`), "utf8"));
+        const recorder = startMockRuntime("gitops", stack, config, true, offlineOwnerOutputs(stack, defaultModelFile(stack)));
+        // As Pulumi's run.js does: require the program, call it when it is a function, await its outputs.
+        const outputs = await runMockedProgram(async () => require("../../index.ts"));
+        results[stack] = { tsNode: path.basename(tsnodeRequire), registered: recorder.resources.length, outputs: Object.keys(outputs).sort() };
+    }
+    process.stdout.write(JSON.stringify(results));
+}
+main();

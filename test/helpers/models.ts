@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { validateStackModel } from "../../core/stackModel";
 import { defaultModelFile, readModelFile } from "../../model/load";
 import type { StackModel } from "../../model/schema";
-import { ROOT } from "../harness";
+import { demoConfig, ROOT } from "../harness";
 
 export type Topology = "shared" | "dedicated";
 export const TOPOLOGIES: readonly Topology[] = ["shared", "dedicated"];
@@ -15,6 +15,11 @@ export const STACKS = ["dev", "prod"] as const;
 /** The model file of a shipped stack in a topology. */
 export function modelFile(stack: string, topology: Topology): string {
     return topology === "shared" ? defaultModelFile(stack) : path.join(ROOT, "test", "fixtures", "models", `dedicated-${stack}.ts`);
+}
+
+/** The demo config of a shipped stack in a topology, the same object shape wherever it is used (so runs are shared). */
+export function shippedConfig(stack: string, topology: Topology): Record<string, string> {
+    return topology === "shared" ? demoConfig(stack) : { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) };
 }
 
 const cache = new Map<string, StackModel>();

@@ -8,6 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { keygen as runKeygen, selfSignedCertificate } from "../../scripts/keygen";
 import { parseSealingCertificate } from "../../sealing/certificate";
@@ -15,7 +16,8 @@ import { sealValue } from "../../sealing/seal";
 import { unseal } from "../helpers/unseal";
 
 const ROOT = path.join(__dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+/** tsx as `npm run keygen` uses it, loaded into the one process (its CLI would start a second). */
+const TSX = ["--import", pathToFileURL(require.resolve("tsx")).href];
 const KEYGEN = path.join(ROOT, "scripts", "keygen.ts");
 // RSA-4096 generation takes a few seconds, occasionally much longer.
 const SLOW = 120_000;
@@ -31,7 +33,7 @@ afterEach(() => {
 });
 
 function keygen(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const { status, stdout, stderr } = spawnSync(TSX, [KEYGEN, ...args], { cwd, encoding: "utf8" });
+    const { status, stdout, stderr } = spawnSync(process.execPath, [...TSX, KEYGEN, ...args], { cwd, encoding: "utf8" });
     return { status, stdout, stderr };
 }
 

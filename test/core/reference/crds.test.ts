@@ -11,9 +11,9 @@ import { prometheusRules } from "../../../core/monitoring/rules";
 import { clusterLabels, type KubeObject, sealedSecret } from "../../../core/objects";
 import { clusterAnalysisTemplates } from "../../../core/rollouts";
 import type { StackModel } from "../../../model/schema";
-import { demoConfig, runProgram } from "../../harness";
+import { runProgram } from "../../harness";
 import { crdSchema, customResourceProblems, undeclaredFields } from "../../helpers/crds";
-import { modelFile, STACKS, stackModel, TOPOLOGIES } from "../../helpers/models";
+import { shippedConfig, STACKS, stackModel, TOPOLOGIES } from "../../helpers/models";
 
 const models: [string, StackModel][] = TOPOLOGIES.flatMap((topology) => STACKS.map((stack): [string, StackModel] => [`${stack}, ${topology}`, stackModel(stack, topology)]));
 
@@ -114,7 +114,7 @@ describe("the CRD check can fail", () => {
 
 describe.each(TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => [stack, topology] as const)))("every custom resource the %s program registers (%s)", (stack, topology) => {
     it("validates strictly against its upstream CRD, with the real ciphertexts in place", async () => {
-        const run = await runProgram(stack, { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) });
+        const run = await runProgram(stack, shippedConfig(stack, topology));
         const registered = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom && !r.type.startsWith("kubernetes:core/") && !r.type.startsWith("kubernetes:helm.sh/"));
         expect(registered.length).toBeGreaterThanOrEqual(10);
         for (const r of registered) expect(customResourceProblems(r.inputs as KubeObject), r.name).toStrictEqual([]);

@@ -1,0 +1,213 @@
+/**
+ * `npm run diff`: the comparison itself on small trees, and end to end on a fixture repository
+ * (a copy of this project with one commit per kind of change), each commit showing up as exactly
+ * its change and nothing else.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMENT_LIMIT, diffTrees, type DiffReport, markdown, report, SEALED_VALUE, trimmed } from "../../render/diff";
+import { runDiff } from "../../render/diffRun";
+import { demoConfig, ROOT } from "../harness";
+
+const exec = promisify(execFile);
+const git = (cwd: string, ...args: string[]) => exec("git", args, { cwd }).then((r) => r.stdout.trim());
+
+const sealed = (data: Record<string, string>, annotations: Record<string, string> = {}) =>
+    `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  annotations: ${JSON.stringify(annotations)}\n  name: s\n  namespace: ns\nspec:\n  encryptedData: ${JSON.stringify(data)}\n`;
+
+describe("diffTrees", () => {
+    it("reports a SealedSecret by data key: which changed, which came and went, never a ciphertext", () => {
+        const base = new Map([["ns/sealedsecret/s.yaml", sealed({ a: "AgAAA1", b: "AgBBB1", gone: "AgGGG1" })]]);
+        const head = new Map([["ns/sealedsecret/s.yaml", sealed({ a: "AgAAA2", b: "AgBBB1", fresh: "AgFFF1" })]]);
+        const [change] = diffTrees(base, head);
+        expect(change.notes).toStrictEqual(["`encryptedData.a` changed", "`encryptedData.fresh` added", "`encryptedData.gone` removed"]);
+        const text = markdown(report([{ stack: "dev", changes: [change], charts: [] }], "main", "the working tree"));
+        for (const ciphertext of ["AgAAA1", "AgAAA2", "AgBBB1", "AgGGG1", "AgFFF1"]) expect(text).not.toContain(ciphertext);
+        expect(change.patch).toContain(`+    fresh: ${SEALED_VALUE}`);
+    });
+
+    it("shows what a sealed key holds through its preview, and nothing when only a ciphertext changed", () => {
+        const base = new Map([["ns/sealedsecret/s.yaml", sealed({ k: "AgX" }, { "gitops-platform/preview.k": "route: 12h" })]]);
+        const [change] = diffTrees(base, new Map([["ns/sealedsecret/s.yaml", sealed({ k: "AgY" }, { "gitops-platform/preview.k": "route: 6h" })]]));
+        expect(change.patch).toMatch(/-\s+gitops-platform\/preview.k: "route: 12h"\n\+\s+gitops-platform\/preview.k: "route: 6h"/);
+        const [quiet] = diffTrees(base, new Map([["ns/sealedsecret/s.yaml", sealed({ k: "AgZ" }, { "gitops-platform/preview.k": "route: 12h" })]]));
+        expect([quiet.notes, quiet.patch]).toStrictEqual([["`encryptedData.k` changed"], ""]);
+    });
+
+    it("finds nothing in identical trees, and names kinds and charts", () => {
+        const tree = new Map([
+            ["charts/argocd/values.yaml", "a: 1\n"],
+            ["argocd/application/x.yaml", "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: x\n  namespace: argocd\n"],
+        ]);
+        expect(diffTrees(tree, new Map(tree))).toStrictEqual([]);
+        const changes = diffTrees(tree, new Map([["charts/argocd/values.yaml", "a: 2\n"]]));
+        expect(changes.map((c) => [c.change, c.kind, c.title])).toStrictEqual([
+            ["removed", "Application", "Application argocd/x"],
+            ["changed", "Helm values", "values of release argocd"],
+        ]);
+    });
+});
+
+describe("trimmed", () => {
+    /** A report with `n` sections of about `size` characters each. */
+    const big = (n: number, size: number): DiffReport => ({ summary: "## Render diff\n\n| stack | kind |\n", sections: Array.from({ length: n }, (_, i) => `#### changed: ConfigMap ns/c${i}\n\n\`\`\`diff\n${"+x\n".repeat(size / 3)}\`\`\`\n`) });
+
+    it("keeps a report that fits as it is", () => {
+        const small = big(3, 300);
+        expect(trimmed(small)).toBe(markdown(small));
+    });
+
+    it("keeps the summary and whole sections under the limit, and says how many it left out and where they are", () => {
+        const r = big(200, 1_000);
+        const text = trimmed(r);
+        expect(markdown(r).length).toBeGreaterThan(COMMENT_LIMIT);
+        expect(text.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+        expect(text.startsWith(r.summary)).toBe(true);
+        const shown = r.sections.filter((s) => text.includes(s)).length;
+        expect(shown).toBeGreaterThan(50);
+        // No section is cut: every fence opened is closed.
+        expect(text.split("```").length % 2).toBe(1);
+        expect(text).toContain(`_${200 - shown} more changes not shown here: the whole diff is in the job summary and the render-diff artifact._`);
+    });
+});
+
+/** A commit of the fixture repository: the files it edits, and a message. */
+type Edit = readonly [file: string, edit: (text: string) => string];
+
+describe("npm run diff on a fixture repository", () => {
+    let repo: string;
+    let cache: string;
+    const commits: string[] = [];
+
+    async function commit(message: string, ...edits: Edit[]): Promise<string> {
+        for (const [file, edit] of edits) {
+            const full = path.join(repo, file);
+            const before = fs.readFileSync(full, "utf8");
+            const after = edit(before);
+            if (after === before) throw new Error(`fixture edit of ${file} changed nothing`);
+            fs.writeFileSync(full, after);
+        }
+        await git(repo, "commit", "-qam", message);
+        return git(repo, "rev-parse", "HEAD");
+    }
+
+    beforeAll(async () => {
+        // GIVEN a copy of this project's tracked files, with its installed packages
+        repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-fixture-"));
+        cache = fs.mkdtempSync(path.join(os.tmpdir(), "diff-cache-"));
+        const tracked = (await exec("git", ["ls-files", "-z"], { cwd: ROOT, maxBuffer: 16 << 20 })).stdout.split("\0").filter((f) => f !== "" && fs.existsSync(path.join(ROOT, f)));
+        for (const file of tracked) {
+            fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+            fs.copyFileSync(path.join(ROOT, file), path.join(repo, file));
+        }
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
+        await git(repo, "init", "-q", "-b", "main");
+        fs.appendFileSync(path.join(repo, ".git", "info", "exclude"), "node_modules\n");
+        await git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "empty");
+        await git(repo, "config", "user.email", "t@example.com");
+        await git(repo, "config", "user.name", "fixture");
+        await git(repo, "add", "-A");
+        await git(repo, "commit", "-qm", "the project");
+        commits.push(await git(repo, "rev-parse", "HEAD"));
+        // AND one commit per kind of change
+        const webhook = demoConfig("prod")["gitops:argocdSlackWebhook"];
+        commits.push(await commit("a webhook in the demo config", ["demo/prod.yaml", (t) => t.replace(webhook, `${webhook}-rotated`)]));
+        commits.push(await commit("a chart version", ["stacks/shared/constants.ts", (t) => t.replace('chart: "sealed-secrets", version: "2.18.5"', 'chart: "sealed-secrets", version: "2.18.6"')]));
+        commits.push(
+            await commit("an Application", [
+                "stacks/prod.ts",
+                (t) =>
+                    t.replace(
+                        "const prod: StackModelInput = platformStack(prodSettings);",
+                        `const shipped = platformStack(prodSettings);
+const prod: StackModelInput = {
+    ...shipped,
+    argocd: { ...shipped.argocd, applications: [...(shipped.argocd?.applications ?? []), { name: "reports-prod", project: "team-backend", source: { repoURL: "https://github.com/example-org/platform-gitops", path: "apps/reports" }, destination: { server: "https://kubernetes.default.svc", namespace: "backend-reports-prod" } }] },
+};`,
+                    ),
+            ]),
+        );
+        commits.push(await commit("an Alertmanager route", ["stacks/prod.ts", (t) => t.replace('repeatInterval: "12h"', 'repeatInterval: "6h"')]));
+        // Every commit renders once (the diffs share the renders): all of them at once here.
+        await Promise.all([1, 3].map((i) => diffOf(i)));
+        await diffOf(4);
+    }, 120_000);
+    afterAll(() => {
+        fs.rmSync(repo, { recursive: true, force: true });
+        fs.rmSync(cache, { recursive: true, force: true });
+    });
+
+    /** The diff of prod between two fixture commits. */
+    const diffOf = (i: number) => runDiff({ cwd: repo, stacks: ["prod"], base: commits[i - 1], head: commits[i], cacheDir: cache });
+    const files = (r: DiffReport) => r.sections.map((s) => /\n`([^`]+)`\n/.exec(s)?.[1]);
+
+    it("shows a changed webhook as the one sealed key that holds it, and nothing else", async () => {
+        const r = await diffOf(1);
+        expect(files(r)).toStrictEqual(["argocd/sealedsecret/argocd-notifications-secret.yaml"]);
+        expect(r.sections[0]).toContain("- `encryptedData.slack-webhook` changed");
+        expect(r.sections[0]).not.toContain("```diff");
+        expect(r.summary).toContain("| prod | SealedSecret | 0 | 1 | 0 |");
+        const text = markdown(r);
+        for (const value of Object.values(demoConfig("prod")).filter((v) => !v.includes("CERTIFICATE"))) expect(text).not.toContain(value);
+    }, 60_000);
+
+    it("shows a chart version bump as that release only", async () => {
+        const r = await diffOf(2);
+        expect(files(r)).toStrictEqual(["charts/sealed-secrets/release.yaml"]);
+        expect(r.sections[0]).toMatch(/-version: 2\.18\.5\n\+version: 2\.18\.6/);
+    }, 60_000);
+
+    it("shows an added Application as one new object", async () => {
+        const r = await diffOf(3);
+        expect(files(r)).toStrictEqual(["argocd/application/reports-prod.yaml"]);
+        expect(r.sections[0]).toMatch(/^#### added: Application argocd\/reports-prod \(prod\)/);
+        expect(r.summary).toContain("| prod | Application | 1 | 0 | 0 |");
+    }, 60_000);
+
+    it("shows a changed route as the sealed config's key, with a readable diff of the generated config and no webhook", async () => {
+        const r = await diffOf(4);
+        expect(files(r)).toStrictEqual(["monitoring-prod/sealedsecret/alertmanager-config-prod.yaml"]);
+        expect(r.sections[0]).toContain("- `encryptedData.alertmanager.yaml` changed");
+        expect(r.sections[0]).toMatch(/-\s+repeat_interval: 12h\n\+\s+repeat_interval: 6h/);
+        expect(r.sections[0]).not.toContain(demoConfig("prod")["gitops:alertmanagerSlackWebhook"]);
+    }, 60_000);
+
+    it("finds no change between a commit and a working tree that holds it, rendered afresh, and gives the same bytes twice", async () => {
+        const again = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[4], cacheDir: cache });
+        expect(again.sections).toStrictEqual([]);
+        expect(again.summary).toContain(`No changes: every object and chart renders exactly as on ${commits[4]} (\`${commits[4].slice(0, 7)}\`).`);
+        expect(markdown(await diffOf(1))).toBe(markdown(await diffOf(1)));
+    }, 60_000);
+
+    it("names a base ref that does not exist, and one that does not render, and leaves the repository as it was", async () => {
+        await expect(runDiff({ cwd: repo, stacks: ["prod"], base: "no-such-branch", cacheDir: cache })).rejects.toThrow(/base ref "no-such-branch" does not exist in this repository/);
+        const broken = await commit("a broken model", ["stacks/prod.ts", (t) => t.replace('revision: "release"', "revision: 42 as unknown as string")]);
+        await expect(runDiff({ cwd: repo, stacks: ["prod"], base: broken, head: commits[4], cacheDir: cache })).rejects.toThrow(
+            new RegExp(`base ref "${broken}" \\(${broken.slice(0, 7)}\\) does not render stack "prod":\\n.*stacks/prod.ts has \\d+ problems?`),
+        );
+        await git(repo, "reset", "-q", "--hard", commits[4]);
+        expect(await git(repo, "status", "--porcelain")).toBe("");
+        expect((await git(repo, "worktree", "list")).split("\n")).toHaveLength(1);
+        expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("gitops-diff-"))).toStrictEqual([]);
+    }, 60_000);
+
+    it("runs as a command: Markdown on stdout and exit 0 when something changed, one line and exit 1 when it cannot", async () => {
+        // The same cache as the other tests: commit 3 is rendered already.
+        const env = { ...process.env, GITOPS_RENDER_CACHE: cache };
+        const cli = (...args: string[]) =>
+            exec(process.execPath, ["--import", "tsx", path.join(ROOT, "render", "diffCli.ts"), ...args], { cwd: repo, env }).then(
+                (r) => ({ code: 0, ...r }),
+                (e) => e as { code: number; stdout: string; stderr: string },
+            );
+        const fine = await cli("--stack", "prod", "--base", commits[3], "--head", commits[3]);
+        expect(fine.code, fine.stderr).toBe(0);
+        expect(fine.stdout).toMatch(/^## Render diff\n/);
+        const bad = await cli("--stack", "prod", "--base", "no-such-branch");
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toBe('base ref "no-such-branch" does not exist in this repository; name a branch, tag or commit (e.g. --base origin/main)\n');
+    }, 60_000);
+});
