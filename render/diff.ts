@@ -27,7 +27,15 @@ export interface FileChange {
 export interface StackDiff {
     readonly stack: string;
     readonly changes: readonly FileChange[];
-    readonly charts: readonly { readonly release: string; readonly changes: readonly FileChange[] }[];
+    readonly charts: readonly ChartDiff[];
+}
+
+/** The objects a changed release's chart renders, compared; or why they could not be. */
+export interface ChartDiff {
+    readonly release: string;
+    readonly changes: readonly FileChange[];
+    /** Set when the chart could not be expanded on one side (a version not available here, say). */
+    readonly notExpanded?: string;
 }
 
 /** What encrypted data values are shown as: their content is never compared as text. */
@@ -131,7 +139,10 @@ export function report(diffs: readonly StackDiff[], base: string, head: string):
             : ["## Render diff", "", intro, "", "| stack | kind | added | changed | removed |", "|---|---|---:|---:|---:|", ...rows, ""].join("\n");
     const sections = diffs.flatMap((d) => [
         ...d.changes.map((c) => changeSection(c, d.stack)),
-        ...d.charts.flatMap((chart) => chart.changes.map((c) => changeSection(c, `${d.stack}, chart ${chart.release}`))),
+        ...d.charts.flatMap((chart) => [
+            ...(chart.notExpanded ? [`#### chart ${chart.release} (${d.stack}): its objects are not compared\n\n${chart.notExpanded}\n`] : []),
+            ...chart.changes.map((c) => changeSection(c, `${d.stack}, chart ${chart.release}`)),
+        ]),
     ]);
     return { summary, sections };
 }

@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import * as yaml from "js-yaml";
 import { toYaml } from "../core/objects";
 import { expandRelease, namespaceIn } from "./charts";
-import { chartObjectPath, diffTrees, type FileChange, report, type DiffReport, type StackDiff } from "./diff";
+import { type ChartDiff, chartObjectPath, type DiffReport, diffTrees, type FileChange, report, type StackDiff } from "./diff";
 import { MARKER } from "./render";
 
 /** A failure of the diff itself, with what to do: printed without a stack trace. */
@@ -194,10 +194,14 @@ export async function runDiff(options: DiffOptions): Promise<DiffReport> {
         for (const stack of options.stacks) {
             const [before, after] = await Promise.all([baseSide.render(stack), headSide.render(stack)]);
             const changes = diffTrees(before, after);
-            const charts = [];
+            const charts: ChartDiff[] = [];
             for (const release of options.charts ? changedReleases(changes) : []) {
-                const [a, b] = await Promise.all([chartObjects(before, release), chartObjects(after, release)]);
-                charts.push({ release, changes: diffTrees(a, b) });
+                try {
+                    const [a, b] = await Promise.all([chartObjects(before, release), chartObjects(after, release)]);
+                    charts.push({ release, changes: diffTrees(a, b) });
+                } catch (e) {
+                    charts.push({ release, changes: [], notExpanded: (e as Error).message });
+                }
             }
             diffs.push({ stack, changes, charts });
         }

@@ -10,8 +10,10 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMENT_LIMIT, diffTrees, type DiffReport, markdown, report, SEALED_VALUE, trimmed } from "../../render/diff";
+import { HELM } from "../../render/charts";
 import { runDiff } from "../../render/diffRun";
 import { demoConfig, ROOT } from "../harness";
+import { expansionTitle, skipExpansion } from "../helpers/charts";
 
 const exec = promisify(execFile);
 const git = (cwd: string, ...args: string[]) => exec("git", args, { cwd }).then((r) => r.stdout.trim());
@@ -132,9 +134,10 @@ const prod: StackModelInput = {
             ]),
         );
         commits.push(await commit("an Alertmanager route", ["stacks/prod.ts", (t) => t.replace('repeatInterval: "12h"', 'repeatInterval: "6h"')]));
+        commits.push(await commit("Argo CD's domain", ["stacks/prod.ts", (t) => t.replace('argocdDomain: "argocd.example.com"', 'argocdDomain: "cd.example.com"')]));
         // Every commit renders once (the diffs share the renders): all of them at once here.
         await Promise.all([1, 3].map((i) => diffOf(i)));
-        await diffOf(4);
+        await Promise.all([4, 5].map((i) => diffOf(i)));
     }, 120_000);
     afterAll(() => {
         fs.rmSync(repo, { recursive: true, force: true });
@@ -177,19 +180,35 @@ const prod: StackModelInput = {
     }, 60_000);
 
     it("finds no change between a commit and a working tree that holds it, rendered afresh, and gives the same bytes twice", async () => {
-        const again = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[4], cacheDir: cache });
+        const again = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[5], cacheDir: cache });
         expect(again.sections).toStrictEqual([]);
-        expect(again.summary).toContain(`No changes: every object and chart renders exactly as on ${commits[4]} (\`${commits[4].slice(0, 7)}\`).`);
+        expect(again.summary).toContain(`No changes: every object and chart renders exactly as on ${commits[5]} (\`${commits[5].slice(0, 7)}\`).`);
         expect(markdown(await diffOf(1))).toBe(markdown(await diffOf(1)));
+    }, 60_000);
+
+    it.skipIf(skipExpansion)(expansionTitle("with --charts, also compares the objects a changed release's chart renders"), async () => {
+        const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[4], head: commits[5], cacheDir: cache, charts: true });
+        const own = files(r).filter((f) => !r.sections.find((s) => s.includes(`\`${f}\``))?.includes(", chart "));
+        expect(own).toEqual(expect.arrayContaining(["charts/argocd/values.yaml", "argocd/configmap/argocd-notifications-cm.yaml"]));
+        const chart = r.sections.filter((s) => s.includes("(prod, chart argocd)"));
+        expect(chart.map((s) => /`([^`]+)`/.exec(s.split("\n")[2])?.[1]).sort()).toEqual(expect.arrayContaining(["argocd/configmap/argocd-cm.yaml", "argocd/ingress/argocd-server.yaml"]));
+        expect(chart.find((s) => s.includes("argocd/ingress/argocd-server.yaml"))).toMatch(/-\s+- host: argocd.example.com\n\+\s+- host: cd.example.com/);
+        expect(r.sections.filter((s) => /, chart (?!argocd\))/.test(s))).toStrictEqual([]);
+        expect(r.summary).toMatch(/\| prod, chart argocd \| ConfigMap \| 0 \| \d+ \| 0 \|/);
+    }, 60_000);
+
+    it.skipIf(skipExpansion || HELM !== undefined)(expansionTitle("with --charts, says why a release it cannot expand here is not compared"), async () => {
+        const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[1], head: commits[2], cacheDir: cache, charts: true });
+        expect(r.sections.at(-1)).toMatch(/^#### chart sealed-secrets \(prod\): its objects are not compared\n\n.*is sealed-secrets 2.18.5, but the release pins 2.18.6/);
     }, 60_000);
 
     it("names a base ref that does not exist, and one that does not render, and leaves the repository as it was", async () => {
         await expect(runDiff({ cwd: repo, stacks: ["prod"], base: "no-such-branch", cacheDir: cache })).rejects.toThrow(/base ref "no-such-branch" does not exist in this repository/);
         const broken = await commit("a broken model", ["stacks/prod.ts", (t) => t.replace('revision: "release"', "revision: 42 as unknown as string")]);
-        await expect(runDiff({ cwd: repo, stacks: ["prod"], base: broken, head: commits[4], cacheDir: cache })).rejects.toThrow(
+        await expect(runDiff({ cwd: repo, stacks: ["prod"], base: broken, head: commits[5], cacheDir: cache })).rejects.toThrow(
             new RegExp(`base ref "${broken}" \\(${broken.slice(0, 7)}\\) does not render stack "prod":\\n.*stacks/prod.ts has \\d+ problems?`),
         );
-        await git(repo, "reset", "-q", "--hard", commits[4]);
+        await git(repo, "reset", "-q", "--hard", commits[5]);
         expect(await git(repo, "status", "--porcelain")).toBe("");
         expect((await git(repo, "worktree", "list")).split("\n")).toHaveLength(1);
         expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("gitops-diff-"))).toStrictEqual([]);
