@@ -9,9 +9,9 @@ import { type ModelCheck, validateModel } from "./validate";
 /** Folder of the shipped stack models. */
 export const STACKS_DIR = path.join(__dirname, "..", "stacks");
 
-/** The model file of a stack: `stacks/<stack>.ts`. */
-export function defaultModelFile(stack: string): string {
-    return path.join(STACKS_DIR, `${stack}.ts`);
+/** The model file of a stack: `stacks/<stack>.ts` (of another copy of the project with `stacksDir`). */
+export function defaultModelFile(stack: string, stacksDir: string = STACKS_DIR): string {
+    return path.join(stacksDir, `${stack}.ts`);
 }
 
 function fail(stack: string, file: string, message: string): never {
@@ -36,7 +36,8 @@ function requireModule(file: string): unknown {
 /** Reads a model file without validating it: a `.ts`/`.js` module's default export, or JSON/YAML data. */
 export function readModelFile(stack: string, file: string): unknown {
     if (!fs.existsSync(file)) {
-        const shipped = fs.readdirSync(STACKS_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, ""));
+        const dir = fs.existsSync(path.dirname(file)) ? path.dirname(file) : STACKS_DIR;
+        const shipped = fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, ""));
         fail(stack, file, `no model file here; create it, or use one of the shipped stacks: ${shipped.join(", ")}`);
     }
     const ext = path.extname(file);

@@ -1,7 +1,13 @@
 /**
  * `npm run render -- --stack <name>`: runs the Pulumi program under the runtime's mocks and
  * writes every object it would create, offline, for review, GitOps commits and diffs.
+ *
+ * `--jobs <file>` renders a list of `{ stack, out, configFile?, projectDir? }` in this one
+ * process, each from the config and stacks of its `projectDir` (a copy of this project with the
+ * same code), and prints `[{ ok: true } | { ok: false, message }]`: `npm run diff` renders many
+ * commits this way, paying for loading the program once.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { loadStackModel } from "../core/stackModel";
@@ -16,9 +22,36 @@ interface Options {
     configFile?: string;
     model?: string;
     dumpModel?: boolean;
+    jobs?: string;
+}
+
+/** One render of a `--jobs` list. */
+interface Job {
+    readonly stack: string;
+    readonly out: string;
+    readonly configFile?: string;
+    readonly projectDir?: string;
+}
+
+/** Renders every job, each into its folder; a job that fails does not stop the others. */
+async function renderJobs(file: string): Promise<void> {
+    const results: ({ ok: true } | { ok: false; message: string })[] = [];
+    for (const job of JSON.parse(fs.readFileSync(file, "utf8")) as Job[]) {
+        try {
+            const { modelFile } = renderInputs(job);
+            loadStackModel(job.stack, modelFile);
+            writeTree(job.out, (await renderStack(job)).tree);
+            results.push({ ok: true });
+        } catch (e) {
+            if (!(e instanceof StackInputError || e instanceof RenderInputError)) throw e;
+            results.push({ ok: false, message: e.message });
+        }
+    }
+    process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 
 async function render(options: Options): Promise<void> {
+    if (options.jobs) return renderJobs(options.jobs);
     const { stack } = options;
     const { modelFile, demoFile } = renderInputs(options);
     if (demoFile) process.stderr.write(`note: stack "${stack}" has no config of its own yet; using the demo config ${path.relative(process.cwd(), demoFile)}\n`);
@@ -60,12 +93,16 @@ function reportAndExit(error: unknown): never {
 const program = new Command()
     .name("render")
     .description("Render every Kubernetes object and Helm release of a stack, offline.")
-    .requiredOption("--stack <name>", "stack to render (reads Pulumi.<name>.yaml and stacks/<name>.ts)")
+    .option("--stack <name>", "stack to render (reads Pulumi.<name>.yaml and stacks/<name>.ts)")
     .option("--out <dir>", "output folder (default: rendered/<stack>)")
     .option("--config-file <file>", "YAML mapping of config keys to plaintext values, layered over Pulumi.<stack>.yaml")
     .option("--model <file>", "model file to use instead of stacks/<stack>.ts (.ts, .json or .yaml)")
     .option("--dump-model", "print the resolved, validated model as JSON and exit")
-    .action((options: Options) => render(options));
+    .option("--jobs <file>", "render the JSON list of { stack, out, configFile?, projectDir? } in this file, and print how each went")
+    .action((options: Options) => {
+        if (!options.stack && !options.jobs) program.error("error: required option '--stack <name>' not specified");
+        return render(options);
+    });
 
 process.on("unhandledRejection", reportAndExit);
 program.parseAsync().catch(reportAndExit);

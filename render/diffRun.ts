@@ -1,9 +1,10 @@
 /**
  * Renders two versions of the project and compares them (render/diff.ts). Each version renders
- * with its own code, by its own `render/cli.ts`: a commit is exported with `git archive` into a
- * temporary folder (never a worktree, never the working tree) and rendered there once, its render
- * kept by tree hash in node_modules/.cache; the working tree renders in place, into a temporary
- * folder.
+ * with its own code: a commit is exported with `git archive` into a temporary folder (never a
+ * worktree, never the working tree) and rendered by its own `render/cli.ts`, its render kept by
+ * tree hash in node_modules/.cache; commits whose code is the same (they differ only in stacks/,
+ * demo/ and Pulumi.<stack>.yaml) render in one process. The working tree renders in place, into a
+ * temporary folder.
  */
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -38,24 +39,33 @@ export interface DiffOptions {
 
 function git(cwd: string, args: readonly string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-        execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => (error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout.trim())));
+        execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => (error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout.trim())));
     });
 }
 
-/** The commit a ref names, or a DiffError that names the ref. */
-async function commitOf(cwd: string, ref: string, role: string): Promise<string> {
+/** The top folder of the repository `cwd` is in. */
+async function repositoryOf(cwd: string): Promise<string> {
     try {
-        return await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+        return await git(cwd, ["rev-parse", "--show-toplevel"]);
+    } catch {
+        throw new DiffError(`${cwd} is not inside a git repository: the diff compares a base ref with the working tree`);
+    }
+}
+
+/** The commit a ref names, or a DiffError that names the ref. */
+async function commitOf(root: string, ref: string, role: string): Promise<string> {
+    try {
+        return await git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     } catch {
         throw new DiffError(`${role} ref "${ref}" does not exist in this repository; name a branch, tag or commit (e.g. --${role} origin/main)`);
     }
 }
 
 /** The merge base of HEAD with main, or with origin/main. */
-async function defaultBase(cwd: string): Promise<{ ref: string; commit: string }> {
+async function defaultBase(root: string): Promise<{ ref: string; commit: string }> {
     for (const branch of ["main", "origin/main"]) {
         try {
-            return { ref: `merge base with ${branch}`, commit: await git(cwd, ["merge-base", "HEAD", branch]) };
+            return { ref: `merge base with ${branch}`, commit: await git(root, ["merge-base", "HEAD", branch]) };
         } catch {
             // try the next one
         }
@@ -64,9 +74,9 @@ async function defaultBase(cwd: string): Promise<{ ref: string; commit: string }
 }
 
 /** Writes the files of commit `commit` into `dir`, with `git archive`. */
-function exportCommit(cwd: string, commit: string, dir: string): Promise<void> {
+function exportCommit(root: string, commit: string, dir: string): Promise<void> {
     return new Promise((resolve, reject) => {
-        const archive = spawn("git", ["archive", "--format=tar", commit], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+        const archive = spawn("git", ["archive", "--format=tar", commit], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
         const tar = spawn("tar", ["-x", "-C", dir], { stdio: ["pipe", "ignore", "pipe"] });
         let stderr = "";
         archive.stderr.on("data", (d) => (stderr += d));
@@ -88,75 +98,145 @@ function readRender(dir: string): Map<string, string> {
     return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Runs `render/cli.ts` of the project in `dir` for `stack` into `out`. */
-function renderIn(dir: string, stack: string, out: string, configFile: string | undefined, what: string): Promise<void> {
-    const args = ["--import", pathToFileURL(require.resolve("tsx", { paths: [dir] })).href, path.join(dir, "render", "cli.ts"), "--stack", stack, "--out", out, ...(configFile ? ["--config-file", configFile] : [])];
+/** What a render process was asked: a stack of the copy of the project at `projectDir`, into `out`. */
+interface Job {
+    readonly stack: string;
+    readonly out: string;
+    readonly projectDir: string;
+    readonly configFile?: string;
+}
+
+/** Runs a program; resolves with its stdout, or rejects with what it printed on stderr. */
+function runNode(args: readonly string[], cwd: string): Promise<string> {
     return new Promise((resolve, reject) => {
-        execFile(process.execPath, args, { cwd: dir, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
-            if (!error) return resolve();
-            const problem = stderr.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("note:")).slice(0, 12).join("\n");
-            reject(new DiffError(`${what} does not render stack "${stack}":\n${problem}`));
+        execFile(process.execPath, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+            if (!error) return resolve(stdout);
+            reject(new Error(stderr.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("note:")).slice(0, 12).join("\n") || error.message));
         });
     });
 }
 
-interface Side {
-    /** How the report names it. */
-    readonly name: string;
-    readonly render: (stack: string) => Promise<Map<string, string>>;
+/**
+ * Renders `jobs` with the code of `codeDir`: in one process when its render knows `--jobs`, one
+ * process per job otherwise (a commit from before it). Resolves with each job's failure, if any.
+ */
+async function render(codeDir: string, jobs: readonly Job[]): Promise<(string | undefined)[]> {
+    const cliOf = (dir: string) => path.join(dir, "render", "cli.ts");
+    const node = (dir: string) => ["--import", pathToFileURL(require.resolve("tsx", { paths: [dir] })).href, cliOf(dir)];
+    const cli = cliOf(codeDir);
+    if (fs.existsSync(cli) && fs.readFileSync(cli, "utf8").includes('"--jobs <file>"')) {
+        const list = path.join(path.dirname(jobs[0].out), `jobs-${process.pid}-${Date.now()}.json`);
+        fs.mkdirSync(path.dirname(list), { recursive: true });
+        fs.writeFileSync(list, JSON.stringify(jobs));
+        try {
+            const results = JSON.parse(await runNode([...node(codeDir), "--jobs", list], codeDir)) as { ok: boolean; message?: string }[];
+            return results.map((r) => (r.ok ? undefined : r.message));
+        } catch (e) {
+            return jobs.map(() => (e as Error).message);
+        } finally {
+            fs.rmSync(list, { force: true });
+        }
+    }
+    return Promise.all(
+        jobs.map((job) =>
+            runNode([...node(job.projectDir), "--stack", job.stack, "--out", job.out, ...(job.configFile ? ["--config-file", job.configFile] : [])], job.projectDir).then(
+                () => undefined,
+                (e: Error) => e.message,
+            ),
+        ),
+    );
 }
 
-/** Renders of commits in progress or done, by cache folder: both sides may be the same commit. */
-const renderings = new Map<string, Promise<Map<string, string>>>();
+/** Files that hold what a stack is (its model and config), not how the program renders it. */
+const isData = (file: string) => /^(stacks|demo)\//.test(file) || /^Pulumi\.[^/]+\.yaml$/.test(file);
 
-/** A commit as one side: exported once, each stack rendered once and kept by tree hash. */
-async function commitSide(options: DiffOptions, root: string, ref: string, commit: string, scratch: string, role: string): Promise<Side> {
-    const tree = await git(root, ["rev-parse", `${commit}^{tree}`]);
-    const configKey = options.configFile ? createHash("sha256").update(fs.readFileSync(options.configFile)).digest("hex").slice(0, 12) : "demo";
-    const cache = options.cacheDir ?? process.env.GITOPS_RENDER_CACHE ?? path.join(root, "node_modules", ".cache", "gitops-render");
-    let exported: Promise<string> | undefined;
-    const source = () =>
-        (exported ??= (async () => {
-            const dir = fs.mkdtempSync(path.join(scratch, `${role}-`));
-            await exportCommit(root, commit, dir);
-            // The commit's code runs with the installed packages of this checkout.
-            fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
-            return dir;
-        })());
-    return {
-        name: `${ref} (\`${commit.slice(0, 7)}\`)`,
-        render: (stack) => {
-            const kept = path.join(cache, `${tree}-${stack}-${configKey}`);
-            let rendering = renderings.get(kept);
-            if (!rendering) {
-                rendering = (async () => {
-                    if (!fs.existsSync(path.join(kept, MARKER))) {
-                        const out = `${kept}.${process.pid}`;
-                        await renderIn(await source(), stack, out, options.configFile, `${role} ref "${ref}" (${commit.slice(0, 7)})`);
-                        fs.rmSync(kept, { recursive: true, force: true });
-                        fs.renameSync(out, kept);
-                    }
-                    return readRender(kept);
-                })();
-                renderings.set(kept, rendering);
-                rendering.catch(() => renderings.delete(kept));
+/** A commit to render, and how to name it when it does not. */
+interface Commit {
+    readonly commit: string;
+    readonly what: string;
+}
+
+/** Renders commits once per tree and stack, keeping each render by tree hash; commits with the same code share one process. */
+class CommitRenders {
+    private readonly renders = new Map<string, Promise<Map<string, string>>>();
+    private readonly exports = new Map<string, Promise<string>>();
+
+    constructor(
+        private readonly root: string,
+        private readonly cache: string,
+        private readonly scratch: string,
+        private readonly configFile: string | undefined,
+    ) {}
+
+    private exported(commit: string): Promise<string> {
+        let dir = this.exports.get(commit);
+        if (!dir) {
+            dir = (async () => {
+                const target = fs.mkdtempSync(path.join(this.scratch, `${commit.slice(0, 7)}-`));
+                await exportCommit(this.root, commit, target);
+                // The commit's code runs with the installed packages of this checkout.
+                fs.symlinkSync(path.join(this.root, "node_modules"), path.join(target, "node_modules"));
+                return target;
+            })();
+            this.exports.set(commit, dir);
+        }
+        return dir;
+    }
+
+    private async keep(commit: string, stack: string): Promise<string> {
+        const tree = await git(this.root, ["rev-parse", `${commit}^{tree}`]);
+        const config = this.configFile ? createHash("sha256").update(fs.readFileSync(this.configFile)).digest("hex").slice(0, 12) : "demo";
+        return path.join(this.cache, `${tree}-${stack}-${config}`);
+    }
+
+    /** What identifies a commit's code: the hash of everything but its data. */
+    private async code(commit: string): Promise<string> {
+        const files = (await git(this.root, ["ls-tree", "-r", "--full-tree", commit])).split("\n").filter((line) => !isData(line.split("\t")[1] ?? ""));
+        return createHash("sha256").update(files.join("\n")).digest("hex");
+    }
+
+    /** Renders every (commit, stack) not kept yet; one failure becomes a DiffError naming its commit. */
+    async prepare(commits: readonly Commit[], stacks: readonly string[]): Promise<void> {
+        const todo: { commit: Commit; stack: string; kept: string }[] = [];
+        for (const commit of commits) {
+            for (const stack of stacks) {
+                const kept = await this.keep(commit.commit, stack);
+                if (!fs.existsSync(path.join(kept, MARKER)) && !todo.some((t) => t.kept === kept)) todo.push({ commit, stack, kept });
             }
-            return rendering;
-        },
-    };
-}
+        }
+        const groups = new Map<string, typeof todo>();
+        for (const t of todo) {
+            const code = await this.code(t.commit.commit);
+            groups.set(code, [...(groups.get(code) ?? []), t]);
+        }
+        await Promise.all(
+            [...groups.values()].map(async (group) => {
+                const dirs = await Promise.all(group.map((t) => this.exported(t.commit.commit)));
+                const jobs = group.map((t, i) => ({ stack: t.stack, out: `${t.kept}.${process.pid}`, projectDir: dirs[i], configFile: this.configFile }));
+                const failures = await render(dirs[0], jobs);
+                group.forEach((t, i) => {
+                    if (failures[i] === undefined) {
+                        fs.rmSync(t.kept, { recursive: true, force: true });
+                        fs.renameSync(jobs[i].out, t.kept);
+                    }
+                });
+                const failed = group.findIndex((_, i) => failures[i] !== undefined);
+                if (failed >= 0) throw new DiffError(`${group[failed].commit.what} does not render stack "${group[failed].stack}":\n${failures[failed]}`);
+            }),
+        );
+    }
 
-/** The working tree as one side, rendered into the scratch folder. */
-function workingTreeSide(root: string, configFile: string | undefined, scratch: string): Side {
-    return {
-        name: "the working tree",
-        render: async (stack) => {
-            const out = fs.mkdtempSync(path.join(scratch, `head-${stack}-`));
-            fs.rmSync(out, { recursive: true });
-            await renderIn(root, stack, out, configFile, "the working tree");
-            return readRender(out);
-        },
-    };
+    /** The render of a commit's stack (rendering it first, when it is not kept yet). */
+    read(commit: Commit, stack: string): Promise<Map<string, string>> {
+        const key = `${commit.commit} ${stack}`;
+        let done = this.renders.get(key);
+        if (!done) {
+            done = this.prepare([commit], [stack]).then(async () => readRender(await this.keep(commit.commit, stack)));
+            this.renders.set(key, done);
+            done.catch(() => this.renders.delete(key));
+        }
+        return done;
+    }
 }
 
 /** The objects a rendered release's chart renders, keyed like render files. */
@@ -174,39 +254,72 @@ function changedReleases(changes: readonly FileChange[]): string[] {
     return [...new Set(changes.flatMap((c) => /^charts\/([^/]+)\//.exec(c.path)?.[1] ?? []))].sort();
 }
 
+/** The charts part of a stack's diff: each changed release's objects, or why they were not expanded. */
+async function chartDiffs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, changes: readonly FileChange[]): Promise<ChartDiff[]> {
+    const diffs: ChartDiff[] = [];
+    for (const release of changedReleases(changes)) {
+        try {
+            const [a, b] = await Promise.all([chartObjects(before, release), chartObjects(after, release)]);
+            diffs.push({ release, changes: diffTrees(a, b) });
+        } catch (e) {
+            diffs.push({ release, changes: [], notExpanded: (e as Error).message });
+        }
+    }
+    return diffs;
+}
+
+/** Renders commits of the repository at `cwd` into the render cache ahead of diffs that will read them, sharing processes where their code is the same. */
+export async function renderCommits(options: Pick<DiffOptions, "cwd" | "configFile" | "cacheDir">, refs: readonly string[], stacks: readonly string[]): Promise<void> {
+    const root = await repositoryOf(options.cwd);
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-diff-"));
+    try {
+        const renders = new CommitRenders(root, cacheOf(root, options), scratch, options.configFile && path.resolve(options.cwd, options.configFile));
+        const commits = await Promise.all(refs.map(async (ref) => ({ commit: await commitOf(root, ref, "base"), what: `ref "${ref}"` })));
+        await renders.prepare(commits, stacks);
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+    }
+}
+
+function cacheOf(root: string, options: Pick<DiffOptions, "cacheDir">): string {
+    return options.cacheDir ?? process.env.GITOPS_RENDER_CACHE ?? path.join(root, "node_modules", ".cache", "gitops-render");
+}
+
 /** Renders both sides of every stack and compares them. */
 export async function runDiff(options: DiffOptions): Promise<DiffReport> {
-    let root: string;
-    try {
-        root = await git(options.cwd, ["rev-parse", "--show-toplevel"]);
-    } catch {
-        throw new DiffError(`${options.cwd} is not inside a git repository: the diff compares a base ref with the working tree`);
-    }
+    const root = await repositoryOf(options.cwd);
     const configFile = options.configFile && path.resolve(options.cwd, options.configFile);
     if (configFile && !fs.existsSync(configFile)) throw new DiffError(`--config-file ${options.configFile} does not exist`);
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-diff-"));
     try {
+        const renders = new CommitRenders(root, cacheOf(root, options), scratch, configFile);
         const base = options.base ? { ref: options.base, commit: await commitOf(root, options.base, "base") } : await defaultBase(root);
-        const opts = { ...options, configFile };
-        const baseSide = await commitSide(opts, root, base.ref, base.commit, scratch, "base");
-        const headSide = options.head ? await commitSide(opts, root, options.head, await commitOf(root, options.head, "head"), scratch, "head") : workingTreeSide(root, configFile, scratch);
+        const baseCommit = { commit: base.commit, what: `base ref "${base.ref}" (${base.commit.slice(0, 7)})` };
+        const head = options.head ? { commit: await commitOf(root, options.head, "head"), what: `head ref "${options.head}"` } : undefined;
+        const commits = head ? [baseCommit, head] : [baseCommit];
+        const [working] = await Promise.all([
+            head ? Promise.resolve(undefined) : renderWorkingTree(root, options.stacks, configFile, scratch),
+            renders.prepare(commits, options.stacks),
+        ]);
         const diffs: StackDiff[] = [];
         for (const stack of options.stacks) {
-            const [before, after] = await Promise.all([baseSide.render(stack), headSide.render(stack)]);
+            const before = await renders.read(baseCommit, stack);
+            const after = head ? await renders.read(head, stack) : (working as Map<string, Map<string, string>>).get(stack) as Map<string, string>;
             const changes = diffTrees(before, after);
-            const charts: ChartDiff[] = [];
-            for (const release of options.charts ? changedReleases(changes) : []) {
-                try {
-                    const [a, b] = await Promise.all([chartObjects(before, release), chartObjects(after, release)]);
-                    charts.push({ release, changes: diffTrees(a, b) });
-                } catch (e) {
-                    charts.push({ release, changes: [], notExpanded: (e as Error).message });
-                }
-            }
-            diffs.push({ stack, changes, charts });
+            diffs.push({ stack, changes, charts: options.charts ? await chartDiffs(before, after, changes) : [] });
         }
-        return report(diffs, baseSide.name, headSide.name);
+        const headName = head ? `${options.head} (\`${head.commit.slice(0, 7)}\`)` : "the working tree";
+        return report(diffs, `${base.ref} (\`${base.commit.slice(0, 7)}\`)`, headName);
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
+}
+
+/** The working tree's render of every stack, in one process of its own code. */
+async function renderWorkingTree(root: string, stacks: readonly string[], configFile: string | undefined, scratch: string): Promise<Map<string, Map<string, string>>> {
+    const jobs = stacks.map((stack) => ({ stack, out: path.join(scratch, `head-${stack}`), projectDir: root, configFile }));
+    const failures = await render(root, jobs);
+    const failed = failures.findIndex((f) => f !== undefined);
+    if (failed >= 0) throw new DiffError(`the working tree does not render stack "${stacks[failed]}":\n${failures[failed]}`);
+    return new Map(stacks.map((stack, i) => [stack, readRender(jobs[i].out)]));
 }

@@ -12,7 +12,7 @@ import { defaultModelFile, readModelFile } from "../model/load";
 import { StackInputError } from "../model/problems";
 import { parseSealingCertificate, SealingConfigError } from "../sealing/certificate";
 import { MOCK_ORGANIZATION, type StackOutputs } from "./mockRuntime";
-import { offlineStackConfig } from "./stackConfig";
+import { offlineStackConfig, PROJECT_DIR } from "./stackConfig";
 
 const PROJECT = "gitops";
 /** The owner's keys the facts depend on: none of them secret. */
@@ -24,11 +24,11 @@ export function mockStackName(stack: string): string {
 }
 
 /**
- * The outputs of the owner of `stack`'s shared cluster, as its own `pulumi up` would export them;
- * none when `stack` installs the cluster-wide parts itself, or when its model does not even
- * validate (the program then reports that).
+ * The outputs of the owner of `stack`'s shared cluster, as its own `pulumi up` would export them
+ * (from the copy of the project at `projectDir`); none when `stack` installs the cluster-wide
+ * parts itself, or when its model does not even validate (the program then reports that).
  */
-export function offlineOwnerOutputs(stack: string, modelFile: string): StackOutputs {
+export function offlineOwnerOutputs(stack: string, modelFile: string, projectDir = PROJECT_DIR): StackOutputs {
     let raw: { cluster?: { mode?: unknown; owner?: unknown } } | undefined;
     try {
         raw = readModelFile(stack, modelFile) as typeof raw;
@@ -38,8 +38,8 @@ export function offlineOwnerOutputs(stack: string, modelFile: string): StackOutp
     }
     const owner = raw?.cluster?.mode === "shared" && typeof raw.cluster.owner === "string" && raw.cluster.owner !== stack ? raw.cluster.owner : undefined;
     if (owner === undefined) return {};
-    const { values } = offlineStackConfig(owner, undefined, FACT_KEYS);
-    const ownerModelFile = path.resolve(values[`${CONFIG_NAMESPACE}:model`] || defaultModelFile(owner));
+    const { values } = offlineStackConfig(owner, undefined, FACT_KEYS, projectDir);
+    const ownerModelFile = path.resolve(values[`${CONFIG_NAMESPACE}:model`] || defaultModelFile(owner, path.join(projectDir, "stacks")));
     const model = loadStackModel(owner, ownerModelFile);
     if (!installsClusterParts(model, owner) || !model.clusterWide) return {};
     const certificatePem = values[`${CONFIG_NAMESPACE}:sealingCertificate`];

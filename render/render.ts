@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_NAMESPACE } from "../model/config";
 import { defaultModelFile } from "../model/load";
-import { offlineStackConfig } from "./stackConfig";
+import { offlineStackConfig, PROJECT_DIR } from "./stackConfig";
 import type { RenderedTree } from "./tree";
 
 /** Marks a folder as a render output, so a re-render may replace it and nothing else. */
@@ -18,6 +18,8 @@ export interface RenderOptions {
     readonly configFile?: string;
     /** A model file instead of the stack's own. */
     readonly model?: string;
+    /** The copy of the project whose config, demo config and stacks/ to render (one with the same code); this one by default. */
+    readonly projectDir?: string;
 }
 
 /** Where a stack deploys to and what it installs there (the program's `target` output). */
@@ -37,8 +39,9 @@ export interface Render {
 
 /** The stack's config and model file, as the render reads them. */
 export function renderInputs(options: RenderOptions): { config: Record<string, string>; modelFile: string; demoFile?: string } {
-    const { values: config, demoFile } = offlineStackConfig(options.stack, options.configFile);
-    const modelFile = path.resolve(options.model ?? config[`${CONFIG_NAMESPACE}:model`] ?? defaultModelFile(options.stack));
+    const projectDir = options.projectDir ?? PROJECT_DIR;
+    const { values: config, demoFile } = offlineStackConfig(options.stack, options.configFile, undefined, projectDir);
+    const modelFile = path.resolve(options.model ?? config[`${CONFIG_NAMESPACE}:model`] ?? defaultModelFile(options.stack, path.join(projectDir, "stacks")));
     return { config: { ...config, [`${CONFIG_NAMESPACE}:model`]: modelFile }, modelFile, demoFile };
 }
 
@@ -57,7 +60,7 @@ export async function renderStack(options: RenderOptions): Promise<Render> {
         import("./ownerFacts.js"),
         import("./tree.js"),
     ]);
-    const recorder = startMockRuntime("gitops", options.stack, config, true, offlineOwnerOutputs(options.stack, modelFile));
+    const recorder = startMockRuntime("gitops", options.stack, config, true, offlineOwnerOutputs(options.stack, modelFile, options.projectDir));
     try {
         const outputs = await runMockedProgram(() => import("../index.js"));
         return { tree: await renderTree(recorder.resources), target: outputs.target as Target, demoFile };

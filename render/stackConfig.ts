@@ -24,8 +24,8 @@ function readYamlMapping(stack: string, file: string, what: string): Record<stri
 }
 
 /** The demo config of a stack: fake webhooks and a demo key pair, for renders of an unconfigured stack. */
-export function demoConfigFile(stack: string): string {
-    return path.join(PROJECT_DIR, "demo", `${stack}.yaml`);
+export function demoConfigFile(stack: string, projectDir = PROJECT_DIR): string {
+    return path.join(projectDir, "demo", `${stack}.yaml`);
 }
 
 export interface OfflineConfig {
@@ -39,16 +39,17 @@ export interface OfflineConfig {
  * The config of `stack`. `configFile` is layered over `Pulumi.<stack>.yaml`; when neither sets
  * any `gitops:` key, the demo config is used. Encrypted values not overridden are reported by
  * key with what to do. With `only`, just those keys are read (so other keys may stay encrypted).
+ * `projectDir` is the copy of the project whose config it is: this one by default.
  */
-export function offlineStackConfig(stack: string, configFile?: string, only?: readonly string[]): OfflineConfig {
-    const stackFile = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
+export function offlineStackConfig(stack: string, configFile?: string, only?: readonly string[], projectDir = PROJECT_DIR): OfflineConfig {
+    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
-        const stacks = fs.readdirSync(PROJECT_DIR).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
+        const stacks = fs.readdirSync(projectDir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
         throw new StackInputError(stack, "the stack config", [{ path: `Pulumi.${stack}.yaml`, message: `does not exist; use one of: ${stacks.join(", ")}, or create it with \`pulumi stack init ${stack}\`` }]);
     }
     const base = (readYamlMapping(stack, stackFile, `Pulumi.${stack}.yaml`).config ?? {}) as Record<string, unknown>;
     const configured = Object.keys(base).some((key) => key.startsWith("gitops:"));
-    const demoFile = !configFile && !configured && fs.existsSync(demoConfigFile(stack)) ? demoConfigFile(stack) : undefined;
+    const demoFile = !configFile && !configured && fs.existsSync(demoConfigFile(stack, projectDir)) ? demoConfigFile(stack, projectDir) : undefined;
     const layer = configFile ?? demoFile;
     const overrides = layer ? readYamlMapping(stack, layer, layer) : {};
     const merged = Object.fromEntries(Object.entries({ ...base, ...overrides }).filter(([key]) => only === undefined || only.includes(key)));

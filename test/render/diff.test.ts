@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMENT_LIMIT, diffTrees, type DiffReport, markdown, report, SEALED_VALUE, trimmed } from "../../render/diff";
 import { HELM } from "../../render/charts";
-import { runDiff } from "../../render/diffRun";
+import { renderCommits, runDiff } from "../../render/diffRun";
 import { demoConfig, ROOT } from "../harness";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 
@@ -135,9 +135,11 @@ const prod: StackModelInput = {
         );
         commits.push(await commit("an Alertmanager route", ["stacks/prod.ts", (t) => t.replace('repeatInterval: "12h"', 'repeatInterval: "6h"')]));
         commits.push(await commit("Argo CD's domain", ["stacks/prod.ts", (t) => t.replace('argocdDomain: "argocd.example.com"', 'argocdDomain: "cd.example.com"')]));
-        // Every commit renders once (the diffs share the renders): all of them at once here.
-        await Promise.all([1, 3].map((i) => diffOf(i)));
-        await Promise.all([4, 5].map((i) => diffOf(i)));
+        commits.push(await commit("the program's code", ["core/objects.ts", (t) => t.replace('"app.kubernetes.io/part-of": "gitops-platform"', '"app.kubernetes.io/part-of": "gitops"')]));
+        // Every commit renders once: the first six in one process (they differ in their stacks
+        // only), the last in one of its own code.
+        await renderCommits({ cwd: repo, cacheDir: cache }, commits, ["prod"]);
+        await git(repo, "reset", "-q", "--hard", commits[5]);
     }, 120_000);
     afterAll(() => {
         fs.rmSync(repo, { recursive: true, force: true });
@@ -184,6 +186,12 @@ const prod: StackModelInput = {
         expect(again.sections).toStrictEqual([]);
         expect(again.summary).toContain(`No changes: every object and chart renders exactly as on ${commits[5]} (\`${commits[5].slice(0, 7)}\`).`);
         expect(markdown(await diffOf(1))).toBe(markdown(await diffOf(1)));
+    }, 60_000);
+
+    it("renders each commit with its own code: one that changes a label changes every object", async () => {
+        const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[5], head: commits[6], cacheDir: cache });
+        expect(r.sections.length).toBeGreaterThan(20);
+        for (const section of r.sections.filter((s) => !s.includes("charts/"))) expect(section).toMatch(/-\s+app.kubernetes.io\/part-of: gitops-platform\n\+\s+app.kubernetes.io\/part-of: gitops\n/);
     }, 60_000);
 
     it.skipIf(skipExpansion)(expansionTitle("with --charts, also compares the objects a changed release's chart renders"), async () => {
