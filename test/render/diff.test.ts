@@ -83,6 +83,8 @@ type Edit = readonly [file: string, edit: (text: string) => string];
 describe("npm run diff on a fixture repository", () => {
     let repo: string;
     let cache: string;
+    let outerTmp: string | undefined;
+    let privateTmp: string | undefined;
     const commits: string[] = [];
 
     async function commit(message: string, ...edits: Edit[]): Promise<string> {
@@ -98,11 +100,20 @@ describe("npm run diff on a fixture repository", () => {
     }
 
     beforeAll(async () => {
-        // GIVEN a copy of this project's tracked files, with its installed packages
+        // A temporary folder of this file's own, so what the diff leaves behind is its alone to count.
+        outerTmp = process.env.TMPDIR;
+        privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), "diff-tmp-"));
+        process.env.TMPDIR = privateTmp;
+        // GIVEN a copy of this project's files that Git would not ignore, with its installed packages
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-fixture-"));
         cache = fs.mkdtempSync(path.join(os.tmpdir(), "diff-cache-"));
-        const tracked = (await exec("git", ["ls-files", "-z"], { cwd: ROOT, maxBuffer: 16 << 20 })).stdout.split("\0").filter((f) => f !== "" && fs.existsSync(path.join(ROOT, f)));
-        for (const file of tracked) {
+        // Listed through an empty repository, so the copy Stryker makes (not a checkout) lists too.
+        const lister = fs.mkdtempSync(path.join(os.tmpdir(), "diff-lister-"));
+        await git(lister, "init", "-q");
+        const listed = await exec("git", [`--git-dir=${lister}/.git`, `--work-tree=${ROOT}`, "ls-files", "-z", "--others", "--exclude-standard"], { cwd: ROOT, maxBuffer: 16 << 20 });
+        fs.rmSync(lister, { recursive: true, force: true });
+        // (node_modules is linked below; in Stryker's copy it is itself a link, which Git lists.)
+        for (const file of listed.stdout.split("\0").filter((f) => f !== "" && f !== "node_modules")) {
             fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
             fs.copyFileSync(path.join(ROOT, file), path.join(repo, file));
         }
@@ -135,15 +146,17 @@ const prod: StackModelInput = {
         );
         commits.push(await commit("an Alertmanager route", ["stacks/prod.ts", (t) => t.replace('repeatInterval: "12h"', 'repeatInterval: "6h"')]));
         commits.push(await commit("Argo CD's domain", ["stacks/prod.ts", (t) => t.replace('argocdDomain: "argocd.example.com"', 'argocdDomain: "cd.example.com"')]));
-        commits.push(await commit("the program's code", ["core/objects.ts", (t) => t.replace('"app.kubernetes.io/part-of": "gitops-platform"', '"app.kubernetes.io/part-of": "gitops"')]));
+        // (The part-of label; matched loosely, as Stryker's instrumented copy spells it otherwise.)
+        commits.push(await commit("the program's code", ["core/objects.ts", (t) => t.replace('"gitops-platform"', '"gitops"')]));
         // Every commit renders once: the first six in one process (they differ in their stacks
         // only), the last in one of its own code.
         await renderCommits({ cwd: repo, cacheDir: cache }, commits, ["prod"]);
         await git(repo, "reset", "-q", "--hard", commits[5]);
     }, 120_000);
     afterAll(() => {
-        fs.rmSync(repo, { recursive: true, force: true });
-        fs.rmSync(cache, { recursive: true, force: true });
+        if (privateTmp !== undefined) fs.rmSync(privateTmp, { recursive: true, force: true });
+        if (outerTmp === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = outerTmp;
     });
 
     /** The diff of prod between two fixture commits. */
