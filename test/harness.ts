@@ -9,6 +9,7 @@ import * as yaml from "js-yaml";
 import { defaultModelFile } from "../model/load";
 import { type RecordedResource, runMockedProgram, settled, type StackOutputs, startMockRuntime } from "../render/mockRuntime";
 import { offlineOwnerOutputs } from "../render/ownerFacts";
+import { TestCache } from "./helpers/mutation";
 
 export const ROOT = path.join(__dirname, "..");
 
@@ -39,7 +40,7 @@ export interface RunOptions {
     readonly stackOutputs?: StackOutputs;
 }
 
-const runs = new Map<string, Promise<ProgramRun>>();
+const runs = new TestCache<Promise<ProgramRun>>();
 
 /**
  * Runs index.ts for `stack` with `config` (keys `gitops:<name>`). The program reads its stack,
@@ -48,12 +49,7 @@ const runs = new Map<string, Promise<ProgramRun>>();
  */
 export function runProgram(stack: string, config: Readonly<Record<string, string>>, opts: RunOptions = {}): Promise<ProgramRun> {
     const key = JSON.stringify([stack, Object.entries(config).sort(), opts.preview ?? true, opts.stackOutputs ?? null]);
-    let run = runs.get(key);
-    if (!run) {
-        run = runFresh(stack, config, opts);
-        runs.set(key, run);
-    }
-    return run;
+    return runs.get(key, () => runFresh(stack, config, opts));
 }
 
 async function runFresh(stack: string, config: Readonly<Record<string, string>>, opts: RunOptions): Promise<ProgramRun> {

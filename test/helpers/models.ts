@@ -7,6 +7,7 @@ import { validateStackModel } from "../../core/stackModel";
 import { defaultModelFile, readModelFile } from "../../model/load";
 import type { StackModel } from "../../model/schema";
 import { demoConfig, ROOT } from "../harness";
+import { TestCache } from "./mutation";
 
 export type Topology = "shared" | "dedicated";
 export const TOPOLOGIES: readonly Topology[] = ["shared", "dedicated"];
@@ -22,16 +23,11 @@ export function shippedConfig(stack: string, topology: Topology): Record<string,
     return topology === "shared" ? demoConfig(stack) : { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) };
 }
 
-const cache = new Map<string, StackModel>();
+const models = new TestCache<StackModel>();
 /** The validated model of a shipped stack in a topology. */
 export function stackModel(stack: string, topology: Topology = "shared"): StackModel {
     const file = modelFile(stack, topology);
-    let model = cache.get(file);
-    if (!model) {
-        model = validateStackModel(stack, path.relative(ROOT, file), readModelFile(stack, file));
-        cache.set(file, model);
-    }
-    return structuredClone(model);
+    return structuredClone(models.get(file, () => validateStackModel(stack, path.relative(ROOT, file), readModelFile(stack, file))));
 }
 
 /** A model that installs the cluster-wide parts (so has `clusterWide`), with them narrowed. */

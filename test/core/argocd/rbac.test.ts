@@ -2,11 +2,12 @@
  * Argo CD RBAC of the generated argocd-rbac-cm, judged by casbin with Argo CD's own model and
  * built-in policy (../shared/reference/argocd), not by re-reading the CSV the core wrote.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appProjects } from "../../../core/argocd/projects";
 import { policyCsv, rbacConfig } from "../../../core/argocd/rbac";
 import { type ArgoCdRbac, argoCdRbac, argoGlobMatch, parsePolicyLines } from "../../helpers/argocdRbac";
 import { INSTALLERS, installerModel } from "../../helpers/models";
+import { beforeAllTests } from "../../helpers/mutation";
 
 /** Every Argo CD a stack installs: the shared cluster's (prod's), and each dedicated cluster's. */
 const models = INSTALLERS.map(([stack, topology]) => [`${stack}, ${topology}`, installerModel(stack, topology).clusterWide.argocd, installerModel(stack, topology).cluster.name] as const);
@@ -72,7 +73,7 @@ const table: Row[] = [
 
 describe.each(models)("Argo CD RBAC (%s)", (_, argocd, cluster) => {
     let rbac: ArgoCdRbac;
-    beforeAll(async () => {
+    beforeAllTests(async () => {
         rbac = await argoCdRbac(rbacConfig(argocd), appProjects(argocd, cluster));
     });
 

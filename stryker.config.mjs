@@ -1,0 +1,32 @@
+// @ts-check
+/**
+ * `npm run mutate`: StrykerJS mutates the program's code and runs the vitest suite against each
+ * mutant, only the tests that reach it (per-test coverage), incrementally: a re-run after a small
+ * change tests only what changed. Reports go to reports/mutation/ (git-ignored).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+// The tests find ../shared beside the checkout; the sandbox Stryker runs them in is elsewhere.
+const shared = process.env.GITOPS_SHARED_DIR ?? path.resolve("..", "shared");
+if (fs.existsSync(path.join(shared, "reference"))) process.env.GITOPS_SHARED_DIR = shared;
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+    testRunner: "vitest",
+    vitest: { configFile: "vitest.config.mts" },
+    checkers: ["typescript"],
+    tsconfigFile: "tsconfig.json",
+    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+    coverageAnalysis: "perTest",
+    mutate: ["core/**/*.ts", "model/**/*.ts", "sealing/**/*.ts", "components/**/*.ts", "render/**/*.ts", "index.ts"],
+    incremental: true,
+    incrementalFile: "reports/mutation/stryker-incremental.json",
+    reporters: ["html", "json", "clear-text", "progress"],
+    htmlReporter: { fileName: "reports/mutation/mutation.html" },
+    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    thresholds: { high: 90, low: 85, break: null },
+    concurrency: 2,
+    timeoutMS: 60_000,
+    tempDirName: ".stryker-tmp",
+};
