@@ -5,6 +5,8 @@ export default defineConfig({
         include: ["test/**/*.test.ts"],
         // The upstream reference data, fetched when this clone has none beside it.
         globalSetup: ["test/globalSetup.ts"],
+        // Under `npm run mutate` (Stryker's workers), so data computed where a file is collected counts.
+        setupFiles: process.env.STRYKER_MUTATOR_WORKER === undefined ? [] : ["test/helpers/strykerSetup.ts"],
         pool: "forks",
         // Both cores: many tests wait on real tools (amtool, promtool, Alertmanager, tsx).
         maxWorkers: 2,

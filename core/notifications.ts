@@ -5,14 +5,9 @@
 import type { NotificationsModel } from "../model/schema";
 import { sortKeys, toYaml } from "./objects";
 
-/** The template as the engine reads it: `message`, then one block per service. */
+/** The template as the engine reads it: `message`, then one block per service (YAML leaves out those it lacks). */
 function templateBody(t: NotificationsModel["templates"][number]): Record<string, unknown> {
-    return {
-        ...(t.message !== undefined ? { message: t.message } : {}),
-        ...(t.email ? { email: t.email } : {}),
-        ...(t.slack ? { slack: t.slack } : {}),
-        ...(t.webhook ? { webhook: t.webhook } : {}),
-    };
+    return { message: t.message, email: t.email, slack: t.slack, webhook: t.webhook };
 }
 
 /**

@@ -3,6 +3,8 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { argocdNotificationsConfigMap } from "../../core/argocd/notifications";
+import { notificationsConfigData, subscriptionAnnotations } from "../../core/notifications";
+import type { NotificationsModel } from "../../model/schema";
 import { rolloutsNotificationsConfigMap } from "../../core/rollouts";
 import { installerModel } from "../helpers/models";
 import { REFERENCE } from "../helpers/reference";
@@ -79,5 +81,46 @@ describe("argocd-notifications-cm", () => {
         expect(data["service.webhook.slack_webhook"].url).toBe("$slack-webhook");
         expect(data["service.slack"].token).toBe("$slack-token");
         expect(data.context.argocdUrl).toBe(`https://${argocd.domain}`);
+    });
+});
+
+describe("a notifications ConfigMap from a small model", () => {
+    const model: NotificationsModel = {
+        secretData: {},
+        webhooks: [
+            { name: "plain", url: "https://hooks.example.com/a", headers: [] },
+            { name: "json", url: "https://hooks.example.com/b", headers: [{ name: "Content-Type", value: "application/json" }] },
+        ],
+        templates: [{ name: "bare", message: "hello" }],
+        triggers: [],
+        subscriptions: [],
+    } as unknown as NotificationsModel;
+
+    it("sends each webhook's headers with it, and has no key for what the model leaves out", () => {
+        const data = notificationsConfigData(model);
+        expect(Object.keys(data).sort()).toStrictEqual(["service.webhook.json", "service.webhook.plain", "template.bare"]);
+        expect(yaml.load(data["service.webhook.json"])).toStrictEqual({ url: "https://hooks.example.com/b", headers: [{ name: "Content-Type", value: "application/json" }] });
+        expect(yaml.load(data["service.webhook.plain"])).toStrictEqual({ url: "https://hooks.example.com/a" });
+        expect(yaml.load(data["template.bare"])).toStrictEqual({ message: "hello" });
+    });
+
+    it("adds context, Slack and default subscriptions when given", () => {
+        const withAll = { ...model, slack: { token: "$slack-token" }, subscriptions: [{ recipients: ["slack:ops"], triggers: ["on-sync-failed"] }] } as NotificationsModel;
+        const data = notificationsConfigData(withAll, { argocdUrl: "https://cd.example.com" });
+        expect(yaml.load(data.context)).toStrictEqual({ argocdUrl: "https://cd.example.com" });
+        expect(yaml.load(data["service.slack"])).toStrictEqual({ token: "$slack-token" });
+        expect(yaml.load(data.subscriptions)).toStrictEqual([{ recipients: ["slack:ops"], triggers: ["on-sync-failed"] }]);
+    });
+});
+
+describe("subscription annotations", () => {
+    it("spell the engine's `subscribe.<trigger>.<service>` annotation, recipients joined by ';'", () => {
+        // As Argo CD's notifications documentation writes them.
+        expect(
+            subscriptionAnnotations([
+                { trigger: "on-sync-failed", service: "slack", recipients: ["platform-alerts", "oncall"] },
+                { trigger: "on-deployed", service: "webhook.github", recipients: [] },
+            ]),
+        ).toStrictEqual({ "notifications.argoproj.io/subscribe.on-sync-failed.slack": "platform-alerts;oncall", "notifications.argoproj.io/subscribe.on-deployed.webhook.github": "" });
     });
 });

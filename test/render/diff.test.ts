@@ -8,10 +8,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { applyPatch, parsePatch } from "diff";
+// marked is an ES module only: its types are imported as one, the lexer is loaded below.
+import type { Tokens, TokensList } from "marked" with { "resolution-mode": "import" };
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMENT_LIMIT, diffTrees, type DiffReport, markdown, report, SEALED_VALUE, trimmed } from "../../render/diff";
 import { HELM } from "../../render/charts";
 import { renderCommits, runDiff } from "../../render/diffRun";
+import { toYaml } from "../../core/objects";
 import { demoConfig, ROOT } from "../harness";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 
@@ -54,6 +58,88 @@ describe("diffTrees", () => {
     });
 });
 
+describe("the Markdown report, as GitHub reads it", () => {
+    const object = (kind: string, name: string, data: Record<string, string>) => toYaml({ apiVersion: "v1", kind, metadata: { name, namespace: "ns" }, data });
+    const base = new Map([
+        ["ns/configmap/c.yaml", object("ConfigMap", "c", { a: "1" })],
+        ["ns/configmap/gone.yaml", object("ConfigMap", "gone", { a: "1" })],
+        ["charts/argocd/release.yaml", "name: argocd\nversion: 1.0.0\n"],
+        ["charts/argocd/values.yaml", "banner: |\n  ````\nreplicas: 1\n"],
+        ["ns/sealedsecret/s.yaml", sealed({ a: "AgA1", b: "AgB1" })],
+    ]);
+    const head = new Map([
+        ["ns/configmap/c.yaml", object("ConfigMap", "c", { a: "2" })],
+        ["ns/application/new.yaml", object("Application", "new", {})],
+        ["charts/argocd/release.yaml", "name: argocd\nversion: 1.0.1\n"],
+        ["charts/argocd/values.yaml", "banner: |\n  ````\nreplicas: 2\n"],
+        ["ns/sealedsecret/s.yaml", sealed({ a: "AgA2", b: "AgB1" })],
+    ]);
+    const chartBase = new Map([["ns/configmap/argocd-cm.yaml", object("ConfigMap", "argocd-cm", { url: "a" })]]);
+    const chartHead = new Map([["ns/configmap/argocd-cm.yaml", object("ConfigMap", "argocd-cm", { url: "b" })]]);
+    const r = report(
+        [{ stack: "dev", changes: diffTrees(base, head), charts: [{ release: "argocd", changes: diffTrees(chartBase, chartHead) }, { release: "kps", changes: [], notExpanded: "kps 9.9.9 is not available here." }] }],
+        "main (`abc1234`)",
+        "the working tree",
+    );
+    let lexer: (markdown: string) => TokensList;
+    let tokens: TokensList;
+    beforeAll(async () => {
+        lexer = (await import("marked")).marked.lexer;
+        tokens = lexer(markdown(r));
+    });
+    const text = (type: string) => tokens.filter((t) => t.type === type).map((t) => (t as Tokens.Generic).text as string);
+
+    it("opens with what it compares, then a table of changes by stack and kind", () => {
+        expect(tokens[0]).toMatchObject({ type: "heading", depth: 2, text: "Render diff" });
+        expect(text("paragraph")[0]).toBe("Render of dev: the working tree against main (`abc1234`). SealedSecrets are compared by data key; no secret value is shown.");
+        const [table] = tokens.filter((t): t is Tokens.Table => t.type === "table");
+        expect(table.header.map((h) => h.text)).toStrictEqual(["stack", "kind", "added", "changed", "removed"]);
+        expect(table.align).toStrictEqual([null, null, "right", "right", "right"]);
+        expect(table.rows.map((row) => row.map((cell) => cell.text))).toStrictEqual([
+            ["dev", "Application", "1", "0", "0"],
+            ["dev", "ConfigMap", "0", "1", "1"],
+            ["dev", "Helm release", "0", "1", "0"],
+            ["dev", "Helm values", "0", "1", "0"],
+            ["dev", "SealedSecret", "0", "1", "0"],
+            ["dev, chart argocd", "ConfigMap", "0", "1", "0"],
+        ]);
+    });
+
+    it("gives each change a heading and a patch that turns the base file into the head file", () => {
+        const headings = tokens.filter((t): t is Tokens.Heading => t.type === "heading" && t.depth === 4).map((t) => t.text);
+        expect(headings).toStrictEqual([
+            "changed: release argocd (dev)",
+            "changed: values of release argocd (dev)",
+            "added: Application ns/new (dev)",
+            "changed: ConfigMap ns/c (dev)",
+            "removed: ConfigMap ns/gone (dev)",
+            "changed: SealedSecret ns/s (dev)",
+            "changed: ConfigMap ns/argocd-cm (dev, chart argocd)",
+            "chart kps (dev): its objects are not compared",
+        ]);
+        // A sealed value that changed is a note alone: its ciphertext is no patch.
+        expect(tokens.filter((t): t is Tokens.List => t.type === "list").map((l) => l.items.map((i) => i.text))).toStrictEqual([["`encryptedData.a` changed"]]);
+        const patches = tokens.filter((t): t is Tokens.Code => t.type === "code");
+        expect(patches.map((p) => p.lang)).toStrictEqual(["diff", "diff", "diff", "diff", "diff", "diff"]);
+        const files = [...["charts/argocd/release.yaml", "charts/argocd/values.yaml", "ns/application/new.yaml", "ns/configmap/c.yaml", "ns/configmap/gone.yaml"].map((f) => [base.get(f), head.get(f)]), [chartBase, chartHead].map((t) => t.get("ns/configmap/argocd-cm.yaml"))];
+        patches.forEach((p, i) => {
+            const [before, after] = files[i];
+            // The fence outlasts the values' line of backticks, or that line would end it early.
+            expect(applyPatch(before ?? "", p.text)).toBe(after ?? "");
+            expect(p.text).not.toMatch(/\s$/);
+            const [{ oldFileName, newFileName }] = parsePatch(p.text);
+            expect([oldFileName, newFileName]).toStrictEqual([before === undefined ? "/dev/null" : expect.stringMatching(/^base\//), after === undefined ? "/dev/null" : expect.stringMatching(/^head\//)]);
+        });
+        expect(text("paragraph")).toContain("kps 9.9.9 is not available here.");
+    });
+
+    it("says there is nothing to show, and shows no table, when nothing changed", () => {
+        const quiet = lexer(markdown(report([{ stack: "prod", changes: [], charts: [] }], "main", "the working tree")));
+        expect(quiet.map((t) => t.type).filter((t) => t !== "space")).toStrictEqual(["heading", "paragraph", "paragraph"]);
+        expect((quiet.at(-1) as Tokens.Paragraph).text).toBe("No changes: every object and chart renders exactly as on main.");
+    });
+});
+
 describe("trimmed", () => {
     /** A report with `n` sections of about `size` characters each. */
     const big = (n: number, size: number): DiffReport => ({ summary: "## Render diff\n\n| stack | kind |\n", sections: Array.from({ length: n }, (_, i) => `#### changed: ConfigMap ns/c${i}\n\n\`\`\`diff\n${"+x\n".repeat(size / 3)}\`\`\`\n`) });
@@ -61,6 +147,32 @@ describe("trimmed", () => {
     it("keeps a report that fits as it is", () => {
         const small = big(3, 300);
         expect(trimmed(small)).toBe(markdown(small));
+    });
+
+    it("fits as many whole sections as leave room for the note, at every limit", () => {
+        const r = big(4, 120);
+        const elsewhere = "the job summary and the render-diff artifact";
+        const noteFor = (left: number) => `\n_${left} more ${left === 1 ? "change" : "changes"} not shown here: the whole diff is in ${elsewhere}._\n`;
+        const full = markdown(r);
+        for (let limit = r.summary.length + noteFor(4).length; limit <= full.length + 2; limit++) {
+            const text = trimmed(r, limit);
+            if (limit >= full.length) {
+                expect(text).toBe(full);
+                continue;
+            }
+            let shown = 0;
+            while (shown < 4 && [r.summary, ...r.sections.slice(0, shown + 1)].join("\n").length + noteFor(4).length <= limit) shown++;
+            expect(text, `limit ${limit}`).toBe([r.summary, ...r.sections.slice(0, shown)].join("\n") + noteFor(4 - shown));
+            expect(text.length).toBeLessThanOrEqual(limit);
+        }
+    });
+
+    it("cuts a summary that alone passes the limit, and still says that every change is elsewhere", () => {
+        const r: DiffReport = { summary: `## Render diff\n\n${"x".repeat(400)}\n`, sections: ["#### one\n"] };
+        const text = trimmed(r, 300, "the artifact");
+        expect(text.length).toBe(300);
+        expect(text.endsWith("\n_1 more change not shown here: the whole diff is in the artifact._\n")).toBe(true);
+        expect(text.startsWith("## Render diff\n\nxxx")).toBe(true);
     });
 
     it("keeps the summary and whole sections under the limit, and says how many it left out and where they are", () => {
