@@ -1,108 +1,15 @@
 /**
- * `npm run render -- --stack <name>`: runs the Pulumi program under the runtime's mocks and
- * writes every object it would create, offline, for review, GitOps commits and diffs.
- *
- * `--jobs <file>` renders a list of `{ stack, out, configFile?, projectDir? }` in this one
- * process, each from the config and stacks of its `projectDir` (a copy of this project with the
- * same code), and prints `[{ ok: true } | { ok: false, message }]`: `npm run diff` renders many
- * commits this way, paying for loading the program once.
+ * The entry of `npm run render` (see renderCommand.ts). `npm run diff` runs each commit's own
+ * copy of this file, so its path and `--jobs` stay as they are.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { Command } from "commander";
-import { loadStackModel } from "../core/stackModel";
-import { CONFIG_NAMESPACE } from "../model/config";
-import { StackInputError } from "../model/problems";
-import { checkOutDir, RenderInputError, renderInputs, renderStack, type Target, writeTree } from "./render";
-import { PROJECT_DIR } from "./stackConfig";
+import { failureMessage, renderCommand } from "./renderCommand";
 
-interface Options {
-    stack: string;
-    out?: string;
-    configFile?: string;
-    model?: string;
-    dumpModel?: boolean;
-    jobs?: string;
-}
-
-/** One render of a `--jobs` list. */
-interface Job {
-    readonly stack: string;
-    readonly out: string;
-    readonly configFile?: string;
-    readonly projectDir?: string;
-}
-
-/** Renders every job, each into its folder; a job that fails does not stop the others. */
-async function renderJobs(file: string): Promise<void> {
-    const results: ({ ok: true } | { ok: false; message: string })[] = [];
-    for (const job of JSON.parse(fs.readFileSync(file, "utf8")) as Job[]) {
-        try {
-            const { modelFile } = renderInputs(job);
-            loadStackModel(job.stack, modelFile);
-            writeTree(job.out, (await renderStack(job)).tree);
-            results.push({ ok: true });
-        } catch (e) {
-            if (!(e instanceof StackInputError || e instanceof RenderInputError)) throw e;
-            results.push({ ok: false, message: e.message });
-        }
-    }
-    process.stdout.write(`${JSON.stringify(results)}\n`);
-}
-
-async function render(options: Options): Promise<void> {
-    if (options.jobs) return renderJobs(options.jobs);
-    const { stack } = options;
-    const { modelFile, demoFile } = renderInputs(options);
-    if (demoFile) process.stderr.write(`note: stack "${stack}" has no config of its own yet; using the demo config ${path.relative(process.cwd(), demoFile)}\n`);
-    const out = path.resolve(options.out ?? path.join(PROJECT_DIR, "rendered", stack));
-    if (!options.dumpModel) checkOutDir(out);
-    // The program checks the model too; checked here first, a mistake is told before the SDK loads.
-    const model = loadStackModel(stack, modelFile);
-    if (options.dumpModel) {
-        process.stdout.write(`${JSON.stringify(model, null, 2)}\n`);
-        return;
-    }
-    const { tree, target } = await renderStack(options);
-    writeTree(out, tree);
-    for (const note of tree.notes) process.stdout.write(`note: ${note}\n`);
-    process.stdout.write(`target: ${describeTarget(stack, target)}\n`);
-    process.stdout.write(`rendered stack "${stack}": ${tree.files.size} files in ${path.relative(process.cwd(), out) || "."}\n`);
-}
-
-/** Which cluster the stack deploys to, and what it installs there. */
-function describeTarget(stack: string, target: Target): string {
-    const context = target.kubeContext ? `kube context "${target.kubeContext}"` : `no kube context (pulumi up refuses until ${CONFIG_NAMESPACE}:kubeContext is set)`;
-    const role =
-        target.mode === "dedicated"
-            ? "dedicated to it: it installs everything"
-            : target.installsClusterParts
-              ? `shared: stack "${stack}" installs the cluster-wide parts and its own environment`
-              : "shared: it installs its own environment on the owner's cluster-wide parts";
-    return `${context}, cluster "${target.cluster}", ${role}`;
-}
-
-function reportAndExit(error: unknown): never {
-    const userMistake = error instanceof StackInputError || error instanceof RenderInputError;
-    const message = userMistake ? (error as Error).message : `error: ${(error as Error)?.message ?? String(error)}`;
-    process.stderr.write(`${message}\n`);
-    if (process.env.GITOPS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+const out = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
+const fail = (error: unknown) => {
+    out.stderr(failureMessage(error));
     process.exit(1);
-}
-
-const program = new Command()
-    .name("render")
-    .description("Render every Kubernetes object and Helm release of a stack, offline.")
-    .option("--stack <name>", "stack to render (reads Pulumi.<name>.yaml and stacks/<name>.ts)")
-    .option("--out <dir>", "output folder (default: rendered/<stack>)")
-    .option("--config-file <file>", "YAML mapping of config keys to plaintext values, layered over Pulumi.<stack>.yaml")
-    .option("--model <file>", "model file to use instead of stacks/<stack>.ts (.ts, .json or .yaml)")
-    .option("--dump-model", "print the resolved, validated model as JSON and exit")
-    .option("--jobs <file>", "render the JSON list of { stack, out, configFile?, projectDir? } in this file, and print how each went")
-    .action((options: Options) => {
-        if (!options.stack && !options.jobs) program.error("error: required option '--stack <name>' not specified");
-        return render(options);
-    });
-
-process.on("unhandledRejection", reportAndExit);
-program.parseAsync().catch(reportAndExit);
+};
+process.on("unhandledRejection", fail);
+renderCommand(process.argv.slice(2), out).then((code) => {
+    if (code !== 0) process.exit(code);
+}, fail);

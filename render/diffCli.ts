@@ -1,50 +1,13 @@
-/**
- * `npm run diff -- --stack <name> [--stack <name>] [--base <ref>] [--head <ref>] [--config-file <file>] [--charts] [--comment-file <file>] [--summary-file <file>]`:
- * what a change does to the render of each stack, object by object, as Markdown on stdout.
- * Exits 0 whether or not anything changed; 1 only when the diff cannot be made.
- */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { Command } from "commander";
-import { markdown, SUMMARY_LIMIT, trimmed } from "./diff";
-import { DiffError, runDiff } from "./diffRun";
+/** The entry of `npm run diff` (see diffCommand.ts). */
+import { diffCommand, diffFailureMessage } from "./diffCommand";
 
-interface Options {
-    stack: string[];
-    base?: string;
-    head?: string;
-    configFile?: string;
-    charts?: boolean;
-    commentFile?: string;
-    summaryFile?: string;
-}
-
-async function main(options: Options): Promise<void> {
-    const result = await runDiff({ cwd: process.cwd(), stacks: options.stack, base: options.base, head: options.head, configFile: options.configFile, charts: options.charts });
-    process.stdout.write(markdown(result));
-    if (options.commentFile) fs.writeFileSync(path.resolve(options.commentFile), trimmed(result));
-    if (options.summaryFile) fs.writeFileSync(path.resolve(options.summaryFile), trimmed(result, SUMMARY_LIMIT, "the render-diff artifact"));
-}
-
-function reportAndExit(error: unknown): never {
-    const known = error instanceof DiffError || (error instanceof Error && error.name === "StackInputError");
-    process.stderr.write(`${known ? "" : "error: "}${(error as Error)?.message ?? String(error)}\n`);
-    if (process.env.GITOPS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exit(1);
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-new Command()
-    .name("diff")
-    .description("Render a base ref and the working tree (or --head) of each stack, offline, and print what differs as Markdown.")
-    .requiredOption("--stack <name>", "stack to diff; repeat it for several", collect)
-    .option("--base <ref>", "git ref to compare with (default: the merge base of HEAD with main)")
-    .option("--head <ref>", "git ref to compare instead of the working tree")
-    .option("--config-file <file>", "YAML mapping of config keys to plaintext values, used for both sides (default: each side's demo config)")
-    .option("--charts", "also expand every changed release and diff the objects its chart renders")
-    .option("--comment-file <file>", "also write the diff trimmed to fit a pull-request comment (65,000 characters)")
-    .option("--summary-file <file>", "also write the diff trimmed to fit a workflow's job summary (1,000,000 characters)")
-    .action((options: Options) => main(options))
-    .parseAsync()
-    .catch(reportAndExit);
+const out = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
+diffCommand(process.argv.slice(2), process.cwd(), out).then(
+    (code) => {
+        if (code !== 0) process.exit(code);
+    },
+    (error: unknown) => {
+        out.stderr(diffFailureMessage(error));
+        process.exit(1);
+    },
+);

@@ -1,5 +1,6 @@
 /**
- * `npm run render` as a user runs it: a fresh process, files on disk, exit codes and messages.
+ * `npm run render` as a user runs it: files on disk, exit codes and messages; in this process,
+ * and as a fresh one for what only the entry does.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,14 +11,22 @@ import { promisify } from "node:util";
 import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MARKER, writeTree } from "../../render/render";
+import { renderCommand } from "../../render/renderCommand";
 import { demoConfig, demoKeyPem, ROOT } from "../harness";
 
 const run = promisify(execFile);
 /** tsx as `npm run render` uses it, loaded into the one process (its CLI would start a second). */
 const TSX = ["--import", pathToFileURL(require.resolve("tsx")).href];
 
-/** Runs the render CLI; resolves with its exit code and output instead of throwing. */
+/** Runs the render command in this process; resolves with its exit code and output. */
 async function render(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const output = { stdout: "", stderr: "" };
+    const code = await renderCommand(args, { stdout: (t) => (output.stdout += t), stderr: (t) => (output.stderr += t) });
+    return { code, ...output };
+}
+
+/** Runs the render CLI as `npm run render` does; resolves with its exit code and output instead of throwing. */
+async function renderProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
         const { stdout, stderr } = await run(process.execPath, [...TSX, path.join(ROOT, "render", "cli.ts"), ...args], { cwd: ROOT });
         return { code: 0, stdout, stderr };
@@ -51,7 +60,8 @@ describe("npm run render", () => {
 
     beforeAll(async () => {
         fs.writeFileSync(prodConfigFile, yaml.dump(prodConfig));
-        [output, devOutput] = await Promise.all([render("--stack", "prod", "--config-file", prodConfigFile, "--out", first), render("--stack", "dev", "--out", devOut)]);
+        output = await render("--stack", "prod", "--config-file", prodConfigFile, "--out", first);
+        devOutput = await render("--stack", "dev", "--out", devOut);
     }, 60_000);
 
     it("renders the dev stack from the demo config with no other argument, on the owner's facts computed offline", () => {
@@ -119,8 +129,8 @@ describe("npm run render", () => {
         expect(fs.readFileSync(path.join(foreign, "keep.txt"), "utf8")).toBe("mine");
     }, 30_000);
 
-    it("reports an invalid model by path, with no stack trace", async () => {
-        const result = await render("--stack", "dev", "--model", path.join(ROOT, "test/fixtures/models/wrong-types.yaml"), "--out", path.join(tmp, "bad"));
+    it("reports an invalid model by path, with no stack trace, and exits 1", async () => {
+        const result = await renderProcess("--stack", "dev", "--model", path.join(ROOT, "test/fixtures/models/wrong-types.yaml"), "--out", path.join(tmp, "bad"));
         expect(result.code).toBe(1);
         expect(result.stderr).toMatch(/^Stack "dev": .*wrong-types\.yaml has \d+ problems:/m);
         expect(result.stderr).toMatch(/  - environment: /);
@@ -129,12 +139,40 @@ describe("npm run render", () => {
     }, 30_000);
 
 
-    it("prints the resolved model with --dump-model", async () => {
-        const result = await render("--stack", "prod", "--dump-model");
+    it("prints the resolved model with --dump-model, and exits 0", async () => {
+        const result = await renderProcess("--stack", "prod", "--dump-model");
         expect(result.code, result.stderr).toBe(0);
         const model = JSON.parse(result.stdout);
         expect(model.environment).toBe("prod");
         // Defaults applied: the dump is the model after validation.
         expect(model.monitoring.alertmanager.groupBy).toStrictEqual(["alertname", "namespace"]);
     }, 30_000);
+
+    it("says a stack is needed, with exit code 1, when none is named", async () => {
+        const result = await render("--out", path.join(tmp, "nothing"));
+        expect(result).toStrictEqual({ code: 1, stdout: "", stderr: "error: required option '--stack <name>' not specified\n" });
+    });
+
+    it("prints the target of a dedicated cluster, and that pulumi up needs a kube context when none is set", async () => {
+        const configFile = path.join(tmp, "no-context.yaml");
+        const { "gitops:kubeContext": _, ...withoutContext } = demoConfig("dev");
+        fs.writeFileSync(configFile, yaml.dump(withoutContext));
+        const result = await render("--stack", "dev", "--model", path.join(ROOT, "test/fixtures/models/dedicated-dev.ts"), "--config-file", configFile, "--out", path.join(tmp, "dedicated"));
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toMatch(/^target: no kube context \(pulumi up refuses until gitops:kubeContext is set\), cluster "[^"]+", dedicated to it: it installs everything$/m);
+        expect(fs.existsSync(path.join(tmp, "dedicated", "charts/argocd/release.yaml"))).toBe(true);
+    });
+
+    it("renders a list of jobs in one run, telling how each went, a failed one not stopping the next", async () => {
+        const jobs = path.join(tmp, "jobs.json");
+        fs.writeFileSync(jobs, JSON.stringify([{ stack: "nosuchstack", out: path.join(tmp, "job-a") }, { stack: "dev", out: path.join(tmp, "job-b") }]));
+        const result = await render("--jobs", jobs);
+        expect(result.code, result.stderr).toBe(0);
+        const [failed, fine] = JSON.parse(result.stdout) as { ok: boolean; message?: string }[];
+        expect(failed.ok).toBe(false);
+        expect(failed.message).toMatch(/nosuchstack/);
+        expect(fine).toStrictEqual({ ok: true });
+        expect(tree(path.join(tmp, "job-b"))).toStrictEqual(tree(devOut));
+        expect(fs.existsSync(path.join(tmp, "job-a"))).toBe(false);
+    });
 });
