@@ -105,7 +105,7 @@ function chartDir(release: ReleaseToExpand): string | undefined {
 
 let minihelmBuild: Promise<string> | undefined;
 /** Builds minihelm once per source revision; concurrent processes each write a file of their own and rename it into place. */
-function minihelm(): Promise<string> {
+export function minihelm(): Promise<string> {
     minihelmBuild ??= (async () => {
         const hash = createHash("sha256");
         for (const file of fs.readdirSync(MINIHELM).filter((f) => f.endsWith(".go")).sort()) hash.update(fs.readFileSync(path.join(MINIHELM, file)));
@@ -121,7 +121,7 @@ function minihelm(): Promise<string> {
 }
 
 /** `helm template` output: `# Source:` comments and YAML documents. */
-function parseHelmTemplate(text: string): ExpandedObject[] {
+export function parseHelmTemplate(text: string): ExpandedObject[] {
     return text
         .split(/^---\s*$/m)
         .map((doc) => ({ source: /^# Source: (.+)$/m.exec(doc)?.[1] ?? "", object: yaml.load(doc) as Record<string, any> | null }))
