@@ -59,6 +59,14 @@ describe("parseSealingCertificate", () => {
     });
 
     it.each([
+        ["plain text", "not a certificate", "found no PEM block"],
+        ["a public key", crypto.createPublicKey(TEST_KEY).export({ type: "spki", format: "pem" }).toString(), 'found "PUBLIC KEY")'],
+        ["two certificates", `${TEST_CRT}${fixture("other.crt")}`, 'found "CERTIFICATE", "CERTIFICATE")'],
+    ])("says what it found instead of one certificate in %s", (_, pem, found) => {
+        expect(configError(() => parseSealingCertificate(pem, { now: NOW })).message).toContain(`(expected one "-----BEGIN CERTIFICATE-----" block, ${found}`);
+    });
+
+    it.each([
         ["an empty value", ""],
         ["plain text", "not a certificate"],
         ["a public key", crypto.createPublicKey(TEST_KEY).export({ type: "spki", format: "pem" }).toString()],

@@ -228,6 +228,10 @@ describe("input validation", () => {
         expect(unseal(KEY, SCOPE.namespace, SCOPE.name, sealValue(CERT, SALT, SCOPE, key, "v"))).toBe("v");
     });
 
+    it("refuses a value that is not a string, from a caller TypeScript does not check", () => {
+        expectRefusal(() => sealValue(CERT, SALT, SCOPE, "k", 42 as unknown as string), /the value of data key "k" must be a string/);
+    });
+
     it("refuses a value with a lone surrogate, which UTF-8 would silently alter", () => {
         expectRefusal(() => sealValue(CERT, SALT, SCOPE, "k", `${MARKER}\uD800`), /not valid Unicode/);
     });
