@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { toYaml } from "../core/objects";
 import { CLUSTER_CUSTOM_RESOURCE_KINDS } from "../core/clusterFacts";
 import { type ProgramRun, runProgram } from "./harness";
@@ -15,7 +15,6 @@ import { assertCanExpand, expansionTitle, skipExpansion } from "./helpers/charts
 import { type ClusterObject, clusterObjects, configIn, duplicateIdentities, hostPorts, identity, images, type LabelSelector, requiredConfig, selectedBy, selects } from "./helpers/cluster";
 import { customResourceProblems } from "./helpers/crds";
 import { shippedConfig, type Topology } from "./helpers/models";
-import { beforeAllTests } from "./helpers/mutation";
 
 interface Scenario {
     readonly name: string;
@@ -40,7 +39,7 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
     let objects: ClusterObject[] = [];
     let releases: { stack: string; name: string; chart: string; values: any; rendered: ClusterObject[] }[] = [];
 
-    beforeAllTests(async () => {
+    beforeAll(async () => {
         assertCanExpand();
         for (const [stack, topology] of stacks) {
             const run = await runProgram(stack, shippedConfig(stack, topology));

@@ -3,13 +3,12 @@
  * demo key: it must give back exactly the configured values, and only for its own namespace and name.
  */
 import * as yaml from "js-yaml";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PREVIEW_ANNOTATION, SECRET_PLACEHOLDER } from "../core/objects";
 import { renderTree } from "../render/tree";
 import { demoConfig, demoKeyPem, ofType, type ProgramRun, runProgram } from "./harness";
 import { shippedConfig, STACKS, TOPOLOGIES } from "./helpers/models";
 import { unseal } from "./helpers/unseal";
-import { beforeAllTests } from "./helpers/mutation";
 
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
 
@@ -26,7 +25,7 @@ function opened(run: ProgramRun): Record<string, string> {
 describe.each(TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => [stack, topology] as const)))("the SealedSecrets of the %s stack (%s)", (stack, topology) => {
     const config = shippedConfig(stack, topology);
     let run: ProgramRun;
-    beforeAllTests(async () => {
+    beforeAll(async () => {
         run = await runProgram(stack, config);
     });
 

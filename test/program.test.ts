@@ -6,11 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue } from "../render/mockRuntime";
 import { demoConfig, demoKeyPem, objectKeys, ofType, type ProgramRun, resource, ROOT, runProgram, waitsFor } from "./harness";
 import { shippedConfig, type Topology } from "./helpers/models";
-import { beforeAllTests } from "./helpers/mutation";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
@@ -44,7 +43,7 @@ const CASES: [stack: string, topology: Topology, installs: boolean][] = [
 describe.each(CASES)("the %s stack in the %s topology", (stack, topology, installs) => {
     let run: ProgramRun;
     const config = configFor(stack, topology);
-    beforeAllTests(async () => {
+    beforeAll(async () => {
         run = await runProgram(stack, config);
         if (run.error) throw run.error;
     });
@@ -162,7 +161,7 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
 describe("the shared cluster, across dev and prod", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
-    beforeAllTests(async () => {
+    beforeAll(async () => {
         [prod, dev] = [await runProgram("prod", demoConfig("prod")), await runProgram("dev", demoConfig("dev"))];
     });
 

@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ClusterMonitoring } from "../../components/clusterMonitoring";
 import { Monitoring } from "../../components/monitoring";
 import { clusterViewOf } from "../../model/cluster";
 import { ofType, type ProgramRun, promiseOf, resource, runComponents } from "../harness";
 import { demoSealer, model, owner, standIn } from "./support";
-import { beforeAllTests } from "../helpers/mutation";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const clusterMonitoring = clusterViewOf(owner.clusterWide).monitoring;
@@ -13,7 +12,7 @@ const clusterMonitoring = clusterViewOf(owner.clusterWide).monitoring;
 describe("Monitoring", () => {
     let run: ProgramRun;
     let component: Monitoring;
-    beforeAllTests(async () => {
+    beforeAll(async () => {
         run = await runComponents("dev", () => {
             component = new Monitoring("mon-test", {
                 model,

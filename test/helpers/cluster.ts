@@ -7,7 +7,7 @@ import type { RecordedResource } from "../../render/mockRuntime";
 import { chartValues } from "../../render/tree";
 import type { ProgramRun } from "../harness";
 import { namespaceIn } from "../../render/charts";
-import { type ExpandedObject, expandRelease, type ReleaseToExpand } from "./charts";
+import { type ExpandedObject, expandCached, type ReleaseToExpand } from "./charts";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
@@ -37,7 +37,7 @@ function isProgramObject(r: RecordedResource): boolean {
 /** Everything one stack puts into the cluster: its own objects and its charts' (hooks included, flagged). */
 export async function clusterObjects(stack: string, run: ProgramRun): Promise<{ releases: ReleaseToExpand[]; objects: ClusterObject[] }> {
     const releases = await releasesOf(run);
-    const expanded = await Promise.all(releases.map((release) => expandRelease(release)));
+    const expanded = await Promise.all(releases.map((release) => expandCached(release)));
     const own = run.resources.filter(isProgramObject).map((r): ClusterObject => ({ stack, origin: "program", hook: false, object: r.inputs, namespace: r.inputs.metadata?.namespace }));
     const rendered = releases.flatMap((release, i) =>
         expanded[i].map(({ object, hook }: ExpandedObject): ClusterObject => ({

@@ -1,11 +1,9 @@
 /**
- * What `npm run mutate` (StrykerJS) needs of the tests' caches and shared setup. Stryker runs the
- * suite once to learn which test reaches which mutant, then each mutant against only those tests,
- * in one long-lived worker. A cache shared across tests would hide both: a test served from it
- * reaches nothing, and a result computed before the mutant was switched on outlives it.
+ * What `npm run mutate` (StrykerJS) needs of the tests' caches. Stryker runs the suite once to
+ * learn which test reaches which mutant, then each mutant against only those tests: a test
+ * served from a cache another test filled would reach nothing, and never run against the
+ * mutants it checks.
  */
-import { beforeAll, beforeEach } from "vitest";
-
 interface StrykerState {
     activeMutant?: string;
     currentTestId?: string;
@@ -36,13 +34,4 @@ export class TestCache<V> {
         if (!this.entries.has(key)) this.entries.set(key, compute());
         return this.entries.get(key) as V;
     }
-}
-
-/**
- * Setup the tests of a suite share: run once before them, or under Stryker before each of
- * them, because what setup reaches outside a test counts for no test.
- */
-export function beforeAllTests(setup: () => Promise<void> | void, timeout?: number): void {
-    if (stryker() === undefined) beforeAll(setup, timeout);
-    else beforeEach(setup, timeout);
 }

@@ -5,11 +5,13 @@
  * `describe.each` over the stacks' models. Stryker counts what runs there for no test, and
  * switches a mutant on only when the first test starts, so that data never sees the mutant and
  * the tests that check it never run against it. Two changes make those tests count:
- * - in the dry run, what a file reaches outside its tests is credited to each of its tests;
+ * - in the dry run, what a file reaches outside its tests is credited to each of its tests, and
+ *   the program's modules are loaded afresh for each file, so that a constant reached only where
+ *   its module loads is credited to every file that loads it, not the first one alone;
  * - in a mutant run, the mutant is on before the file is collected (vitest evaluates the
  *   program's modules afresh on every run, so they see it too).
  */
-import { afterAll, beforeEach, inject } from "vitest";
+import { afterAll, beforeEach, inject, vi } from "vitest";
 
 type Hits = Record<string, number>;
 interface StrykerState {
@@ -23,6 +25,7 @@ const provided = inject as (key: string) => unknown;
 if (provided("mode") === "mutant") {
     state.activeMutant = provided("activeMutant") as string;
 } else {
+    vi.resetModules();
     const coverage = (state.mutantCoverage ??= { static: {}, perTest: {} });
     const before: Hits = { ...coverage.static };
     const testIds = new Set<string>();

@@ -2,12 +2,11 @@
  * Argo CD RBAC of the generated argocd-rbac-cm, judged by casbin with Argo CD's own model and
  * built-in policy (../shared/reference/argocd), not by re-reading the CSV the core wrote.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { appProjects } from "../../../core/argocd/projects";
 import { policyCsv, rbacConfig } from "../../../core/argocd/rbac";
 import { type ArgoCdRbac, argoCdRbac, argoGlobMatch, parsePolicyLines } from "../../helpers/argocdRbac";
 import { INSTALLERS, installerModel } from "../../helpers/models";
-import { beforeAllTests } from "../../helpers/mutation";
 
 /** Every Argo CD a stack installs: the shared cluster's (prod's), and each dedicated cluster's. */
 const models = INSTALLERS.map(([stack, topology]) => [`${stack}, ${topology}`, installerModel(stack, topology).clusterWide.argocd, installerModel(stack, topology).cluster.name] as const);
@@ -73,7 +72,7 @@ const table: Row[] = [
 
 describe.each(models)("Argo CD RBAC (%s)", (_, argocd, cluster) => {
     let rbac: ArgoCdRbac;
-    beforeAllTests(async () => {
+    beforeAll(async () => {
         rbac = await argoCdRbac(rbacConfig(argocd), appProjects(argocd, cluster));
     });
 

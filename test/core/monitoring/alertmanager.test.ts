@@ -16,7 +16,6 @@ import dedicatedDev from "../../fixtures/models/dedicated-dev";
 import dedicatedProd from "../../fixtures/models/dedicated-prod";
 import { checkConfig, removeTempDirs, routesTest, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
 import { amtool, assertInstalled, skipWithout, suiteTitle } from "../../helpers/binaries";
-import { beforeAllTests } from "../../helpers/mutation";
 
 /** A loopback placeholder: amtool never calls it. */
 const WEBHOOK = "http://127.0.0.1:9/slack";
@@ -134,7 +133,7 @@ describe("the dead-man's-switch route", () => {
 describe.skipIf(skipWithout(amtool))(suiteTitle("Alertmanager config judged by amtool", amtool), () => {
     const files: Record<string, string> = {};
 
-    beforeAllTests(() => {
+    beforeAll(() => {
         assertInstalled(amtool);
         const dir = tempDir();
         for (const [name, model] of Object.entries(configs)) {
