@@ -162,6 +162,17 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
             expect(result.stdout).toMatch(/SUCCESS: \d{3,} rules found/);
         });
 
+        it("has its Grafana load the node dashboards, and dashboards of its own namespace only", () => {
+            const grafana = objects.filter((o) => o.namespace === `monitoring-${env}` && o.object.kind === "Deployment" && images(o).some((i) => i.includes("/grafana/grafana:")));
+            expect(grafana.map(named)).toHaveLength(1);
+            // The dashboard sidecar loads the ConfigMaps labelled LABEL=LABEL_VALUE in NAMESPACE.
+            const sidecar = grafana[0].object.spec.template.spec.containers.find((c: any) => c.env?.some((e: any) => e.name === "LABEL" && e.value === "grafana_dashboard"));
+            const reads = Object.fromEntries((sidecar.env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+            expect(reads.NAMESPACE).toBe(`monitoring-${env}`);
+            const dashboards = ofKind("ConfigMap").filter((c) => c.namespace === reads.NAMESPACE && c.object.metadata.labels?.[reads.LABEL as string] === reads.LABEL_VALUE);
+            expect(dashboards.map((d) => d.object.metadata.name).filter((name) => /-nodes$/.test(name))).toHaveLength(1);
+        });
+
         it("has its Alertmanager read its own SealedSecret's alertmanager.yaml, and the chart make no config Secret", () => {
             const alertmanagers = ofKind("Alertmanager").filter((o) => o.namespace === `monitoring-${env}`);
             expect(alertmanagers).toHaveLength(1);

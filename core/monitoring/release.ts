@@ -8,16 +8,16 @@ import type { ClusterView } from "../../model/cluster";
 import type { ClusterWideModel, StackModel } from "../../model/schema";
 import type { HelmRelease } from "../helm";
 import { configSecretName } from "./alertmanager";
-import { ruleSelectorLabels } from "./rules";
 
 /**
  * The chart's own `kube-prometheus-stack.fullname`: the release name (with `-kube-prometheus-stack`
- * unless it already contains the chart name) cut to 26 characters. Objects are named after it.
+ * unless it already contains the chart name) cut to 26 characters, less one trailing '-' (Sprig's
+ * trimSuffix). Objects are named after it.
  */
 export function kpsFullname(release: { releaseName: string; chart: { chart: string } }): string {
     const { releaseName, chart } = release;
     const full = releaseName.includes(chart.chart) ? releaseName : `${releaseName}-${chart.chart}`;
-    return full.slice(0, 26).replace(/-+$/, "");
+    return full.slice(0, 26).replace(/-$/, "");
 }
 
 /** In-cluster URL of the environment's Prometheus. */
@@ -34,7 +34,7 @@ export function grafanaAdminSecretName(model: StackModel): string {
 const OPERATOR_WITHOUT_HOOKS = {
     // The webhook's certificates come from Helm hook Jobs, which Chart v4 omits: the webhook would
     // never get its certificate. Rules are checked with promtool before apply instead.
-    admissionWebhooks: { enabled: false, patch: { enabled: false } },
+    admissionWebhooks: { enabled: false },
     // The operator's TLS mounts the certificate those Jobs create: without them its pod never
     // starts (prometheus-community/helm-charts#6586).
     tls: { enabled: false },
@@ -48,6 +48,7 @@ export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitorin
         ...monitoring.chart,
         values: {
             // A Helm hook Job, which Chart v4 omits; the CRDs are applied with the release instead.
+            // Stryker disable next-line ObjectLiteral: off by default in the pinned chart; set so an upgrade that turns it on cannot add the Job
             crds: { upgradeJob: { enabled: false } },
             prometheusOperator: OPERATOR_WITHOUT_HOOKS,
             // The environments' releases run these, each for itself.
@@ -65,7 +66,6 @@ export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitorin
  */
 export function monitoringRelease(model: StackModel, cluster: ClusterView["monitoring"]): HelmRelease {
     const { monitoring } = model;
-    const own = { matchLabels: ruleSelectorLabels(model) };
     // The exporters' and the kubelet's ServiceMonitors come with the cluster release.
     const ownAndCluster = { matchExpressions: [{ key: "release", operator: "In", values: [monitoring.releaseName, cluster.releaseName] }] };
     return {
@@ -90,27 +90,17 @@ export function monitoringRelease(model: StackModel, cluster: ClusterView["monit
                     useExistingSecret: true,
                 },
             },
-            prometheus: {
-                prometheusSpec: {
-                    // Only this release's rules and monitors: another environment may share the cluster.
-                    ruleSelectorNilUsesHelmValues: false,
-                    ruleSelector: own,
-                    serviceMonitorSelectorNilUsesHelmValues: false,
-                    serviceMonitorSelector: ownAndCluster,
-                    podMonitorSelectorNilUsesHelmValues: false,
-                    podMonitorSelector: own,
-                    probeSelectorNilUsesHelmValues: false,
-                    probeSelector: own,
-                    scrapeConfigSelectorNilUsesHelmValues: false,
-                    scrapeConfigSelector: own,
-                },
-            },
+            // Only this release's rules, pod monitors, probes and scrape configs, which is the chart's
+            // default (label release=<release>, see ruleSelectorLabels): another environment may share the cluster.
+            prometheus: { prometheusSpec: { serviceMonitorSelector: ownAndCluster } },
             grafana: {
-                admin: { existingSecret: grafanaAdminSecretName(model), userKey: "admin-user", passwordKey: "admin-password" },
+                // Under the chart's default keys, admin-user and admin-password, as components/monitoring.ts seals them.
+                admin: { existingSecret: grafanaAdminSecretName(model) },
                 // Dashboards of this release only: the chart's default (ALL) would load every
                 // environment's copies of the same dashboards.
                 sidecar: { dashboards: { searchNamespace: monitoring.namespace } },
                 // A Helm test hook, which Chart v4 omits.
+                // Stryker disable next-line ObjectLiteral,BooleanLiteral: the vendored grafana chart ships no test templates to render; the released one does
                 testFramework: { enabled: false },
             },
         },

@@ -14,7 +14,7 @@ export interface RuleGroup {
     rules: AlertingRule[];
 }
 
-/** Labels the environment's Prometheus selects rules by (see `monitoringValues`). */
+/** Labels the environment's Prometheus selects rules by: its release's, the chart's default (see release.ts). */
 export function ruleSelectorLabels(model: StackModel): Record<string, string> {
     return { release: model.monitoring.releaseName };
 }

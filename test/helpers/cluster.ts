@@ -155,8 +155,9 @@ export function requiredConfig(o: ClusterObject): string[] {
         for (const e of c.env ?? []) {
             const secret = e.valueFrom?.secretKeyRef;
             const configMap = e.valueFrom?.configMapKeyRef;
-            if (secret && !secret.optional) refs.push(`Secret ${secret.name}`);
-            if (configMap && !configMap.optional) refs.push(`ConfigMap ${configMap.name}`);
+            // The kubelet refuses to start the container without the key, not just the object.
+            if (secret && !secret.optional) refs.push(`Secret ${secret.name}`, `Secret ${secret.name} key ${secret.key}`);
+            if (configMap && !configMap.optional) refs.push(`ConfigMap ${configMap.name}`, `ConfigMap ${configMap.name} key ${configMap.key}`);
         }
         for (const from of c.envFrom ?? []) {
             if (from.secretRef && !from.secretRef.optional) refs.push(`Secret ${from.secretRef.name}`);
@@ -166,14 +167,17 @@ export function requiredConfig(o: ClusterObject): string[] {
     return [...new Set(refs)];
 }
 
-/** `Secret name` / `ConfigMap name` of every one in `namespace`; a SealedSecret counts as the Secret its controller makes. */
+/** `Secret name` / `ConfigMap name`, and `... key k` for each key, of every one in `namespace`; a SealedSecret counts as the Secret its controller makes. */
 export function configIn(objects: readonly ClusterObject[], namespace: string | undefined): Set<string> {
+    const withKeys = (what: string, ...maps: (Record<string, unknown> | undefined)[]) => [what, ...maps.flatMap((m) => Object.keys(m ?? {})).map((key) => `${what} key ${key}`)];
     return new Set(
         objects
             .filter((o) => o.namespace === namespace)
             .flatMap((o) => {
-                if (o.object.kind === "Secret" || o.object.kind === "ConfigMap") return [`${o.object.kind} ${o.object.metadata.name}`];
-                if (o.object.kind === "SealedSecret") return [`Secret ${o.object.spec.template?.metadata?.name ?? o.object.metadata.name}`];
+                const { kind, metadata, data, stringData, binaryData, spec } = o.object;
+                if (kind === "Secret") return withKeys(`Secret ${metadata.name}`, data, stringData);
+                if (kind === "ConfigMap") return withKeys(`ConfigMap ${metadata.name}`, data, binaryData);
+                if (kind === "SealedSecret") return withKeys(`Secret ${spec.template?.metadata?.name ?? metadata.name}`, spec.encryptedData, spec.template?.data);
                 return [];
             }),
     );
