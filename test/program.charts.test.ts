@@ -112,6 +112,12 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
         for (const kind of created) expect(installed).toContain(kind);
     });
 
+    it("has every PrometheusRule loaded by some Prometheus: none is made for nobody", () => {
+        const loaded = new Set(ofKind("Prometheus").flatMap((p) => selectedBy(p, "PrometheusRule", p.object.spec.ruleSelector, p.object.spec.ruleNamespaceSelector, objects, namespaceLabels)).map(named));
+        expect(ofKind("PrometheusRule").length).toBeGreaterThan(20);
+        expect(ofKind("PrometheusRule").map(named).filter((rule) => !loaded.has(rule))).toStrictEqual([]);
+    });
+
     describe.each(stacks.map(([stack]) => [stack]))("the %s environment's monitoring", (env) => {
         const prometheus = () => {
             const found = ofKind("Prometheus").filter((o) => o.namespace === `monitoring-${env}`);
