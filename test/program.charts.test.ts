@@ -112,6 +112,19 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
         for (const kind of created) expect(installed).toContain(kind);
     });
 
+    it("runs the sealed-secrets controller where kubeseal looks for it by default, never renewing its key", () => {
+        const controllers = objects.filter((o) => o.object.kind === "Deployment" && images(o).some((i) => i.includes("/sealed-secrets-controller:")));
+        expect(controllers.map(named)).toHaveLength(1);
+        const [controller] = controllers;
+        // kubeseal's defaults: --controller-namespace kube-system --controller-name sealed-secrets.
+        const service = ofKind("Service").filter((s) => s.namespace === "kube-system" && s.object.metadata.name === "sealed-secrets");
+        expect(service.map(named)).toHaveLength(1);
+        expect(selects({ matchLabels: service[0].object.spec.selector }, controller.object.spec.template.metadata.labels)).toBe(true);
+        // A renewal would start sealing with a key the program does not have.
+        const args: string[] = controller.object.spec.template.spec.containers[0].args;
+        expect(args[args.indexOf("--key-renew-period") + 1]).toBe("0");
+    });
+
     it("has every PrometheusRule loaded by some Prometheus: none is made for nobody", () => {
         const loaded = new Set(ofKind("Prometheus").flatMap((p) => selectedBy(p, "PrometheusRule", p.object.spec.ruleSelector, p.object.spec.ruleNamespaceSelector, objects, namespaceLabels)).map(named));
         expect(ofKind("PrometheusRule").length).toBeGreaterThan(20);

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { SealedSecretsController } from "../../components/sealedSecrets";
 import { Sealing } from "../../components/sealing";
+import { isSecretValue } from "../../render/mockRuntime";
 import { parseSealingCertificate } from "../../sealing/certificate";
 import { demoCertificatePem, demoKeyPem, ofType, promiseOf, resource, runComponents } from "../harness";
 import { unseal } from "../helpers/unseal";
@@ -16,6 +17,9 @@ describe("SealedSecretsController", () => {
         const key = resource(run, "kubernetes:core/v1:Secret", "seal-test-secret-sealed-secrets-byo-key");
         expect(key.inputs.type).toBe("kubernetes.io/tls");
         expect(key.inputs.metadata).toMatchObject({ namespace: "kube-system", labels: { "sealedsecrets.bitnami.com/sealed-secrets-key": "active" } });
+        // What the controller loads: the certificate as configured, and the key, still a secret.
+        expect(isSecretValue(key.inputs.stringData)).toBe(true);
+        expect((key.inputs.stringData as { value: unknown }).value).toStrictEqual({ "tls.crt": certificate.pem, "tls.key": demoKeyPem });
         const chart = resource(run, "kubernetes:helm.sh/v4:Chart", "seal-test-chart");
         expect(chart.dependencies).toContain(key.urn);
         // The name kubeseal --controller-name looks for, and no rotation behind the program's back.
