@@ -60,6 +60,25 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         expect(releases.sort()).toStrictEqual([environment, ...(installs ? clusterWide : [])].sort());
     });
 
+    it("labels every object it makes with the platform, its part and its environment or cluster, so `kubectl get -l` finds them", () => {
+        const objects = run.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== CHART).map((r) => r.inputs);
+        expect(objects.length).toBeGreaterThan(10);
+        const clusters = new Set<string>();
+        for (const o of objects) {
+            const labels = o.metadata.labels ?? {};
+            const what = `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+            expect(labels, what).toMatchObject({ "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "gitops-platform" });
+            expect(labels["app.kubernetes.io/component"], what).toMatch(/^[a-z][-a-z0-9]*$/);
+            const environment = labels["gitops-platform/environment"];
+            const cluster = labels["gitops-platform/cluster"];
+            expect([environment, cluster].filter((v) => v !== undefined), what).toHaveLength(1);
+            if (environment !== undefined) expect(environment, what).toBe(stack);
+            else clusters.add(cluster);
+        }
+        expect([...clusters].every((c) => /^[a-z][-a-z0-9]*$/.test(c))).toBe(true);
+        expect(clusters.size).toBe(installs ? 1 : 0);
+    });
+
     it("creates its namespaces, but never kube-system", () => {
         const namespaces = objectKeys(run).filter((k) => k.startsWith("Namespace/"));
         const clusterWide = installs ? ["Namespace//argo-rollouts", "Namespace//argocd", "Namespace//monitoring"] : [];
