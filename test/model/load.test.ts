@@ -1,0 +1,59 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readModelFile, STACKS_DIR } from "../../model/load";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "models-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, text: string) => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+};
+const data = { environment: "dev", peers: ["prod"], nested: { n: 1 } };
+
+describe("readModelFile", () => {
+    it("reads YAML (.yaml or .yml), JSON and a module's default export or `model` alike", () => {
+        for (const file of [
+            write("a.yaml", "environment: dev\npeers: [prod]\nnested: { n: 1 }\n"),
+            write("a.yml", "environment: dev\npeers: [prod]\nnested: { n: 1 }\n"),
+            write("a.json", JSON.stringify(data)),
+            write("a.ts", `const model: Record<string, unknown> = ${JSON.stringify(data)};\nexport default model;\n`),
+            write("b.ts", `export const model = ${JSON.stringify(data)};\n`),
+            write("a.js", `exports.default = ${JSON.stringify(data)};\n`),
+        ]) {
+            expect(readModelFile("dev", file), path.basename(file)).toStrictEqual(data);
+        }
+    });
+
+    it("reads an empty JSON file as no model at all", () => {
+        expect(readModelFile("dev", write("empty.json", "  \n"))).toBeUndefined();
+    });
+
+    it("names a file it cannot parse with the parser's first line, and one whose extension it does not read", () => {
+        expect(() => readModelFile("dev", write("bad.yaml", "a: [1,\n"))).toThrow(/^Stack "dev": .*bad\.yaml has 1 problem:\n {2}- \(model\): cannot be read \([^\n]*\); fix its syntax$/);
+        expect(() => readModelFile("dev", write("bad.json", "{"))).toThrow(/cannot be read \(.*JSON.*\); fix its syntax/);
+        expect(() => readModelFile("dev", write("a.toml", "x = 1"))).toThrow('has an unsupported extension ".toml"; use .ts, .json or .yaml');
+    });
+
+    it("names the shipped stacks for a model file that does not exist", () => {
+        const shipped = fs.readdirSync(STACKS_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3));
+        expect(shipped).toEqual(expect.arrayContaining(["dev", "prod"]));
+        for (const file of [path.join(STACKS_DIR, "qa.ts"), path.join(dir, "nowhere", "qa.ts")]) {
+            expect(() => readModelFile("qa", file)).toThrow(`no model file here; create it, or use one of the shipped stacks: ${shipped.join(", ")}`);
+        }
+    });
+
+    it("puts back the .ts loader the process had, as pulumi up's ts-node needs", () => {
+        const before = require.extensions[".ts"];
+        const sentinel = () => undefined;
+        require.extensions[".ts"] = sentinel;
+        try {
+            readModelFile("dev", write("c.ts", "export default {};\n"));
+            expect(require.extensions[".ts"]).toBe(sentinel);
+        } finally {
+            if (before) require.extensions[".ts"] = before;
+            else delete require.extensions[".ts"];
+        }
+    });
+});
