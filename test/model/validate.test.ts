@@ -279,4 +279,50 @@ describe("validateModel on Git and API server URLs", () => {
             { path: "argocd.applicationSets[1].source.repoURL", message: `"${BAD}" is not a Git repository URL; use https://<host>/<path>, ssh://[user@]<host>/<path> or git@<host>:<path>` },
         ]);
     });
+
+    it("refuses a team project that may reach every cluster or every cluster-scoped kind, and RBAC that names what is not there", () => {
+        const problems = problemsOf(
+            prodWith((m) => {
+                const argocd = m.clusterWide.argocd;
+                argocd.projects[1].destinations[0].server = "*";
+                argocd.projects[1].clusterResourceWhitelist = [{ group: "*", kind: "*" }, { group: "*", kind: "Namespace" }];
+                argocd.rbac.defaultRole = "role:nobody";
+                argocd.rbac.roles[0].rules[0].object = "team-frontend";
+                argocd.rbac.roles[0].rules[1].object = "team-data/*";
+                argocd.rbac.roles[0].rules[2].object = "team-*/*";
+            }),
+        );
+        const at = "clusterWide.argocd";
+        expect(problems).toStrictEqual([
+            { path: `${at}.projects[1].destinations[0].server`, message: 'project "team-frontend" may deploy to any cluster ("*"): only a platform project (platform: true) may; name the cluster\'s API server URL' },
+            { path: `${at}.projects[1].clusterResourceWhitelist[0]`, message: expect.stringMatching(/^project "team-frontend" may create every cluster-scoped resource: only a platform project may; list the kinds it needs/) },
+            { path: `${at}.rbac.defaultRole`, message: expect.stringMatching(/^"role:nobody" is not defined; use one of: role:readonly, role:admin, role:team-frontend, /) },
+            { path: `${at}.rbac.roles[0].rules[0].object`, message: '"team-frontend" must be <project>/<name> for applications, e.g. "team-frontend/*"' },
+            { path: `${at}.rbac.roles[0].rules[1].object`, message: 'project "team-data" does not exist; use one of: platform, team-frontend, team-backend, or "*"' },
+        ]);
+    });
+
+    it("refuses Alertmanager settings it would misroute or fail to load", () => {
+        const problems = problemsOf(
+            prodWith((m) => {
+                const am = m.monitoring.alertmanager;
+                am.namespaceRegex = "(backend|frontend)-prod";
+                am.slack.receiver = "null";
+                am.slack.title = "{{ if .Status }}unclosed";
+                am.slack.text = "{{ upper .Status }}";
+            }),
+        );
+        expect(problems).toStrictEqual(
+            expect.arrayContaining([
+                { path: "monitoring.alertmanager.namespaceRegex", message: '"(backend|frontend)-prod" does not match this environment\'s own namespace "monitoring-prod", so its alerts would be dropped; include it' },
+                { path: "monitoring.alertmanager.slack.receiver", message: '"null" is reserved for the receiver that drops alerts; choose another name' },
+                { path: "monitoring.alertmanager.slack.title", message: expect.stringMatching(/^does not parse as a Go template: .*never closed/) },
+                { path: "monitoring.alertmanager.slack.text", message: expect.stringMatching(/^uses "upper", which Alertmanager templates do not have; use one of: [a-z]+(, [a-zA-Z]+)+$/) },
+            ]),
+        );
+        const twice = problemsOf(prodWith((m) => (m.monitoring.alertmanager.deadMansSwitch = { receiver: "slack-prod", url: "https://hc.example.com/ping" })));
+        expect(twice).toStrictEqual([{ path: "monitoring.alertmanager.deadMansSwitch.receiver", message: 'receiver "slack-prod" is defined twice; give each receiver its own name' }]);
+        const lookAhead = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = "(?!kube-).*-prod")));
+        expect(lookAhead).toStrictEqual([{ path: "monitoring.alertmanager.namespaceRegex", message: "\"(?!kube-).*-prod\" does not compile (look-around and back-references are not supported by Go's RE2); fix the regular expression" }]);
+    });
 });
