@@ -34,4 +34,40 @@ describe("offlineStackConfig", () => {
     it("rejects a config file that is not a mapping", () => {
         expect(() => offlineStackConfig("dev", tempYaml("- a\n- b\n"))).toThrow(/must be a YAML mapping of config keys/);
     });
+
+    describe("in a project of its own", () => {
+        /** A project folder with these files (relative path to content). */
+        function project(files: Record<string, string>): string {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-project-"));
+            for (const [file, content] of Object.entries(files)) {
+                fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+                fs.writeFileSync(path.join(dir, file), content);
+            }
+            return dir;
+        }
+
+        it("reads the stack's own config, as strings, and no demo config once it has a gitops key", () => {
+            const dir = project({ "Pulumi.qa.yaml": "config:\n  gitops:kubeContext: kind-qa\n  gitops:replicas: 3\n  gitops:tags: [a, b]\n", "demo/qa.yaml": "gitops:kubeContext: demo\n" });
+            expect(offlineStackConfig("qa", undefined, undefined, dir)).toStrictEqual({ values: { "gitops:kubeContext": "kind-qa", "gitops:replicas": "3", "gitops:tags": '["a","b"]' }, demoFile: undefined });
+        });
+
+        it("uses the demo config when the stack sets only keys of other namespaces, and an empty file as no keys", () => {
+            const dir = project({ "Pulumi.qa.yaml": "config:\n  kubernetes:context: other\n", "demo/qa.yaml": "gitops:kubeContext: demo\n", "empty.yaml": "" });
+            expect(offlineStackConfig("qa", undefined, undefined, dir)).toStrictEqual({ values: { "kubernetes:context": "other", "gitops:kubeContext": "demo" }, demoFile: path.join(dir, "demo", "qa.yaml") });
+            expect(offlineStackConfig("qa", path.join(dir, "empty.yaml"), undefined, dir)).toStrictEqual({ values: { "kubernetes:context": "other" }, demoFile: undefined });
+            expect(offlineStackConfig("qa", undefined, undefined, project({ "Pulumi.qa.yaml": "" }))).toStrictEqual({ values: {}, demoFile: undefined });
+        });
+
+        it("reads only the keys asked for, so others may stay encrypted, and names the encrypted ones in order", () => {
+            const dir = project({ "Pulumi.qa.yaml": "config:\n  gitops:z:\n    secure: v1:Z\n  gitops:a:\n    secure: v1:A\n  gitops:plain: p\n" });
+            expect(offlineStackConfig("qa", undefined, ["gitops:plain"], dir).values).toStrictEqual({ "gitops:plain": "p" });
+            expect(() => offlineStackConfig("qa", undefined, undefined, dir)).toThrow(/^Stack "qa": Pulumi\.qa\.yaml has 2 problems:\n {2}- gitops:a: is encrypted[^\n]*\n {2}- gitops:z: is encrypted/);
+        });
+
+        it("names the stacks that exist, by their Pulumi.<stack>.yaml files only, and a file it cannot read", () => {
+            const dir = project({ "Pulumi.a.yaml": "", "Pulumi.b.yaml": "", "xPulumi.c.yaml": "", "Pulumi.d.yaml.bak": "", "bad.yaml": "a: [1,\n" });
+            expect(() => offlineStackConfig("qa", undefined, undefined, dir)).toThrow("Pulumi.qa.yaml: does not exist; use one of: a, b, or create it with `pulumi stack init qa`");
+            expect(() => offlineStackConfig("a", path.join(dir, "bad.yaml"), undefined, dir)).toThrow(/bad\.yaml: cannot be read \([^\n]+\)$/);
+        });
+    });
 });
