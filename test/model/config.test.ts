@@ -1,8 +1,10 @@
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ConfigKey, readPlatformConfig } from "../../model/config";
 import type { StackModel } from "../../model/schema";
-import { demoConfig, demoKeyPem } from "../harness";
+import { demoConfig, demoKeyPem, ROOT } from "../harness";
 import { stackModel } from "../helpers/models";
 
 /** prod installs the shared cluster's parts; dev shares them. */
@@ -68,8 +70,21 @@ describe("readPlatformConfig", () => {
     });
 
     it("rejects a short admin password, and a context name with stray spaces", () => {
-        expect(messageOf({ ...demoConfig("prod"), "gitops:argocdAdminPassword": "short" })).toMatch(/gitops:argocdAdminPassword: is shorter than 8/);
-        expect(messageOf({ ...demoConfig("prod"), "gitops:kubeContext": "kind-gitops " })).toMatch(/gitops:kubeContext: has leading or trailing spaces/);
+        expect(messageOf({ ...demoConfig("prod"), "gitops:argocdAdminPassword": "seven77" })).toMatch(/gitops:argocdAdminPassword: is shorter than 8/);
+        expect(read({ ...demoConfig("prod"), "gitops:argocdAdminPassword": "eight888" }).argocdAdminPassword).toBe("eight888");
+        expect(messageOf({ ...demoConfig("prod"), "gitops:kubeContext": "kind-gitops " })).toMatch(/gitops:kubeContext: has leading or trailing spaces.*`pulumi config set gitops:kubeContext <value>`/);
+    });
+
+    it("takes a blank value for no value, names the config as the stack's, and reports missing keys in order", () => {
+        const message = messageOf({ ...demoConfig("prod"), "gitops:argocdSlackToken": "  ", "gitops:rolloutsSlackToken": "" });
+        expect(message).toMatch(/^Stack "prod": the stack config has 2 problems:\n {2}- gitops:argocdSlackToken: is not set[^\n]*\n {2}- gitops:rolloutsSlackToken: is not set/);
+    });
+
+    it("accepts a plain http webhook, as on a cluster-internal receiver, and tells a certificate of its own from the demo one", () => {
+        expect(read({ ...demoConfig("prod"), "gitops:argocdSlackWebhook": "http://webhook-relay.tools.svc:8080/argocd" }).secrets.argocdSlackWebhook).toBe("http://webhook-relay.tools.svc:8080/argocd");
+        const own = demoConfig("dev");
+        delete own["gitops:sealingKey"];
+        expect(read({ ...own, "gitops:sealingCertificate": fs.readFileSync(path.join(ROOT, "test/fixtures/sealing/test.crt"), "utf8") }, new Date("2030-01-01"), "dev").usesDemoCertificate).toBe(false);
     });
 });
 
