@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { compareSync } from "bcryptjs";
 import { describe, expect, it } from "vitest";
-import { isSecretValue, ResourceRecorder } from "../../render/mockRuntime";
+import { isSecretValue, ResourceRecorder, startMockRuntime } from "../../render/mockRuntime";
 import { runComponents } from "../harness";
 
 /** A custom resource of a made-up provider: the mocks answer for any type. */
@@ -32,5 +35,48 @@ describe("the mock runtime", () => {
         expect(first.parent).toBe(parent.urn);
         expect(second.dependencies).toStrictEqual([first.urn]);
         expect(isSecretValue(first.inputs.value)).toBe(true);
+    });
+
+    it("gives a password of exactly its length with a bcrypt hash that verifies it, each with a salt of its own", () => {
+        const recorder = new ResourceRecorder();
+        const outputs = [24, 32, 70].map((length) => recorder.newResource({ type: "random:index/randomPassword:RandomPassword", name: `p${length}`, inputs: { length } }).state);
+        outputs.forEach(({ result, bcryptHash }, i) => {
+            expect(result).toHaveLength([24, 32, 70][i]);
+            expect(compareSync(result, bcryptHash)).toBe(true);
+        });
+        // $2b$04$ then 22 characters of salt.
+        expect(new Set(outputs.map(({ bcryptHash }) => bcryptHash.slice(7, 29))).size).toBe(3);
+        expect(recorder.newResource({ type: "random:index/randomBytes:RandomBytes", name: "b", inputs: { length: 70 } }).state.hex).toHaveLength(140);
+    });
+
+    it("answers any other resource with its inputs and an id, a component with no id, and records it with no edges yet", () => {
+        const recorder = new ResourceRecorder();
+        expect(recorder.newResource({ type: "test:index:Thing", name: "t", inputs: { a: 1 } })).toStrictEqual({ id: "t-id", state: { a: 1 } });
+        expect(recorder.newResource({ type: "test:index:Part", name: "c", inputs: {}, custom: false }).id).toBeUndefined();
+        expect(recorder.resources.map((r) => [r.name, r.custom, r.dependencies])).toStrictEqual([
+            ["t", true, []],
+            ["c", false, []],
+        ]);
+    });
+
+    it("tells Pulumi's secret wrapper from every other value", () => {
+        for (const value of [null, undefined, "s", 1, [], {}, { value: "x" }, { [specialSigKey]: "other" }]) expect(isSecretValue(value), JSON.stringify(value)).toBe(false);
+        expect(isSecretValue({ [specialSigKey]: specialSecretSig, value: "x" })).toBe(true);
+    });
+
+    it("wraps the mock monitor once however often it starts, previews by default, and records dependencies in order", async () => {
+        startMockRuntime("p", "s", {});
+        const wrapped = MockMonitor.prototype.registerResource;
+        startMockRuntime("p", "s", {});
+        expect(MockMonitor.prototype.registerResource).toBe(wrapped);
+        expect(pulumi.runtime.isDryRun()).toBe(true);
+        const run = await runComponents("dev", () => {
+            const b = new Thing("b", {});
+            const a = new Thing("a", {});
+            new Thing("c", {}, { dependsOn: [b, a] });
+        });
+        const c = run.resources.find((r) => r.name === "c");
+        expect(c?.dependencies).toStrictEqual([...(c?.dependencies ?? [])].sort());
+        expect(c?.dependencies).toHaveLength(2);
     });
 });
