@@ -141,6 +141,20 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         for (const t of ofType(run, "kubernetes:argoproj.io/v1alpha1:ClusterAnalysisTemplate")) expect(t.dependencies).toContain(urnOf(CHART, "argo-rollouts-chart"));
     });
 
+    it("applies each chart after its namespace and every Secret and ConfigMap the program puts beside it", () => {
+        const charts = ofType(run, CHART);
+        expect(charts.length).toBeGreaterThan(0);
+        for (const chart of charts) {
+            const ns = chart.inputs.namespace;
+            const waits = waitsFor(run, chart.urn as string);
+            const beside = run.resources.filter(
+                (r) => r.custom && ((r.inputs.kind === "Namespace" && r.inputs.metadata?.name === ns) || (["SealedSecret", "Secret", "ConfigMap"].includes(r.inputs.kind) && r.inputs.metadata?.namespace === ns)),
+            );
+            if (ns !== "kube-system") expect(beside.some((r) => r.inputs.kind === "Namespace"), chart.name).toBe(true);
+            for (const r of beside.filter((r) => !waitsFor(run, r.urn as string).has(chart.urn as string))) expect(waits.has(r.urn as string), `${chart.name} waits for ${r.name}`).toBe(true);
+        }
+    });
+
     it("keeps plaintext secrets out of everything a preview shows, and the admin password secret", async () => {
         const shown = visible(run.resources.map((r) => r.inputs));
         for (const secret of secretValues(config)) expect(shown).not.toContain(secret);
