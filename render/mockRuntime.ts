@@ -30,6 +30,17 @@ function fakeBytes(seed: string, length: number): Buffer {
     return Buffer.concat(out).subarray(0, length);
 }
 
+/** The characters a RandomPassword draws from, as the random provider chooses them (each class on unless turned off). */
+function passwordAlphabet(inputs: Record<string, unknown>): string {
+    const classes: [string, string][] = [
+        ["lower", "abcdefghijklmnopqrstuvwxyz"],
+        ["upper", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"],
+        ["numeric", "0123456789"],
+        ["special", "!@#$%&*()-_=+[]{}<>:?"],
+    ];
+    return classes.map(([flag, chars]) => (inputs[flag] === false ? "" : chars)).join("");
+}
+
 /** Outputs the providers would compute, for the few resources whose outputs the program uses. */
 function computedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     const seed = `${type}::${name}`;
@@ -38,7 +49,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
         return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
     }
     if (type === "random:index/randomPassword:RandomPassword") {
-        const result = fakeBytes(seed, Number(inputs.length)).toString("hex").slice(0, Number(inputs.length));
+        const result = [...fakeBytes(seed, Number(inputs.length))].map((byte) => passwordAlphabet(inputs)[byte % passwordAlphabet(inputs).length]).join("");
         const salt = encodeBase64([...fakeBytes(`${seed}/salt`, 16)], 16);
         return { result, bcryptHash: hashSync(result, `$2b$04$${salt}`) };
     }

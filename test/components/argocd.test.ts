@@ -40,6 +40,8 @@ describe("ArgoCd", () => {
         expect(generated.parent).toBe(run.resources.find((r) => r.name === "cd-test")?.urn);
         const password = await promiseOf(argocd.adminPassword);
         expect(compareSync(password, await passedHash(resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart")))).toBe(true);
+        // Typed into a login form and a CLI prompt: letters and digits only.
+        expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
     });
 
     it("creates projects after the chart, and offers both for root applications to wait for", async () => {
