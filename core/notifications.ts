@@ -3,7 +3,7 @@
  * Argo Rollouts' `argo-rollouts-notification-configmap` share the format).
  */
 import type { NotificationsModel } from "../model/schema";
-import { sortKeys, toYaml } from "./objects";
+import { toYaml } from "./objects";
 
 /** The template as the engine reads it: `message`, then one block per service (YAML leaves out those it lacks). */
 function templateBody(t: NotificationsModel["templates"][number]): Record<string, unknown> {
@@ -24,10 +24,10 @@ export function notificationsConfigData(n: NotificationsModel, context?: Readonl
     for (const t of n.templates) data[`template.${t.name}`] = toYaml(templateBody(t));
     for (const t of n.triggers) data[`trigger.${t.name}`] = toYaml(t.conditions);
     if (n.subscriptions.length > 0) data.subscriptions = toYaml(n.subscriptions);
-    return sortKeys(data);
+    return data;
 }
 
 /** `notifications.argoproj.io/subscribe.<trigger>.<service>` annotations of one resource. */
 export function subscriptionAnnotations(subscriptions: readonly { trigger: string; service: string; recipients: readonly string[] }[]): Record<string, string> {
-    return sortKeys(Object.fromEntries(subscriptions.map((s) => [`notifications.argoproj.io/subscribe.${s.trigger}.${s.service}`, s.recipients.join(";")])));
+    return Object.fromEntries(subscriptions.map((s) => [`notifications.argoproj.io/subscribe.${s.trigger}.${s.service}`, s.recipients.join(";")]));
 }

@@ -47,7 +47,7 @@ export function namespace(name: string, labels: Record<string, string>): KubeObj
 }
 
 export function configMap(name: string, ns: string, labels: Record<string, string>, data: Record<string, string>): KubeObject {
-    return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: ns, labels }, data: sortKeys(data) };
+    return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: ns, labels }, data };
 }
 
 /** What a secret value is shown as wherever it is shown: previews, renders, diffs. */
@@ -68,7 +68,7 @@ export function sealedSecret(
     encryptedData: pulumi.Input<Record<string, string>>,
     previews: Readonly<Record<string, string>> = {},
 ): KubeObject {
-    const annotations = sortKeys(Object.fromEntries(Object.entries(previews).map(([key, text]) => [`${PREVIEW_ANNOTATION}${key}`, text])));
+    const annotations = Object.fromEntries(Object.entries(previews).map(([key, text]) => [`${PREVIEW_ANNOTATION}${key}`, text]));
     return {
         apiVersion: "bitnami.com/v1alpha1",
         kind: "SealedSecret",
@@ -77,7 +77,3 @@ export function sealedSecret(
     };
 }
 
-/** Copies a record with its keys in sorted order, so serialisations are stable. */
-export function sortKeys<T>(record: Readonly<Record<string, T>>): Record<string, T> {
-    return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}

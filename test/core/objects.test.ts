@@ -12,6 +12,13 @@ describe("toYaml", () => {
         expect(toYaml(a).split("\n")[0]).toBe("a:");
     });
 
+    it("writes a value used twice out twice, with no YAML anchor a reader would have to follow", () => {
+        const shared = { matchLabels: { release: "monitoring-dev" } };
+        const text = toYaml({ ruleSelector: shared, podMonitorSelector: shared });
+        expect(text).not.toMatch(/[&*]ref_/);
+        expect(text.match(/release: monitoring-dev/g)).toHaveLength(2);
+    });
+
     it("never folds long lines, so templates and URLs survive a round trip", () => {
         const data = { text: `${"word ".repeat(60)}{{ or .CommonLabels.namespace "N/A" }}`, url: `https://example.com/${"x".repeat(300)}` };
         expect(yaml.load(toYaml(data))).toStrictEqual(data);

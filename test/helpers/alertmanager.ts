@@ -170,7 +170,7 @@ export interface PostableAlert {
 }
 export interface GettableAlert extends PostableAlert {
     receivers: { name: string }[];
-    status: { state: string };
+    status: { state: string; inhibitedBy: string[] };
 }
 
 /**

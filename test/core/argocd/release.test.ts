@@ -28,6 +28,16 @@ describe.skipIf(skipExpansion)(expansionTitle("the Argo CD release"), () => {
         expect(Date.parse(mtime)).toBeLessThan(Date.now() - 24 * 3600_000);
     }, 60_000);
 
+    it("declares the model's local accounts in argocd-cm as Argo CD reads them: capabilities by comma, and whether each is enabled", async () => {
+        const accounts = [...shipped.accounts, { ...shipped.accounts[0], name: "switched-off", enabled: false }];
+        const data = find(await rendered({ ...shipped, accounts }), "ConfigMap", "argocd-cm")?.data as Record<string, string>;
+        expect(accounts.length).toBeGreaterThan(1);
+        for (const account of accounts) {
+            expect(data[`accounts.${account.name}`].split(",").map((c) => c.trim()), account.name).toStrictEqual(account.capabilities);
+            expect(data[`accounts.${account.name}.enabled`], account.name).toBe(String(account.enabled));
+        }
+    }, 60_000);
+
     it("terminates TLS itself without an ingress", async () => {
         const objects = await rendered({ ...shipped, domain: "cd.test.example", ingress: { enabled: false, className: "nginx" } });
         expect(objects.filter((o) => o.object.kind === "Ingress")).toStrictEqual([]);

@@ -232,6 +232,36 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
         });
     });
 
+    describe("inhibits as kube-prometheus-stack's default rules expect", () => {
+        const at = (alertname: string, namespace: string, severity: string): PostableAlert => ({ labels: { alertname, namespace, severity }, startsAt: startsAt.toISOString() });
+        const alerts = [
+            at("E2EDisk", "backend-dev", "critical"),
+            at("E2EDisk", "backend-dev", "warning"),
+            at("E2EDisk", "backend-dev", "info"),
+            at("E2ECpu", "backend-dev", "critical"),
+            at("E2ECpu", "backend-dev", "info"),
+            at("E2ELatency", "backend-dev", "warning"),
+            at("E2ELatency", "backend-dev", "info"),
+            at("InfoInhibitor", "frontend-dev", "none"),
+            at("E2EQuiet", "frontend-dev", "info"),
+            // Other namespaces or names: nothing to inhibit them.
+            at("E2EDisk", "frontend-dev", "warning"),
+            at("E2ELatency", "frontend-canary-dev", "info"),
+        ];
+
+        it("a critical alert mutes the same alert's warning and info, a warning its info, InfoInhibitor every info alert of its namespace", async () => {
+            await slack!.alertmanager.postAlerts(alerts);
+            const key = (a: PostableAlert) => `${a.labels.alertname} ${a.labels.namespace} ${a.labels.severity}`;
+            const inhibited = await waitOn(slack!, "the inhibited alerts", async () => {
+                const got = (await slack!.alertmanager.alerts()).filter((a) => alerts.some((b) => key(a) === key(b)));
+                return got.length === alerts.length && got.filter((a) => a.status.inhibitedBy.length > 0).length >= 5 ? got : undefined;
+            });
+            expect(inhibited.filter((a) => a.status.inhibitedBy.length > 0).map(key).sort()).toStrictEqual(
+                ["E2EDisk backend-dev warning", "E2EDisk backend-dev info", "E2ECpu backend-dev info", "E2ELatency backend-dev info", "E2EQuiet frontend-dev info"].sort(),
+            );
+        });
+    });
+
     describe("answers the runbook's API calls as the runbook reads them", () => {
         const runbook = monitoringRunbook(shipped);
         /** The runbook's Alertmanager URLs, pointed at the live instance. */
