@@ -5,10 +5,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { markdown, SUMMARY_LIMIT, trimmed } from "./diff";
 import { DiffError, runDiff } from "./diffRun";
-import type { CommandOutput } from "./renderCommand";
+import { type CommandOutput, exitCodeOf } from "./renderCommand";
 
 interface Options {
     stack: string[];
@@ -48,16 +48,6 @@ export async function diffCommand(argv: readonly string[], cwd: string, out: Com
         .option("--charts", "also expand every changed release and diff the objects its chart renders")
         .option("--comment-file <file>", "also write the diff trimmed to fit a pull-request comment (65,000 characters)")
         .option("--summary-file <file>", "also write the diff trimmed to fit a workflow's job summary (1,000,000 characters)")
-        .exitOverride()
-        .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
         .action((options: Options) => diff(options, cwd, out));
-    try {
-        await program.parseAsync([...argv], { from: "user" });
-        return 0;
-    } catch (e) {
-        // Commander has written its own message (usage, --help) already.
-        if (e instanceof CommanderError) return e.exitCode;
-        out.stderr(diffFailureMessage(e));
-        return 1;
-    }
+    return exitCodeOf(program, argv, out, diffFailureMessage);
 }

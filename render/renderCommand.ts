@@ -110,19 +110,22 @@ export async function renderCommand(argv: readonly string[], out: CommandOutput)
         .option("--model <file>", "model file to use instead of stacks/<stack>.ts (.ts, .json or .yaml)")
         .option("--dump-model", "print the resolved, validated model as JSON and exit")
         .option("--jobs <file>", "render the JSON list of { stack, out, configFile?, projectDir? } in this file, and print how each went")
-        .exitOverride()
-        .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
         .action((options: Options) => {
             if (!options.stack && !options.jobs) program.error("error: required option '--stack <name>' not specified");
             return render(options, out);
         });
+    return exitCodeOf(program, argv, out, failureMessage);
+}
+
+/** Runs `program` on `argv`, its output to `out`; resolves with the exit code, a failure told as `describe` tells it. */
+export async function exitCodeOf(program: Command, argv: readonly string[], out: CommandOutput, describe: (error: unknown) => string): Promise<number> {
     try {
-        await program.parseAsync([...argv], { from: "user" });
+        await program.exitOverride().configureOutput({ writeOut: out.stdout, writeErr: out.stderr }).parseAsync([...argv], { from: "user" });
         return 0;
     } catch (e) {
         // Commander has written its own message (usage, --help) already.
         if (e instanceof CommanderError) return e.exitCode;
-        out.stderr(failureMessage(e));
+        out.stderr(describe(e));
         return 1;
     }
 }
