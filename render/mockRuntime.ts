@@ -49,7 +49,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
         return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
     }
     if (type === "random:index/randomPassword:RandomPassword") {
-        const result = [...fakeBytes(seed, Number(inputs.length))].map((byte) => passwordAlphabet(inputs)[byte % passwordAlphabet(inputs).length]).join("");
+        const alphabet = passwordAlphabet(inputs);
+        const result = [...fakeBytes(seed, Number(inputs.length))].map((byte) => alphabet[byte % alphabet.length]).join("");
         const salt = encodeBase64([...fakeBytes(`${seed}/salt`, 16)], 16);
         return { result, bcryptHash: hashSync(result, `$2b$04$${salt}`) };
     }

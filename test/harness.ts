@@ -9,6 +9,7 @@ import * as yaml from "js-yaml";
 import { defaultModelFile } from "../model/load";
 import { type RecordedResource, runMockedProgram, settled, type StackOutputs, startMockRuntime } from "../render/mockRuntime";
 import { offlineOwnerOutputs } from "../render/ownerFacts";
+import type { CommandOutput } from "../render/renderCommand";
 import { TestCache } from "./helpers/mutation";
 
 export const ROOT = path.join(__dirname, "..");
@@ -114,4 +115,10 @@ export function waitsFor(run: ProgramRun, urn: string): Set<string> {
         pending.push(...(byUrn.get(next)?.dependencies ?? []));
     }
     return seen;
+}
+
+/** Where a command run in this process writes (`io`), and what it wrote. */
+export function capturedOutput(): { io: CommandOutput; written: { stdout: string; stderr: string } } {
+    const written = { stdout: "", stderr: "" };
+    return { io: { stdout: (text) => (written.stdout += text), stderr: (text) => (written.stderr += text) }, written };
 }

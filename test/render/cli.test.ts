@@ -12,7 +12,7 @@ import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MARKER, writeTree } from "../../render/render";
 import { renderCommand } from "../../render/renderCommand";
-import { demoConfig, demoKeyPem, ROOT } from "../harness";
+import { capturedOutput, demoConfig, demoKeyPem, ROOT } from "../harness";
 
 const run = promisify(execFile);
 /** tsx as `npm run render` uses it, loaded into the one process (its CLI would start a second). */
@@ -20,9 +20,9 @@ const TSX = ["--import", pathToFileURL(require.resolve("tsx")).href];
 
 /** Runs the render command in this process; resolves with its exit code and output. */
 async function render(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const output = { stdout: "", stderr: "" };
-    const code = await renderCommand(args, { stdout: (t) => (output.stdout += t), stderr: (t) => (output.stderr += t) });
-    return { code, ...output };
+    const { io, written } = capturedOutput();
+    const code = await renderCommand(args, io);
+    return { code, ...written };
 }
 
 /** Runs the render CLI as `npm run render` does; resolves with its exit code and output instead of throwing. */

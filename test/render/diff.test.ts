@@ -17,7 +17,7 @@ import { HELM } from "../../render/charts";
 import { diffCommand } from "../../render/diffCommand";
 import { renderCommits, runDiff } from "../../render/diffRun";
 import { toYaml } from "../../core/objects";
-import { demoConfig, ROOT } from "../harness";
+import { capturedOutput, demoConfig, ROOT } from "../harness";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 
 const exec = promisify(execFile);
@@ -349,8 +349,7 @@ const prod: StackModelInput = {
     }, 60_000);
 
     it("writes the trimmed copies for a comment and a job summary where asked, relative to where it runs", async () => {
-        const out = { stdout: "", stderr: "" };
-        const io = { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t) };
+        const { io, written: out } = capturedOutput();
         const written = fs.mkdtempSync(path.join(os.tmpdir(), "diff-out-"));
         const [comment, summary] = ["comment.md", "summary.md"].map((f) => path.relative(repo, path.join(written, f)));
         const code = await diffCommand(["--stack", "prod", "--base", commits[3], "--head", commits[4], "--comment-file", comment, "--summary-file", summary], repo, io);
@@ -358,9 +357,9 @@ const prod: StackModelInput = {
         expect(out.stdout).toBe(markdown(await diffOf(4)));
         expect(fs.readFileSync(path.join(written, "comment.md"), "utf8")).toBe(out.stdout);
         expect(fs.readFileSync(path.join(written, "summary.md"), "utf8")).toBe(out.stdout);
-        const missing = { stdout: "", stderr: "" };
-        expect(await diffCommand(["--base", commits[3]], repo, { stdout: (t) => (missing.stdout += t), stderr: (t) => (missing.stderr += t) })).toBe(1);
-        expect(missing.stderr).toBe("error: required option '--stack <name>' not specified\n");
+        const missing = capturedOutput();
+        expect(await diffCommand(["--base", commits[3]], repo, missing.io)).toBe(1);
+        expect(missing.written.stderr).toBe("error: required option '--stack <name>' not specified\n");
     }, 60_000);
 
     it("runs as a command: Markdown on stdout and exit 0 when something changed, one line and exit 1 when it cannot", async () => {
