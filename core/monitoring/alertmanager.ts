@@ -104,15 +104,17 @@ function deadMansSwitchRoute(dms: NonNullable<AlertmanagerModel["deadMansSwitch"
 export function alertmanagerConfig(model: StackModel, slackWebhookUrl: string): AlertmanagerConfig {
     const am = model.monitoring.alertmanager;
     const dms = am.deadMansSwitch;
-    const noise = am.silencedAlerts.filter((name) => !(dms && name === "Watchdog"));
+    const noise = am.silencedAlerts;
     const routes: Route[] = [
+        // First, so that Watchdog reaches the switch before the noise route can drop it.
         ...(dms ? [deadMansSwitchRoute(dms)] : []),
         ...(noise.length > 0 ? [{ receiver: NULL_RECEIVER, matchers: [regexMatcher("alertname", noise.join("|"))] }] : []),
         { receiver: am.slack.receiver, matchers: [regexMatcher("namespace", am.namespaceRegex)] },
     ];
     const slack: SlackConfig = {
         api_url: slackWebhookUrl,
-        ...(am.slack.channel !== undefined ? { channel: am.slack.channel } : {}),
+        // Unset, it is left out of the YAML: the webhook's own channel.
+        channel: am.slack.channel,
         send_resolved: true,
         title: am.slack.title ?? defaultTitle(am),
         text: am.slack.text ?? defaultText(am),

@@ -58,18 +58,16 @@ export function smokeRules(model: StackModel): RuleGroup {
     };
 }
 
-/** Every rule group the model asks for (the smoke test only on demand: it fires forever). */
-export function ruleGroups(model: StackModel): RuleGroup[] {
-    return [notificationRules(model), ...(model.monitoring.smokeAlert ? [smokeRules(model)] : [])];
-}
-
-/** One PrometheusRule object per group. */
+/** One PrometheusRule object per group the model asks for, named after the release. */
 export function prometheusRules(model: StackModel): KubeObject[] {
-    return ruleGroups(model).map((group) => ({
+    const groups: [objectName: string, group: RuleGroup][] = [["alertmanager-notifications", notificationRules(model)]];
+    // The smoke test only on demand: it fires forever.
+    if (model.monitoring.smokeAlert) groups.push(["smoke-rules", smokeRules(model)]);
+    return groups.map(([objectName, group]) => ({
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: {
-            name: `${model.monitoring.releaseName}-${group.name.replace(/[^a-z0-9]+/g, "-")}`,
+            name: `${model.monitoring.releaseName}-${objectName}`,
             namespace: model.monitoring.namespace,
             labels: { ...environmentLabels(model.environment, "monitoring"), ...ruleSelectorLabels(model) },
         },

@@ -132,10 +132,16 @@ export function undeclaredFields(schema: CrdSchema, value: unknown, at = "$"): s
 export function customResourceProblems(object: { apiVersion: string; kind: string; [field: string]: unknown }): string[] {
     const validate = validatorFor(object.apiVersion, object.kind);
     const problems = validate(object) ? [] : (validate.errors ?? []).map((e) => `$${e.instancePath.replace(/\//g, ".")} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`);
-    const { metadata: _metadata, ...rest } = object;
+    const { metadata, ...rest } = object;
     problems.push(...undeclaredFields(crdSchema(object.apiVersion, object.kind), rest));
+    const name = (metadata as { name?: unknown } | undefined)?.name;
+    // The API server names a custom resource as it names most objects: a DNS-1123 subdomain.
+    if (typeof name !== "string" || name.length > 253 || !DNS_1123_SUBDOMAIN.test(name)) problems.push(`metadata.name ${JSON.stringify(name)} is not a DNS-1123 subdomain`);
     return problems;
 }
+
+/** Kubernetes' ValidateObjectMeta rule for names (apimachinery's IsDNS1123Subdomain). */
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * Problems of one field of a custom resource's spec (`path` from the root, e.g. `["spec",

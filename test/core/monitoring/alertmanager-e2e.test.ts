@@ -25,7 +25,8 @@ const quick = (model: StackModel): StackModel => ({
     ...model,
     monitoring: { ...model.monitoring, alertmanager: { ...model.monitoring.alertmanager, groupWait: "1s", groupInterval: "1s" } },
 });
-const slackModel = quick(shipped);
+/** Dev posting to a channel of its choice; the dedicated one below leaves it to the webhook. */
+const slackModel = quick({ ...shipped, monitoring: { ...shipped.monitoring, alertmanager: { ...shipped.monitoring.alertmanager, slack: { ...shipped.monitoring.alertmanager.slack, channel: "#e2e-alerts" } } } });
 const dedicatedModel = quick(validateModel("dev", "dedicated-dev.ts", dedicatedDev));
 
 /** Whole seconds, so Go prints the start time without fractions. */
@@ -137,8 +138,9 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
             });
         });
 
-        it("receives exactly one message per dev alert, titled [FIRING][DEV] <alertname>", () => {
+        it("receives exactly one message per dev alert, titled [FIRING][DEV] <alertname>, in the channel the model names", () => {
             expect(firing.map((m) => m.title).sort()).toStrictEqual(["[FIRING][DEV] E2EBare", "[FIRING][DEV] E2EFullLabels"]);
+            expect(firing.map((m) => m.request.json?.channel)).toStrictEqual(["#e2e-alerts", "#e2e-alerts"]);
         });
 
         it('routes the prod-namespace alert, Watchdog and (in the shared cluster) kube-system to "null" (Alertmanager says so, and nothing else reached the webhook)', async () => {
@@ -203,6 +205,8 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
                 return got.length >= 1 ? got : undefined;
             });
             expect(message.title).toBe("[FIRING][DEV] E2EKubeletDown");
+            // No channel in the model: none in the message, so Slack posts where the webhook belongs.
+            expect(message.request.json).not.toHaveProperty("channel");
             const byName = Object.fromEntries((await s.alertmanager.alerts()).map((a) => [a.labels.alertname, a.receivers.map((r) => r.name)]));
             expect(byName).toStrictEqual({ E2EKubeletDown: ["slack-dev"], E2EProd: ["null"] });
         });

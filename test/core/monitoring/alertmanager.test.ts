@@ -71,6 +71,8 @@ function routingTable(env: Env, opts: { clusterParts: boolean; deadMansSwitch?: 
         // Noise, even from the environment's own namespace.
         [{ alertname: "Watchdog", namespace: `monitoring-${env}`, severity: "none" }, opts.deadMansSwitch ? DMS_RECEIVER : silenced ? NULL_RECEIVER : slack],
         [{ alertname: "InfoInhibitor", namespace: `backend-${env}`, severity: "none" }, silenced ? NULL_RECEIVER : slack],
+        // No alert name: only names are noise, so the namespace still decides.
+        [{ namespace: `backend-${env}`, severity: "warning" }, slack],
         // No namespace label: nothing claims it.
         [{ alertname: "TargetDown", severity: "warning" }, NULL_RECEIVER],
         [{ alertname: "Watchdog" }, opts.deadMansSwitch ? DMS_RECEIVER : NULL_RECEIVER],
@@ -239,7 +241,14 @@ describe("monitoringRunbook", () => {
         const alerts = testAlertsOf(monitoringRunbook(configs.dev));
         expect(alerts).toHaveLength(1);
         expect(alerts[0].labels).toMatchObject({ alertname: "RunbookTestAlert", namespace: "monitoring-dev" });
-        expect(alerts[0].annotations.summary).toEqual(expect.any(String));
+        expect(alerts[0].annotations).toStrictEqual({ summary: expect.stringMatching(/\S/), description: expect.stringMatching(/\S/) });
+    });
+
+    it("numbers its steps in order, each with a title and the commands that follow it", () => {
+        const lines = monitoringRunbook(configs.prod).split("\n");
+        const steps = lines.flatMap((line, i) => (line.startsWith("#") ? [{ title: line, next: lines[i + 1] ?? "" }] : []));
+        expect(steps.map((s) => /^# (\d+)\. \S/.exec(s.title)?.[1])).toStrictEqual(["1", "2", "3", "4"]);
+        for (const step of steps) expect(step.next, step.title).toMatch(/^(kubectl|curl) /);
     });
 });
 

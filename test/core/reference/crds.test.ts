@@ -78,6 +78,8 @@ describe("the CRD check can fail", () => {
         ["ClusterAnalysisTemplate", "misspelled provider.prometheus.querry", (o) => (spec(o).metrics[0].provider.prometheus.querry = "up"), /querry is not declared/],
         ["SealedSecret", "misspelled spec.encryptedDatas", (o) => (spec(o).encryptedDatas = spec(o).encryptedData), /encryptedDatas is not declared/],
         ["SealedSecret", "encryptedData value not a string", (o) => (spec(o).encryptedData = { key: 1 }), /must be string/],
+        ["PrometheusRule", "a name ending in a dash", (o) => Object.assign(o.metadata, { name: `${o.metadata.name}-` }), /metadata.name ".*-" is not a DNS-1123 subdomain/],
+        ["Application", "a name with capitals", (o) => Object.assign(o.metadata, { name: "Backend" }), /metadata.name "Backend" is not a DNS-1123 subdomain/],
     ])("%s: %s", (kind, _, breakIt, expected) => {
         const object = first(kind);
         expect(customResourceProblems(object)).toEqual([]);
