@@ -31,7 +31,8 @@ export function clusterFacts(model: StackModel & { clusterWide: NonNullable<Stac
         version: 1,
         stack,
         cluster: { name: model.cluster.name, mode: model.cluster.mode },
-        ...(settings.kubeContext !== undefined ? { kubeContext: settings.kubeContext } : {}),
+        // Unset, Pulumi leaves it out of the output.
+        kubeContext: settings.kubeContext,
         sealingCertificateFingerprint: settings.certificateFingerprint,
         customResourceKinds: [...CLUSTER_CUSTOM_RESOURCE_KINDS],
         ...clusterViewOf(model.clusterWide),

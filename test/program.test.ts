@@ -317,10 +317,10 @@ describe("a stack that shares the cluster, against its owner", () => {
 
     it("fails when the owner lacks a CRD it needs, or a project its applications use", async () => {
         const run = await devWithOwnerFacts((f) => {
-            f.customResourceKinds = f.customResourceKinds.filter((k: string) => k !== "argoproj.io/ApplicationSet");
+            f.customResourceKinds = f.customResourceKinds.filter((k: string) => !["argoproj.io/ApplicationSet", "monitoring.coreos.com/PrometheusRule"].includes(k));
             f.argocd.projects = f.argocd.projects.filter((p: { name: string }) => p.name !== "team-frontend");
         });
-        expectRefused(run, /- \(cluster\): stack "prod" installs no CRD for argoproj.io\/ApplicationSet/);
+        expectRefused(run, /- \(cluster\): stack "prod" installs no CRD for argoproj.io\/ApplicationSet, monitoring.coreos.com\/PrometheusRule, which this stack creates/);
         expect((run.error as Error).message).toMatch(/- argocd.applications\[1\].project: "team-frontend" is not a project of this cluster; define it under stack "prod"'s clusterWide.argocd.projects/);
     });
 

@@ -14,6 +14,7 @@ export function appProject(argocd: ArgoCdModel, cluster: string, project: Projec
             clusterResourceWhitelist: [...project.clusterResourceWhitelist],
             namespaceResourceWhitelist: [...project.namespaceResourceWhitelist],
             orphanedResources: { warn: project.orphanedResourcesWarn },
+            // Stryker disable next-line ConditionalExpression,EqualityOperator: no roles field and an empty one are the same to Argo CD; left out so a project without roles reads so
             ...(project.roles.length > 0
                 ? {
                       roles: project.roles.map((role) => ({
