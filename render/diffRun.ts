@@ -116,6 +116,15 @@ function runNode(args: readonly string[], cwd: string): Promise<string> {
     });
 }
 
+/** Whether the render of the project at `dir` takes a `--jobs` list (commits from before it do not). */
+export function rendersJobs(dir: string): boolean {
+    // The option moved from cli.ts to renderCommand.ts; commits of either kind know it.
+    return ["cli.ts", "renderCommand.ts"].some((file) => {
+        const full = path.join(dir, "render", file);
+        return fs.existsSync(full) && fs.readFileSync(full, "utf8").includes('"--jobs <file>"');
+    });
+}
+
 /**
  * Renders `jobs` with the code of `codeDir`: in one process when its render knows `--jobs`, one
  * process per job otherwise (a commit from before it). Resolves with each job's failure, if any.
@@ -123,8 +132,7 @@ function runNode(args: readonly string[], cwd: string): Promise<string> {
 async function render(codeDir: string, jobs: readonly Job[]): Promise<(string | undefined)[]> {
     const cliOf = (dir: string) => path.join(dir, "render", "cli.ts");
     const node = (dir: string) => ["--import", pathToFileURL(require.resolve("tsx", { paths: [dir] })).href, cliOf(dir)];
-    const cli = cliOf(codeDir);
-    if (fs.existsSync(cli) && fs.readFileSync(cli, "utf8").includes('"--jobs <file>"')) {
+    if (rendersJobs(codeDir)) {
         const list = path.join(path.dirname(jobs[0].out), `jobs-${process.pid}-${Date.now()}.json`);
         fs.mkdirSync(path.dirname(list), { recursive: true });
         fs.writeFileSync(list, JSON.stringify(jobs));

@@ -199,6 +199,7 @@ describe("npm run diff on a fixture repository", () => {
     let outerTmp: string | undefined;
     let privateTmp: string | undefined;
     const commits: string[] = [];
+    let renderProcesses: string[] = [];
 
     async function commit(message: string, ...edits: Edit[]): Promise<string> {
         for (const [file, edit] of edits) {
@@ -262,8 +263,19 @@ const prod: StackModelInput = {
         // (The part-of label; matched loosely, as Stryker's instrumented copy spells it otherwise.)
         commits.push(await commit("the program's code", ["core/objects.ts", (t) => t.replace('"gitops-platform"', '"gitops"')]));
         // Every commit renders once: the first six in one process (they differ in their stacks
-        // only), the last in one of its own code.
-        await renderCommits({ cwd: repo, cacheDir: cache }, commits, ["prod"]);
+        // only), the last in one of its own code. Each Node process started meanwhile notes itself.
+        const started = path.join(privateTmp, "processes.log");
+        const outerOptions = process.env.NODE_OPTIONS;
+        process.env.NODE_OPTIONS = `${outerOptions ?? ""} --require ${path.join(ROOT, "test/fixtures/noteProcess.cjs")}`;
+        process.env.GITOPS_NOTE_PROCESS = started;
+        try {
+            await renderCommits({ cwd: repo, cacheDir: cache }, commits, ["prod"]);
+        } finally {
+            if (outerOptions === undefined) delete process.env.NODE_OPTIONS;
+            else process.env.NODE_OPTIONS = outerOptions;
+            delete process.env.GITOPS_NOTE_PROCESS;
+        }
+        renderProcesses = fs.existsSync(started) ? fs.readFileSync(started, "utf8").trim().split("\n") : [];
         await git(repo, "reset", "-q", "--hard", commits[5]);
     }, 120_000);
     afterAll(() => {
@@ -275,6 +287,11 @@ const prod: StackModelInput = {
     /** The diff of prod between two fixture commits. */
     const diffOf = (i: number) => runDiff({ cwd: repo, stacks: ["prod"], base: commits[i - 1], head: commits[i], cacheDir: cache });
     const files = (r: DiffReport) => r.sections.map((s) => /\n`([^`]+)`\n/.exec(s)?.[1]);
+
+    it("renders commits that differ only in their stacks in one process, one of other code in another", () => {
+        expect(renderProcesses).toHaveLength(2);
+        expect(renderProcesses.every((argv) => argv.includes("--jobs"))).toBe(true);
+    });
 
     it("shows a changed webhook as the one sealed key that holds it, and nothing else", async () => {
         const r = await diffOf(1);
