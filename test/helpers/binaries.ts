@@ -40,6 +40,7 @@ export function findBinary(debianPackage: string, ...names: string[]): Binary {
 export const amtool = findBinary("prometheus-alertmanager", "amtool");
 export const promtool = findBinary("prometheus", "promtool");
 export const alertmanagerBinary = findBinary("prometheus-alertmanager", "prometheus-alertmanager", "alertmanager");
+export const go = findBinary("golang-go", "go");
 
 /** Binaries of `binaries` that are missing. */
 function missing(binaries: readonly Binary[]): Binary[] {

@@ -122,6 +122,8 @@ describe("the dead-man's-switch route", () => {
         ["250ms", 250],
         ["1d", 86_400_000],
         ["1w", 604_800_000],
+        // Prometheus counts a year as 365 days.
+        ["1y", 31_536_000_000],
     ])("reads the duration %s", (text, ms) => {
         expect(durationMs(text)).toBe(ms);
         expect(durationMs(formatDuration(ms))).toBe(ms);
