@@ -248,12 +248,18 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
             at("E2ELatency", "backend-dev", "info"),
             at("InfoInhibitor", "frontend-dev", "none"),
             at("E2EQuiet", "frontend-dev", "info"),
+            // Beside an alert of severity none, which is no inhibiting severity: nothing muted.
+            at("E2EDisk", "backend-dev", "none"),
+            at("E2ENoneWarn", "backend-dev", "none"),
+            at("E2ENoneWarn", "backend-dev", "warning"),
+            at("E2ENoneInfo", "backend-dev", "none"),
+            at("E2ENoneInfo", "backend-dev", "info"),
             // Other namespaces or names: nothing to inhibit them.
             at("E2EDisk", "frontend-dev", "warning"),
             at("E2ELatency", "frontend-canary-dev", "info"),
         ];
 
-        it("a critical alert mutes the same alert's warning and info, a warning its info, InfoInhibitor every info alert of its namespace", async () => {
+        it("a critical alert mutes the same alert's warning and info, a warning its info, InfoInhibitor every info alert of its namespace, and nothing else", async () => {
             await slack!.alertmanager.postAlerts(alerts);
             const key = (a: PostableAlert) => `${a.labels.alertname} ${a.labels.namespace} ${a.labels.severity}`;
             const inhibited = await waitOn(slack!, "the inhibited alerts", async () => {
