@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { selfSignedCertificate } from "../../scripts/keygen";
-import { parseSealingCertificate, saltFromPrivateKey, SealingConfigError } from "../../sealing/certificate";
+import { opensslTime, parseSealingCertificate, saltFromPrivateKey, SealingConfigError } from "../../sealing/certificate";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "sealing");
 const fixture = (file: string) => fs.readFileSync(path.join(FIXTURES, file), "utf8");
@@ -18,6 +18,8 @@ const TEST_CRT = fixture("test.crt");
 const TEST_KEY = fixture("test.key");
 const CERT_KEY = "gitops:sealingCertificate";
 const KEY_KEY = "gitops:sealingKey";
+// The pair's advice: the key of this very certificate, stored as a secret.
+const STORE_ADVICE = /store the key that belongs to gitops:sealingCertificate with `pulumi config set --secret gitops:sealingKey.*npm run keygen/;
 // Messages follow "<configKey>: " in the stack's problem list; their advice names the key.
 const FETCH_ADVICE = /kubeseal --fetch-cert --controller-name sealed-secrets --controller-namespace kube-system.*pulumi config set gitops:sealingCertificate/;
 
@@ -112,6 +114,22 @@ describe("parseSealingCertificate", () => {
         expect(error.message).toMatch(FETCH_ADVICE);
     });
 
+    it("is valid on the first and the last second of its validity period", () => {
+        expect(() => parseSealingCertificate(TEST_CRT, { now: new Date("2025-01-01T00:00:00Z") })).not.toThrow();
+        expect(() => parseSealingCertificate(TEST_CRT, { now: new Date("2125-01-01T00:00:00Z") })).not.toThrow();
+    });
+
+    it.each([
+        ["a character outside base64 before the body", (body: string) => `*${body}`],
+        ["one after it", (body: string) => `${body}*`],
+        ["padding inside it", (body: string) => `${body.slice(0, 8)}=${body.slice(8)}`],
+    ])("refuses a certificate body with %s", (_, edit) => {
+        const [begin, ...rest] = TEST_CRT.trim().split("\n");
+        const end = rest.pop() as string;
+        const error = configError(() => parseSealingCertificate([begin, edit(rest.join("")), end].join("\n"), { now: NOW }));
+        expect(error.message).toMatch(/^is not a PEM certificate \(its body is not base64\)/);
+    });
+
     it("judges validity at `now`: the expired fixture was fine in 2020, the test one is not valid before 2025 or after 2125", () => {
         expect(() => parseSealingCertificate(fixture("expired.crt"), { now: new Date("2020-06-01T00:00:00Z") })).not.toThrow();
         expect(configError(() => parseSealingCertificate(TEST_CRT, { now: new Date("2125-01-01T00:00:01Z") })).message).toMatch(/^expired on 2125-01-01/);
@@ -128,7 +146,7 @@ describe("parseSealingCertificate", () => {
         const error = configError(() => parseSealingCertificate(TEST_CRT, { now: NOW, privateKeyPem }));
         expect(error.configKey).toBe(KEY_KEY);
         expect(error.message).toMatch(/^is not a readable PEM private key/);
-        expect(error.message).toMatch(/pulumi config set --secret gitops:sealingKey.*npm run keygen/);
+        expect(error.message).toMatch(STORE_ADVICE);
     });
 
     it.each([
@@ -138,13 +156,30 @@ describe("parseSealingCertificate", () => {
         const error = configError(() => parseSealingCertificate(fixture(certFile), { now: NOW, privateKeyPem: fixture(keyFile) }));
         expect(error.configKey).toBe(KEY_KEY);
         expect(error.message).toMatch(/^does not match gitops:sealingCertificate/);
-        expect(error.message).toMatch(/pulumi config set --secret gitops:sealingKey.*npm run keygen/);
+        expect(error.message).toMatch(STORE_ADVICE);
     });
 
     it("is an Error named SealingConfigError", () => {
         const error = configError(() => parseSealingCertificate("", { now: NOW }));
         expect(error).toBeInstanceOf(Error);
         expect(error.name).toBe("SealingConfigError");
+    });
+});
+
+describe("opensslTime", () => {
+    const key = crypto.createPrivateKey(TEST_KEY);
+    it.each(Array.from({ length: 12 }, (_, month) => month))("reads the validity Node reports for a certificate ending in month %i", (month) => {
+        // Single- and double-digit days: OpenSSL pads the day with a space.
+        const notBefore = new Date(Date.UTC(2030, month, 3, 4, 5, 6));
+        const notAfter = new Date(Date.UTC(2031, month, 28, 23, 59, 58));
+        const cert = new crypto.X509Certificate(selfSignedCertificate(key, { commonName: "t", notBefore, notAfter }));
+        expect([opensslTime(cert.validFrom), opensslTime(cert.validTo)]).toStrictEqual([notBefore, notAfter]);
+    });
+
+    it.each(["2030-11-03T04:05:06Z", "Nov  3 04:05:06 2030", "Nov  3 04:05:06 2030 GMT+1", "xNov  3 04:05:06 2030 GMT", "Foo  3 04:05:06 2030 GMT"])("refuses %j, naming the certificate", (text) => {
+        const error = configError(() => opensslTime(text));
+        expect(error.configKey).toBe(CERT_KEY);
+        expect(error.message).toMatch(/^has a validity period that cannot be read/);
     });
 });
 
@@ -170,6 +205,7 @@ describe("saltFromPrivateKey", () => {
     it("blames gitops:sealingKey for an unreadable key", () => {
         const error = configError(() => saltFromPrivateKey("not a key"));
         expect(error.configKey).toBe(KEY_KEY);
-        expect(error.message).toMatch(/^is not a readable PEM private key.*pulumi config set --secret gitops:sealingKey.*npm run keygen/);
+        expect(error.message).toMatch(/^is not a readable PEM private key/);
+        expect(error.message).toMatch(STORE_ADVICE);
     });
 });

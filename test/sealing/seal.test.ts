@@ -220,6 +220,11 @@ describe("input validation", () => {
         expectRefusal(() => sealValue(CERT, SALT, { namespace: "ns", name }, "k", MARKER), /name .*DNS-1123 subdomain/);
     });
 
+    it("accepts the longest namespace (63 characters) and name (253) Kubernetes allows", () => {
+        const scope = { namespace: "n".repeat(63), name: `${"x".repeat(63)}.${"y".repeat(63)}.${"z".repeat(63)}.${"w".repeat(61)}` };
+        expect(unseal(KEY, scope.namespace, scope.name, sealValue(CERT, SALT, scope, "k", "v"))).toBe("v");
+    });
+
     it.each(["", "a/b", "a b", "ключ", ".", "..", "..a", "x".repeat(254)])("refuses data key %j", (key) => {
         expectRefusal(() => sealValue(CERT, SALT, SCOPE, key, MARKER), /not a valid Secret data key/);
     });
