@@ -234,6 +234,15 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
         it("never sends Watchdog to Slack", () => {
             expect(dms!.capture.requests.filter((r) => r.path !== "/dms")).toStrictEqual([]);
         });
+
+        it("sends the switch nothing when Watchdog resolves: a resolved notice would count as a ping once Prometheus is gone", async () => {
+            const s = dms!;
+            await s.alertmanager.postAlerts([{ ...watchdog, endsAt: new Date(Date.now() - 1_000).toISOString() }]);
+            await waitOn(s, "Watchdog resolved", async () => ((await s.alertmanager.alerts()).some((a) => a.labels.alertname === "Watchdog") ? undefined : true));
+            // The group flushes every half period: within two periods a resolved notice would have come.
+            await new Promise((resolve) => setTimeout(resolve, PERIOD_MS * 2));
+            expect(s.capture.requests.filter((r) => r.path === "/dms" && r.json?.status !== "firing")).toStrictEqual([]);
+        });
     });
 
     describe("inhibits as kube-prometheus-stack's default rules expect", () => {
