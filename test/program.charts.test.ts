@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { toYaml } from "../core/objects";
+import { SECRET_PLACEHOLDER, toYaml } from "../core/objects";
 import { CLUSTER_CUSTOM_RESOURCE_KINDS } from "../core/clusterFacts";
 import { type ProgramRun, runProgram } from "./harness";
 import { pathOf, promtool, run, skipWithout, suiteTitle } from "./helpers/binaries";
@@ -69,6 +69,16 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
         const custom = objects.filter((o) => CUSTOM_GROUPS.includes(groupOf(o)) && o.object.kind !== "CustomResourceDefinition");
         expect(custom.length).toBeGreaterThan(10);
         for (const o of custom) expect(customResourceProblems(o.object as any), named(o)).toStrictEqual([]);
+    });
+
+    it("has no chart make a Secret but Argo CD's with the admin password's bcrypt hash: no credential is generated at render or left unsealed", () => {
+        // The one exception the README names: argo-cd takes the hash only as a value (from the secret values file).
+        const argocd = releases.filter((r) => r.chart === "argo-cd");
+        expect(argocd).toHaveLength(1);
+        const chartSecrets = ofKind("Secret").filter((o) => o.origin !== "program");
+        expect(chartSecrets.map((o) => [named(o), Object.keys(o.object.data ?? {}).sort()])).toStrictEqual([[`${argocd[0].stack}: /Secret argocd/argocd-secret (release ${argocd[0].name})`, ["admin.password", "admin.passwordMtime"]]]);
+        // The hash comes from the secret values file, which the render never shows.
+        expect(Buffer.from(chartSecrets[0].object.data["admin.password"], "base64").toString()).toBe(SECRET_PLACEHOLDER);
     });
 
     it("produces no object twice: not two stacks, nor a chart and the program", () => {

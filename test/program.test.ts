@@ -79,6 +79,13 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         expect(clusters.size).toBe(installs ? 1 : 0);
     });
 
+    it("keys each annotation it sets under a prefix of its own or of the controller that reads it, as Kubernetes asks of automation", () => {
+        // An unprefixed key is the user's own (Kubernetes' annotation conventions); a prefix is a DNS subdomain.
+        const keys = new Set(run.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== CHART).flatMap((r) => Object.keys(r.inputs.metadata.annotations ?? {})));
+        expect(keys.size).toBeGreaterThan(2);
+        for (const key of keys) expect(key).toMatch(/^(gitops-platform|[a-z0-9-]+\.(argoproj\.io|bitnami\.com))\/[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/);
+    });
+
     it("creates its namespaces, but never kube-system", () => {
         const namespaces = objectKeys(run).filter((k) => k.startsWith("Namespace/"));
         const clusterWide = installs ? ["Namespace//argo-rollouts", "Namespace//argocd", "Namespace//monitoring"] : [];
