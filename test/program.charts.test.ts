@@ -169,6 +169,13 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
             expect(kubelet.map(named)).toHaveLength(1);
         });
 
+        it("has its Prometheus scrape through its own release's ServiceMonitors, and never another environment's", () => {
+            const monitors = selectedBy(prometheus(), "ServiceMonitor", spec().serviceMonitorSelector, spec().serviceMonitorNamespaceSelector, objects, namespaceLabels);
+            const environmentReleases = releases.filter((r) => r.name.startsWith("monitoring-")).map((r) => `release ${r.name}`);
+            expect(monitors.some((m) => m.origin === `release monitoring-${env}`)).toBe(true);
+            expect(monitors.filter((m) => environmentReleases.includes(m.origin) && m.origin !== `release monitoring-${env}`).map(named)).toStrictEqual([]);
+        });
+
         it("has its Prometheus load the default rules and its own, and never another environment's", () => {
             const rules = selectedBy(prometheus(), "PrometheusRule", spec().ruleSelector, spec().ruleNamespaceSelector, objects, namespaceLabels);
             const defaults = ofKind("PrometheusRule").filter((r) => r.origin === `release monitoring-${env}`);
