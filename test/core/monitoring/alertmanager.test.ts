@@ -242,7 +242,8 @@ describe("monitoringRunbook", () => {
     it("posts a test alert that is valid JSON and carries the environment's namespace", () => {
         const alerts = testAlertsOf(monitoringRunbook(configs.dev));
         expect(alerts).toHaveLength(1);
-        expect(alerts[0].labels).toMatchObject({ alertname: "RunbookTestAlert", namespace: "monitoring-dev" });
+        // A severity as real alerts carry: inhibition and the Slack text read it.
+        expect(alerts[0].labels).toStrictEqual({ alertname: "RunbookTestAlert", namespace: "monitoring-dev", severity: expect.stringMatching(/^(critical|warning|info)$/) });
         expect(alerts[0].annotations).toStrictEqual({ summary: expect.stringMatching(/\S/), description: expect.stringMatching(/\S/) });
     });
 
