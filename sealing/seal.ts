@@ -28,7 +28,7 @@ const ZERO_NONCE = Buffer.alloc(12);
 // Distinct tags keep the session key and the OAEP seed independent although derived from the same inputs.
 // Stryker disable next-line StringLiteral: any other tag, the empty one too, keeps the two apart and seals as decryptably
 const SESSION_KEY_TAG = "gitops-platform/sealing/session-key/v1";
-// Stryker disable next-line StringLiteral: as above
+// Stryker disable next-line StringLiteral: likewise, any other tag keeps the seed apart from the session key
 const OAEP_SEED_TAG = "gitops-platform/sealing/oaep-seed/v1";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
