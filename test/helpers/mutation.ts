@@ -10,16 +10,21 @@ interface StrykerState {
 }
 const stryker = () => (globalThis as { __stryker__?: StrykerState }).__stryker__;
 
-/** Under Stryker, the mutant switched on and the test being measured; empty outside it. */
+/**
+ * Under Stryker, what a cached result may be shared within: in a mutant's run, that mutant (its
+ * tests all run against it); in the dry run, which measures each test's reach, the test being
+ * measured. Empty outside Stryker.
+ */
 function mutationScope(): string {
     const state = stryker();
-    return state === undefined ? "" : `${state.activeMutant ?? ""}#${state.currentTestId ?? ""}`;
+    if (state === undefined) return "";
+    return state.activeMutant !== undefined ? `mutant ${state.activeMutant}` : `test ${state.currentTestId ?? ""}`;
 }
 
 /**
  * A cache of results by key, for the tests of a worker to share. Under Stryker it holds only
- * what was computed for the current mutant and test, so each test's reach is its own and no
- * result outlives the mutant it was computed with (nor piles up over thousands of mutants).
+ * what was computed in the current scope (above), so in the dry run each test's reach is its own,
+ * and no result outlives the mutant it was computed with (nor piles up over thousands of mutants).
  */
 export class TestCache<V> {
     private readonly entries = new Map<string, V>();
