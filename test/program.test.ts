@@ -162,6 +162,13 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         }
     });
 
+    it("applies every object it puts in a namespace it creates after that Namespace, or the first apply fails", () => {
+        const namespaces = new Map(run.resources.filter((r) => r.custom && r.inputs.kind === "Namespace").map((r) => [r.inputs.metadata.name as string, r.urn as string]));
+        const inside = run.resources.filter((r) => r.custom && r.type !== CHART && namespaces.has(r.inputs.metadata?.namespace));
+        expect(inside.length).toBeGreaterThan(2);
+        for (const r of inside) expect(waitsFor(run, r.urn as string).has(namespaces.get(r.inputs.metadata.namespace) as string), r.name).toBe(true);
+    });
+
     it("keeps plaintext secrets out of everything a preview shows, and the admin password secret", async () => {
         const shown = visible(run.resources.map((r) => r.inputs));
         for (const secret of secretValues(config)) expect(shown).not.toContain(secret);
@@ -265,9 +272,17 @@ describe("an invalid stack", () => {
         const config = { ...demoConfig("prod") };
         delete config["gitops:kubeContext"];
         const run = await runProgram("prod", config, { preview: false });
+        expect((run.error as Error).message).toMatch(/^Stack "prod": the stack config has 2 problems:\n/);
         expect((run.error as Error).message).toMatch(/gitops:sealingCertificate: is the demo certificate .*`npm run keygen`/);
         expect((run.error as Error).message).toMatch(/gitops:kubeContext: is not set: pulumi up deploys only to a named kubeconfig context.*`pulumi config set gitops:kubeContext <context>`/);
         expect(run.resources).toStrictEqual([]);
+    });
+
+    it("runs pulumi up with a certificate and key of its own and a kube context", async () => {
+        const own = (file: string) => fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", file), "utf8");
+        const run = await runProgram("prod", { ...demoConfig("prod"), "gitops:sealingCertificate": own("test.crt"), "gitops:sealingKey": own("test.key") }, { preview: false });
+        expect(run.error).toBeUndefined();
+        expect(ofType(run, CHART).length).toBeGreaterThan(0);
     });
 
     it("previews without a kube context, on no context the provider would guess", async () => {
@@ -313,7 +328,8 @@ describe("a stack that shares the cluster, against its owner", () => {
             f.cluster.name = "another-cluster";
             f.kubeContext = "kind-elsewhere";
         });
-        expectRefused(run, /- cluster: names the shared cluster "gitops-shared", but stack "prod" installed its cluster-wide parts in the shared cluster "another-cluster"/);
+        expectRefused(run, /^Stack "dev": stacks\/dev.ts against stack "prod" \(cluster.owner\) has 2 problems:\n/);
+        expect((run.error as Error).message).toMatch(/- cluster: names the shared cluster "gitops-shared", but stack "prod" installed its cluster-wide parts in the shared cluster "another-cluster"/);
         expect((run.error as Error).message).toMatch(/- gitops:kubeContext: is "kind-gitops-shared", but stack "prod" deploys to "kind-elsewhere".*`pulumi config set gitops:kubeContext kind-elsewhere`/);
     });
 

@@ -31,6 +31,16 @@ describe("ArgoCd", () => {
         expect(ofType(run, "random:index/randomPassword:RandomPassword").map((r) => r.name)).toStrictEqual(["cd-test-redis-password"]);
     });
 
+    it("salts the hash per stack: the same password hashes differently in another stack", async () => {
+        const hashIn = async (stack: string) => {
+            const run = await runComponents(stack, () => new ArgoCd("cd-test", { ...args(), adminPassword: pulumi.secret("correct horse battery") }));
+            return passedHash(resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart"));
+        };
+        const [prod, dev] = [await hashIn("prod"), await hashIn("dev")];
+        expect(prod).not.toBe(dev);
+        for (const hash of [prod, dev]) expect(compareSync("correct horse battery", hash)).toBe(true);
+    });
+
     it("generates a random admin password when none is configured", async () => {
         let argocd!: ArgoCd;
         const run = await runComponents("prod", () => {
