@@ -35,6 +35,15 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         expect(unbroken(parseHelmTemplate(asYaml))).toStrictEqual(unbroken(expected));
     }, 60_000);
 
+    it("flags as hooks exactly the objects Helm runs as hooks (the helm.sh/hook annotation), which Chart v4 would drop", async () => {
+        // argo-cd's defaults run a hook Job (redisSecretInit), beside hundreds of plain objects.
+        const objects = await expandRelease({ name: "argocd", namespace: "argocd", ...charts.argoCd, values: {} });
+        const annotated = (o: (typeof objects)[number]) => (o.object.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.["helm.sh/hook"] !== undefined;
+        expect(objects.filter(annotated).length).toBeGreaterThan(0);
+        expect(objects.filter((o) => !annotated(o)).length).toBeGreaterThan(10);
+        for (const o of objects) expect(o.hook, `${o.object.kind} ${o.source}`).toBe(annotated(o));
+    }, 60_000);
+
     it("expands a release once for the same values, and again for others", async () => {
         const first = expandRelease(release());
         expect(expandRelease(release())).toBe(first);
