@@ -25,6 +25,7 @@ export class RootApplications extends pulumi.ComponentResource {
         let before: pulumi.Resource[] = [...(args.after ?? [])];
         let previous: number | undefined;
         for (const { wave, objects } of applicationsByWave(args.model, args.argocdNamespace)) {
+            // Stryker disable next-line ObjectLiteral: the input only labels the barrier in the state; dependsOn is what orders the waves
             if (previous !== undefined) before = [new pulumi.Stash(`${name}-after-wave-${previous}`, { input: { afterWave: previous } }, { parent: this, dependsOn: before })];
             before = objects.map((app) => registerObject(name, app, { parent: this, dependsOn: before }));
             previous = wave;

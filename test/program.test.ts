@@ -320,7 +320,9 @@ describe("a stack that shares the cluster, against its owner", () => {
     });
 
     it("fails when the owner's facts are of a shape this revision cannot read", async () => {
-        expectRefused(await devWithOwnerFacts((f) => (f.version = 2)), /exported "clusterFacts" that this revision cannot read; update stack "prod"/);
+        expectRefused(await devWithOwnerFacts((f) => (f.version = 2)), /- cluster.owner: exported "clusterFacts" that this revision cannot read; update stack "prod"/);
+        // Facts of the right shape that another stack exported are no owner's either.
+        expectRefused(await devWithOwnerFacts((f) => (f.stack = "staging")), /- cluster.owner: exported "clusterFacts" that this revision cannot read/);
     });
 
     it("fails when the owner installed another cluster, or deploys to another context", async () => {
