@@ -49,6 +49,11 @@ describe.each(models)("custom resources of %s", (_, model) => {
         expect(prometheusRules(withSmokeAlert(model, true)).length).toBeGreaterThan(prometheusRules(withSmokeAlert(model, false)).length);
     });
 
+    // Under a fixed title as well: the titles below carry the objects' names, which a mutant may change.
+    it("has every custom resource valid against its CRD, named as the API server accepts", () => {
+        for (const [label, object] of labelledResources(model)) expect(customResourceProblems(object), label).toStrictEqual([]);
+    });
+
     it.each(labelledResources(model))("%s validates strictly against its upstream CRD", (_, object) => {
         expect(customResourceProblems(object)).toEqual([]);
     });
