@@ -117,7 +117,7 @@ function runNode(args: readonly string[], cwd: string): Promise<string> {
 }
 
 /** Whether the render of the project at `dir` takes a `--jobs` list (commits from before it do not). */
-export function rendersJobs(dir: string): boolean {
+function rendersJobs(dir: string): boolean {
     // The option moved from cli.ts to renderCommand.ts; commits of either kind know it.
     return ["cli.ts", "renderCommand.ts"].some((file) => {
         const full = path.join(dir, "render", file);
