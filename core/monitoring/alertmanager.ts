@@ -104,11 +104,10 @@ function deadMansSwitchRoute(dms: NonNullable<AlertmanagerModel["deadMansSwitch"
 export function alertmanagerConfig(model: StackModel, slackWebhookUrl: string): AlertmanagerConfig {
     const am = model.monitoring.alertmanager;
     const dms = am.deadMansSwitch;
-    const noise = am.silencedAlerts;
     const routes: Route[] = [
         // First, so that Watchdog reaches the switch before the noise route can drop it.
         ...(dms ? [deadMansSwitchRoute(dms)] : []),
-        ...(noise.length > 0 ? [{ receiver: NULL_RECEIVER, matchers: [regexMatcher("alertname", noise.join("|"))] }] : []),
+        ...(am.silencedAlerts.length > 0 ? [{ receiver: NULL_RECEIVER, matchers: [regexMatcher("alertname", am.silencedAlerts.join("|"))] }] : []),
         { receiver: am.slack.receiver, matchers: [regexMatcher("namespace", am.namespaceRegex)] },
     ];
     const slack: SlackConfig = {

@@ -59,22 +59,24 @@ function substitute(template: string, params: Params): string {
     return template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (whole, key: string) => flat.get(key) ?? whole);
 }
 
-let built: string | undefined;
-/** The Go renderer, built once per source into node_modules/.cache. */
+let build: Promise<string> | undefined;
+/** The Go renderer, built once per source into node_modules/.cache (and once per process). */
 function renderer(go: Binary): Promise<string> {
-    const source = path.join(ROOT, "test", "helpers", "gotemplate", "main.go");
-    const hash = createHash("sha256").update(fs.readFileSync(source)).digest("hex").slice(0, 16);
-    const binary = path.join(ROOT, "node_modules", ".cache", "gitops-gotemplate", hash, "render");
-    if (built === binary || fs.existsSync(binary)) return Promise.resolve((built = binary));
-    fs.mkdirSync(path.dirname(binary), { recursive: true });
-    const partial = `${binary}.${process.pid}`;
-    return new Promise((resolve, reject) =>
+    build ??= new Promise((resolve, reject) => {
+        const source = path.join(ROOT, "test", "helpers", "gotemplate", "main.go");
+        const hash = createHash("sha256").update(fs.readFileSync(source)).digest("hex").slice(0, 16);
+        const binary = path.join(ROOT, "node_modules", ".cache", "gitops-gotemplate", hash, "render");
+        if (fs.existsSync(binary)) return resolve(binary);
+        fs.mkdirSync(path.dirname(binary), { recursive: true });
+        // Concurrent processes each write a file of their own and rename it into place.
+        const partial = `${binary}.${process.pid}`;
         execFile(pathOf(go), ["build", "-o", partial, source], { env: { ...process.env, GO111MODULE: "off" } }, (error, _, stderr) => {
             if (error) return reject(new Error(`go build ${source} failed: ${stderr}`));
             fs.renameSync(partial, binary);
-            resolve((built = binary));
-        }),
-    );
+            resolve(binary);
+        });
+    });
+    return build;
 }
 
 /** What rendering one template gave: its text, or the controller's error. */

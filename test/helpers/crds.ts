@@ -141,7 +141,7 @@ export function customResourceProblems(object: { apiVersion: string; kind: strin
 }
 
 /** Kubernetes' ValidateObjectMeta rule for names (apimachinery's IsDNS1123Subdomain). */
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * Problems of one field of a custom resource's spec (`path` from the root, e.g. `["spec",

@@ -10,14 +10,14 @@ import type { KubeObject } from "../../../core/objects";
 import type { StackModel } from "../../../model/schema";
 import { generatorParams, renderTemplates, templateStrings } from "../../helpers/applicationSets";
 import { assertInstalled, go, skipWithout, suiteTitle } from "../../helpers/binaries";
+import { DNS_1123_SUBDOMAIN } from "../../helpers/crds";
 import { STACKS, stackModel, TOPOLOGIES } from "../../helpers/models";
 
 const MODELS = TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => [`${stack}, ${topology}`, stackModel(stack, topology)] as [string, StackModel]));
 const objectsOf = (model: StackModel, kind: string) => applicationsByWave(model, "argocd").flatMap((w) => w.objects.filter((o) => o.kind === kind));
 const spec = (o: KubeObject) => o.spec as Record<string, any>;
 
-/** Kubernetes' rules for names (DNS-1123) and namespaces (DNS-1123 label). */
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Kubernetes' rule for namespaces (a DNS-1123 label); names follow DNS_1123_SUBDOMAIN. */
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 describe.each(MODELS)("the root applications of %s", (_, model) => {
@@ -61,7 +61,7 @@ describe.skipIf(skipWithout(go))(suiteTitle("ApplicationSets expanded as Argo CD
                     expect(r.error, `${where}: ${at}`).toBeUndefined();
                     expect(r.text, `${where}: ${at}`).not.toMatch(/\{\{|\}\}|<no value>/);
                 }
-                expect(fields.get("metadata.name")?.text, where).toMatch(SUBDOMAIN);
+                expect(fields.get("metadata.name")?.text, where).toMatch(DNS_1123_SUBDOMAIN);
                 expect(fields.get("spec.destination.namespace")?.text, where).toMatch(LABEL);
             }
             const names = apps.map((a) => a.fields.get("metadata.name")?.text);
