@@ -15,8 +15,9 @@ import { pathToFileURL } from "node:url";
 import * as yaml from "js-yaml";
 import { toYaml } from "../core/objects";
 import { expandRelease, namespaceIn } from "./charts";
-import { type ChartDiff, chartObjectPath, type DiffReport, diffTrees, type FileChange, report, type StackDiff } from "./diff";
+import { type ChartDiff, type DiffReport, diffTrees, type FileChange, report, type StackDiff } from "./diff";
 import { MARKER } from "./render";
+import { objectPath } from "./tree";
 
 /** A failure of the diff itself, with what to do: printed without a stack trace. */
 export class DiffError extends Error {}
@@ -254,7 +255,7 @@ async function chartObjects(files: ReadonlyMap<string, string>, release: string)
     const { name, namespace, chart, version, repository } = yaml.load(meta) as Record<string, string>;
     const values = yaml.load(files.get(`charts/${release}/values.yaml`) ?? "{}");
     const objects = await expandRelease({ name, namespace, chart, version, repository, values });
-    return new Map(objects.map(({ object }) => [chartObjectPath(object, namespaceIn(object, namespace)), toYaml(object)] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
+    return new Map(objects.map(({ object }) => [objectPath(object, namespaceIn(object, namespace)), toYaml(object)] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** The releases whose release or values file changed. */

@@ -32,10 +32,12 @@ function redact(value: unknown, all = false): unknown {
     return all ? REDACTED : value;
 }
 
+const isMap = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
 /** Deep-merges `overlay` into `base` as Helm merges values files. */
 function merge(base: unknown, overlay: unknown): unknown {
-    if (typeof base !== "object" || base === null || Array.isArray(base) || typeof overlay !== "object" || overlay === null || Array.isArray(overlay)) return overlay;
-    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    if (!isMap(base) || !isMap(overlay)) return overlay;
+    const out: Record<string, unknown> = { ...base };
     for (const [k, v] of Object.entries(overlay)) out[k] = k in out ? merge(out[k], v) : v;
     return out;
 }
@@ -52,9 +54,9 @@ export async function chartValues(inputs: Record<string, any>): Promise<{ values
     return { values, hasSecrets };
 }
 
-function objectPath(object: Record<string, any>): string {
-    const ns: string = object.metadata?.namespace ?? "_cluster";
-    return `${ns}/${String(object.kind).toLowerCase()}/${object.metadata?.name}.yaml`;
+/** Where an object stands in a render tree: `<namespace or _cluster>/<kind>/<name>.yaml`. */
+export function objectPath(object: Record<string, any>, namespace: string | undefined): string {
+    return `${namespace ?? "_cluster"}/${String(object.kind).toLowerCase()}/${object.metadata.name}.yaml`;
 }
 
 /** Builds the render tree from every resource the program registered. */
@@ -76,11 +78,12 @@ export async function renderTree(resources: readonly RecordedResource[]): Promis
         } else if (r.custom && r.type.startsWith("kubernetes:")) {
             const object = r.inputs as Record<string, any>;
             if (containsSecret(object)) {
-                notes.push(`left out ${object.kind} ${object.metadata?.namespace}/${object.metadata?.name}: it holds plaintext secret data (pulumi up creates it from stack config)`);
+                notes.push(`left out ${object.kind} ${object.metadata.namespace}/${object.metadata.name}: it holds plaintext secret data (pulumi up creates it from stack config)`);
                 continue;
             }
-            add(objectPath(object), toYaml(object));
+            add(objectPath(object, object.metadata.namespace), toYaml(object));
         }
     }
+    // Stryker disable next-line EqualityOperator: the paths are a Map's keys, so no two are equal
     return { files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))), notes: notes.sort() };
 }

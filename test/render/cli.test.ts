@@ -9,9 +9,10 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import * as yaml from "js-yaml";
-import { beforeAll, describe, expect, it } from "vitest";
-import { MARKER, writeTree } from "../../render/render";
-import { renderCommand } from "../../render/renderCommand";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { StackInputError } from "../../model/problems";
+import { MARKER, RenderInputError, writeTree } from "../../render/render";
+import { failureMessage, renderCommand } from "../../render/renderCommand";
 import { capturedOutput, demoConfig, demoKeyPem, ROOT } from "../harness";
 
 const run = promisify(execFile);
@@ -67,7 +68,7 @@ describe("npm run render", () => {
     it("renders the dev stack from the demo config with no other argument, on the owner's facts computed offline", () => {
         expect(devOutput.code, devOutput.stderr).toBe(0);
         expect(devOutput.stderr).toMatch(/using the demo config demo\/dev\.yaml/);
-        expect(devOutput.stdout).toMatch(/rendered stack "dev": \d+ files/);
+        expect(devOutput.stdout).toMatch(new RegExp(`^rendered stack "dev": ${tree(devOut).size - 1} files in ${path.relative(process.cwd(), devOut)}\n`, "m"));
         expect(devOutput.stdout).toContain('target: kube context "kind-gitops-shared", cluster "gitops-shared", shared: it installs its own environment on the owner\'s cluster-wide parts');
         expect(fs.existsSync(path.join(devOut, "argocd/application/backend-dev.yaml"))).toBe(true);
         expect(fs.existsSync(path.join(devOut, "charts/argocd"))).toBe(false);
@@ -139,9 +140,12 @@ describe("npm run render", () => {
     }, 30_000);
 
 
-    it("prints the resolved model with --dump-model, and exits 0", async () => {
-        const result = await renderProcess("--stack", "prod", "--dump-model");
+    it("prints the resolved model with --dump-model, exits 0 and writes nothing, wherever --out points", async () => {
+        const foreign = fs.mkdtempSync(path.join(os.tmpdir(), "foreign-"));
+        fs.writeFileSync(path.join(foreign, "keep.txt"), "mine");
+        const result = await render("--stack", "prod", "--dump-model", "--out", foreign);
         expect(result.code, result.stderr).toBe(0);
+        expect(fs.readdirSync(foreign)).toStrictEqual(["keep.txt"]);
         const model = JSON.parse(result.stdout);
         expect(model.environment).toBe("prod");
         // Defaults applied: the dump is the model after validation.
@@ -157,8 +161,14 @@ describe("npm run render", () => {
         const configFile = path.join(tmp, "no-context.yaml");
         const { "gitops:kubeContext": _, ...withoutContext } = demoConfig("dev");
         fs.writeFileSync(configFile, yaml.dump(withoutContext));
-        const result = await render("--stack", "dev", "--model", path.join(ROOT, "test/fixtures/models/dedicated-dev.ts"), "--config-file", configFile, "--out", path.join(tmp, "dedicated"));
+        // Rendered into the folder it runs in, which it names as such.
+        const out = path.join(tmp, "dedicated");
+        fs.mkdirSync(out);
+        const outer = process.cwd();
+        process.chdir(out);
+        const result = await render("--stack", "dev", "--model", path.join(ROOT, "test/fixtures/models/dedicated-dev.ts"), "--config-file", configFile, "--out", ".").finally(() => process.chdir(outer));
         expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toMatch(/^rendered stack "dev": \d+ files in \.$/m);
         expect(result.stdout).toMatch(/^target: no kube context \(pulumi up refuses until gitops:kubeContext is set\), cluster "[^"]+", dedicated to it: it installs everything$/m);
         expect(fs.existsSync(path.join(tmp, "dedicated", "charts/argocd/release.yaml"))).toBe(true);
     });
@@ -174,5 +184,22 @@ describe("npm run render", () => {
         expect(fine).toStrictEqual({ ok: true });
         expect(tree(path.join(tmp, "job-b"))).toStrictEqual(tree(devOut));
         expect(fs.existsSync(path.join(tmp, "job-a"))).toBe(false);
+    });
+});
+
+describe("failureMessage", () => {
+    afterEach(() => vi.unstubAllEnvs());
+
+    it("tells a user's mistake as it is, and anything else as one error line, whatever was thrown", () => {
+        vi.stubEnv("GITOPS_DEBUG", undefined);
+        const mistakes = [new StackInputError("dev", "stacks/dev.ts", [{ path: "environment", message: "must be dev" }]), new RenderInputError('Stack "dev": the owner refuses')];
+        for (const mistake of mistakes) expect(failureMessage(mistake)).toBe(`${mistake.message}\n`);
+        expect([new Error("boom"), "a string", undefined].map(failureMessage)).toStrictEqual(["error: boom\n", "error: a string\n", "error: undefined\n"]);
+    });
+
+    it("adds the stack trace with GITOPS_DEBUG set", () => {
+        vi.stubEnv("GITOPS_DEBUG", "1");
+        const error = new Error("boom");
+        expect(failureMessage(error)).toBe(`error: boom\n${error.stack}\n`);
     });
 });

@@ -64,11 +64,33 @@ describe("the mock runtime", () => {
         expect(isSecretValue({ [specialSigKey]: specialSecretSig, value: "x" })).toBe(true);
     });
 
+    it("draws a password from exactly the character classes its inputs leave on", () => {
+        const recorder = new ResourceRecorder();
+        const password = (name: string, inputs: Record<string, unknown>) => recorder.newResource({ type: "random:index/randomPassword:RandomPassword", name, inputs: { length: 200, ...inputs } }).state.result as string;
+        const classes = { lower: /[a-z]/, upper: /[A-Z]/, numeric: /[0-9]/, special: /[^a-zA-Z0-9]/ };
+        for (const on of Object.keys(classes)) {
+            const only = password(`only-${on}`, Object.fromEntries(Object.keys(classes).map((c) => [c, c === on])));
+            for (const [name, chars] of Object.entries(classes)) expect(chars.test(only), `${name} in a password of ${on} only`).toBe(name === on);
+        }
+        const all = password("all", {});
+        for (const [name, chars] of Object.entries(classes)) expect(chars.test(all), name).toBe(true);
+    });
+
     it("wraps the mock monitor once however often it starts, previews by default, and records dependencies in order", async () => {
-        startMockRuntime("p", "s", {});
-        const wrapped = MockMonitor.prototype.registerResource;
-        startMockRuntime("p", "s", {});
-        expect(MockMonitor.prototype.registerResource).toBe(wrapped);
+        const before = MockMonitor.prototype.registerResource;
+        // A monitor not wrapped yet, as a fresh process has it.
+        MockMonitor.prototype.registerResource = function (this: MockMonitor, ...args: Parameters<typeof before>) {
+            return before.apply(this, args);
+        };
+        let wrapped: typeof before;
+        try {
+            startMockRuntime("p", "s", {});
+            wrapped = MockMonitor.prototype.registerResource;
+            startMockRuntime("p", "s", {});
+            expect(MockMonitor.prototype.registerResource).toBe(wrapped);
+        } finally {
+            MockMonitor.prototype.registerResource = before;
+        }
         expect(pulumi.runtime.isDryRun()).toBe(true);
         const run = await runComponents("dev", () => {
             const b = new Thing("b", {});

@@ -32,7 +32,7 @@ describe("offlineStackConfig", () => {
     });
 
     it("rejects a config file that is not a mapping", () => {
-        expect(() => offlineStackConfig("dev", tempYaml("- a\n- b\n"))).toThrow(/must be a YAML mapping of config keys/);
+        for (const content of ["- a\n- b\n", "just text\n"]) expect(() => offlineStackConfig("dev", tempYaml(content))).toThrow(/must be a YAML mapping of config keys/);
     });
 
     describe("in a project of its own", () => {
@@ -55,7 +55,7 @@ describe("offlineStackConfig", () => {
             const dir = project({ "Pulumi.qa.yaml": "config:\n  kubernetes:context: other\n", "demo/qa.yaml": "gitops:kubeContext: demo\n", "empty.yaml": "" });
             expect(offlineStackConfig("qa", undefined, undefined, dir)).toStrictEqual({ values: { "kubernetes:context": "other", "gitops:kubeContext": "demo" }, demoFile: path.join(dir, "demo", "qa.yaml") });
             expect(offlineStackConfig("qa", path.join(dir, "empty.yaml"), undefined, dir)).toStrictEqual({ values: { "kubernetes:context": "other" }, demoFile: undefined });
-            expect(offlineStackConfig("qa", undefined, undefined, project({ "Pulumi.qa.yaml": "" }))).toStrictEqual({ values: {}, demoFile: undefined });
+            for (const nothing of ["", "~\n"]) expect(offlineStackConfig("qa", undefined, undefined, project({ "Pulumi.qa.yaml": nothing }))).toStrictEqual({ values: {}, demoFile: undefined });
         });
 
         it("reads only the keys asked for, so others may stay encrypted, and names the encrypted ones in order", () => {
@@ -66,8 +66,9 @@ describe("offlineStackConfig", () => {
 
         it("names the stacks that exist, by their Pulumi.<stack>.yaml files only, and a file it cannot read", () => {
             const dir = project({ "Pulumi.a.yaml": "", "Pulumi.b.yaml": "", "xPulumi.c.yaml": "", "Pulumi.d.yaml.bak": "", "bad.yaml": "a: [1,\n" });
-            expect(() => offlineStackConfig("qa", undefined, undefined, dir)).toThrow("Pulumi.qa.yaml: does not exist; use one of: a, b, or create it with `pulumi stack init qa`");
-            expect(() => offlineStackConfig("a", path.join(dir, "bad.yaml"), undefined, dir)).toThrow(/bad\.yaml: cannot be read \([^\n]+\)$/);
+            expect(() => offlineStackConfig("qa", undefined, undefined, dir)).toThrow('Stack "qa": the stack config has 1 problem:\n  - Pulumi.qa.yaml: does not exist; use one of: a, b, or create it with `pulumi stack init qa`');
+            // The YAML parser's reason, its first line only.
+            expect(() => offlineStackConfig("a", path.join(dir, "bad.yaml"), undefined, dir)).toThrow(/bad\.yaml: cannot be read \([^\n]{12,}\)$/);
         });
     });
 });

@@ -65,11 +65,14 @@ describe("the render tree", () => {
     });
 
     it("writes a chart with no secret values as they are, without the header", async () => {
-        const tree = await renderTree([chart({ name: "plain", namespace: "ns", chart: "c", version: "1", values: { a: { b: [1] } }, valueYamlFiles: [asset("a:\n  c: 2\n")] })]);
+        // Helm merges a values file into the values before it map by map; anything else it replaces.
+        const before = { a: { b: [1] }, scalarToMap: "x", listToMap: [1, 2], mapToScalar: { k: 1 }, mapToNull: { k: 1 }, mapToList: { k: 1 } };
+        const file = "a:\n  c: 2\nscalarToMap: {k: 1}\nlistToMap: {k: 1}\nmapToScalar: x\nmapToNull: null\nmapToList: [1]\n";
+        const tree = await renderTree([chart({ name: "plain", namespace: "ns", chart: "c", version: "1", values: before, valueYamlFiles: [asset(file)] })]);
         expect(yaml.load(tree.files.get("charts/plain/release.yaml") as string)).toStrictEqual({ name: "plain", namespace: "ns", chart: "c", version: "1" });
         const values = tree.files.get("charts/plain/values.yaml") as string;
         expect(values.startsWith("#")).toBe(false);
-        expect(yaml.load(values)).toStrictEqual({ a: { b: [1], c: 2 } });
+        expect(yaml.load(values)).toStrictEqual({ a: { b: [1], c: 2 }, scalarToMap: { k: 1 }, listToMap: { k: 1 }, mapToScalar: "x", mapToNull: null, mapToList: [1] });
     });
 
     it("redacts a secret that is a whole map, and keeps what is not secret", async () => {
