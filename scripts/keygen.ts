@@ -158,8 +158,16 @@ function instructions(options: Options, keyFile: string, certFile: string, notAf
     ].join("\n");
 }
 
-/** Runs keygen with command-line arguments; resolves with what to print, or rejects with a one-line reason. */
-export async function keygen(argv: string[]): Promise<string> {
+/** A fresh private key of the controller's kind and size. */
+async function generateSealingKey(): Promise<crypto.KeyObject> {
+    return (await promisify(crypto.generateKeyPair)("rsa", { modulusLength: MODULUS_BITS })).privateKey;
+}
+
+/**
+ * Runs keygen with command-line arguments; resolves with what to print, or rejects with a one-line
+ * reason. `generateKey` makes the private key: a fresh RSA-4096 one unless a test passes its own.
+ */
+export async function keygen(argv: string[], generateKey: () => Promise<crypto.KeyObject> = generateSealingKey): Promise<string> {
     const options = parseOptions(argv);
     const keyFile = path.join(options.outDir, KEY_FILE);
     const certFile = path.join(options.outDir, CERT_FILE);
@@ -167,7 +175,7 @@ export async function keygen(argv: string[]): Promise<string> {
     for (const file of [keyFile, certFile]) {
         if (fs.existsSync(file)) throw new Error(`${file} already exists; refusing to overwrite it (move it away or choose another --out)`);
     }
-    const { privateKey } = await promisify(crypto.generateKeyPair)("rsa", { modulusLength: MODULUS_BITS });
+    const privateKey = await generateKey();
     // Whole seconds: that is all a certificate's validity can express.
     const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
     const notAfter = new Date(notBefore.getTime() + VALIDITY_MS);

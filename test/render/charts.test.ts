@@ -3,10 +3,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { expandRelease, minihelm, namespaceIn, parseHelmTemplate, type ReleaseToExpand, SHARED_DIR } from "../../render/charts";
 import { charts } from "../../stacks/shared/constants";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
+import { REFERENCE } from "../helpers/reference";
+import { ROOT } from "../harness";
 
 const run = promisify(execFile);
 const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values });
@@ -17,6 +19,100 @@ describe("namespaceIn", () => {
         expect(namespaceIn({ kind: "ConfigMap", metadata: { name: "a" } }, "release")).toBe("release");
         expect(namespaceIn({ kind: "ConfigMap" }, "release")).toBe("release");
         expect(namespaceIn({ kind: "ClusterRole", metadata: { name: "a", namespace: "ignored" } }, "release")).toBeUndefined();
+    });
+
+    it("puts in no namespace every kind Kubernetes keeps cluster-wide, and the charts' custom kinds as their CRDs scope them", () => {
+        const builtIn = fs.readFileSync(path.join(ROOT, "test/fixtures/kubernetes/cluster-scoped-kinds.txt"), "utf8").split("\n").filter((line) => /^\w/.test(line));
+        const crds = path.join(REFERENCE, "crds");
+        const custom = fs.readdirSync(crds).flatMap((project) =>
+            fs.readdirSync(path.join(crds, project)).map((file) => {
+                const text = fs.readFileSync(path.join(crds, project, file), "utf8");
+                return [/\n {4}kind: (\w+)\n/.exec(text)?.[1], /\n {2}scope: (\w+)\n/.exec(text)?.[1]];
+            }),
+        );
+        expect(custom.filter(([, scope]) => scope === "Cluster").length).toBeGreaterThan(0);
+        const placed = (kind: string | undefined) => namespaceIn({ kind, metadata: { name: "a", namespace: "own" } }, "release");
+        for (const kind of builtIn) expect(placed(kind), kind).toBeUndefined();
+        for (const [kind, scope] of custom) expect(placed(kind), kind).toBe(scope === "Cluster" ? undefined : "own");
+        for (const kind of ["ConfigMap", "Secret", "Service", "ServiceAccount", "Role", "RoleBinding", "Deployment", "Job", "Ingress", "NetworkPolicy"]) expect(placed(kind), kind).toBe("own");
+    });
+});
+
+describe("what this machine can expand charts with", () => {
+    /** render/charts.ts as loaded in a process with this PATH (and shared folder). */
+    async function loadedWith(PATH: string, sharedDir = SHARED_DIR): Promise<typeof import("../../render/charts.js")> {
+        vi.resetModules();
+        vi.stubEnv("PATH", PATH);
+        vi.stubEnv("GITOPS_SHARED_DIR", sharedDir);
+        try {
+            return await import("../../render/charts.js");
+        } finally {
+            vi.unstubAllEnvs();
+            vi.resetModules();
+        }
+    }
+    /** A folder on PATH holding these entries: an executable, a file that is not one, or a folder. */
+    function binDir(entries: Record<string, "executable" | "plain" | "folder">): string {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "charts-bin-"));
+        for (const [name, what] of Object.entries(entries)) {
+            if (what === "folder") fs.mkdirSync(path.join(dir, name));
+            else fs.writeFileSync(path.join(dir, name), "#!/bin/sh\n", { mode: what === "executable" ? 0o755 : 0o644 });
+        }
+        return dir;
+    }
+
+    it("uses the first helm on PATH, skipping a folder, a file that is not executable and an empty entry (not the current folder)", async () => {
+        const first = binDir({ helm: "executable" });
+        const outer = process.cwd();
+        process.chdir(binDir({ helm: "executable" }));
+        const charts = await loadedWith(["", binDir({ helm: "folder" }), binDir({ helm: "plain" }), first, binDir({ helm: "executable" })].join(path.delimiter)).finally(() => process.chdir(outer));
+        expect([charts.HELM, charts.cannotExpand]).toStrictEqual([path.join(first, "helm"), undefined]);
+    });
+
+    it("without helm, expands with minihelm when go is on PATH, and says what is missing when not", async () => {
+        expect(await loadedWith(binDir({ go: "executable", helm: "folder" }))).toMatchObject({ HELM: undefined, cannotExpand: undefined });
+        const withoutGo = await loadedWith(binDir({ go: "plain" }));
+        expect(withoutGo.cannotExpand).toBe("neither helm nor go (apt-get install golang-go and the libraries .ci/run lists, to build minihelm) is on PATH");
+        await expect(withoutGo.expandRelease(release())).rejects.toThrow(`cannot expand sealed-secrets: ${withoutGo.cannotExpand}`);
+        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "no-shared-"));
+        expect((await loadedWith(binDir({ go: "executable" }), elsewhere)).cannotExpand).toBe(`helm is not on PATH and ${path.join(elsewhere, "tools", "minihelm")} (its stand-in) is not here`);
+    });
+});
+
+describe("parseHelmTemplate", () => {
+    it("splits documents only at a line of their own, drops empty ones, and flags hooks", () => {
+        const output = [
+            "---",
+            "# Source: c/templates/script.yaml",
+            "apiVersion: v1",
+            "kind: ConfigMap",
+            "metadata:",
+            "  name: script",
+            "data:",
+            "  run.sh: |",
+            "    echo ---",
+            "---",
+            "# Source: c/templates/empty.yaml",
+            "---",
+            "# Source: c/templates/hook.yaml",
+            "apiVersion: batch/v1",
+            "kind: Job",
+            "metadata:",
+            "  name: init",
+            "  annotations:",
+            '    "helm.sh/hook": pre-install',
+            "---",
+            "# Source: c/templates/list.yaml",
+            "apiVersion: v1",
+            "kind: List",
+            "items: []",
+            "",
+        ].join("\n");
+        expect(parseHelmTemplate(output)).toStrictEqual([
+            { source: "c/templates/script.yaml", hook: false, object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "script" }, data: { "run.sh": "echo ---\n" } } },
+            { source: "c/templates/hook.yaml", hook: true, object: { apiVersion: "batch/v1", kind: "Job", metadata: { name: "init", annotations: { "helm.sh/hook": "pre-install" } } } },
+            { source: "c/templates/list.yaml", hook: false, object: { apiVersion: "v1", kind: "List", items: [] } },
+        ]);
     });
 });
 
@@ -44,6 +140,20 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         for (const o of objects) expect(o.hook, `${o.object.kind} ${o.source}`).toBe(annotated(o));
     }, 60_000);
 
+    it("takes a chart's whole output, megabytes of it, and leaves nothing in the temporary folder", async () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "charts-tmp-"));
+        vi.stubEnv("TMPDIR", tmp);
+        try {
+            // kube-prometheus-stack's defaults render over 3 MB, CRDs included.
+            const objects = await expandRelease({ name: "monitoring", namespace: "monitoring", ...charts.kubePrometheusStack, values: {} });
+            expect(objects.filter((o) => o.object.kind === "CustomResourceDefinition").length).toBeGreaterThan(5);
+            await expandRelease(release({ privateKeyAnnotations: { a: 1 } })).catch(() => undefined);
+        } finally {
+            vi.unstubAllEnvs();
+        }
+        expect(fs.readdirSync(tmp)).toStrictEqual([]);
+    }, 60_000);
+
     it("expands a release once for the same values, and again for others", async () => {
         const first = expandRelease(release());
         expect(expandRelease(release())).toBe(first);
@@ -54,10 +164,9 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
     }, 60_000);
 
     it("names the release and the chart's own message when a template fails, and refuses a version other than the pinned one", async () => {
-        await expect(expandRelease(release({ privateKeyAnnotations: { a: 1 } }))).rejects.toThrow(
-            `minihelm: expanding sealed-secrets (sealed-secrets ${charts.sealedSecrets.version}) failed: `,
-        );
-        await expect(expandRelease(release({ privateKeyAnnotations: { a: 1 } }))).rejects.toThrow("Annotation values have to be strings");
+        // The chart's message as the tool printed it: not the command line, no trailing line break.
+        const failure = (await expandRelease(release({ privateKeyAnnotations: { a: 1 } })).catch((e: unknown) => e)) as Error;
+        expect(failure.message).toMatch(new RegExp(`^minihelm: expanding sealed-secrets \\(sealed-secrets ${charts.sealedSecrets.version}\\) failed: [^\\n]*Annotation values have to be strings$`));
         await expect(expandRelease({ ...release(), version: "0.0.1" })).rejects.toThrow(`is sealed-secrets ${charts.sealedSecrets.version}, but the release pins 0.0.1`);
         await expect(expandRelease({ ...release(), chart: "no-such-chart" })).rejects.toThrow(/expanding sealed-secrets \(no-such-chart .*\): no chart no-such-chart under /);
     }, 60_000);

@@ -19,6 +19,7 @@ const ROOT = path.join(__dirname, "..", "..");
 /** tsx as `npm run keygen` uses it, loaded into the one process (its CLI would start a second). */
 const TSX = ["--import", pathToFileURL(require.resolve("tsx")).href];
 const KEYGEN = path.join(ROOT, "scripts", "keygen.ts");
+const FIXTURE_KEY = crypto.createPrivateKey(fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", "test.key"), "utf8"));
 // RSA-4096 generation takes a few seconds, occasionally much longer.
 const SLOW = 120_000;
 
@@ -37,15 +38,15 @@ function keygen(cwd: string, ...args: string[]): { status: number | null; stdout
     return { status, stdout, stderr };
 }
 
-/** Checks a generated pair: a controller-like certificate for the key, and that sealing round-trips. */
-function expectControllerLikePair(dir: string): void {
+/** Checks a generated pair: a controller-like certificate for the key (of `bits`), and that sealing round-trips. */
+function expectControllerLikePair(dir: string, bits = 4096): void {
     const certPem = fs.readFileSync(path.join(dir, "sealing.crt"), "utf8");
     const keyPem = fs.readFileSync(path.join(dir, "sealing.key"), "utf8");
     const x509 = new crypto.X509Certificate(certPem);
     expect(x509.subject).toBe("CN=sealed-secret");
     expect(x509.issuer).toBe("CN=sealed-secret");
     expect(x509.verify(x509.publicKey)).toBe(true);
-    expect(x509.publicKey.asymmetricKeyDetails?.modulusLength).toBe(4096);
+    expect(x509.publicKey.asymmetricKeyDetails?.modulusLength).toBe(bits);
     const cert = parseSealingCertificate(certPem, { privateKeyPem: keyPem });
     const validDays = (cert.notAfter.getTime() - new Date(x509.validFrom).getTime()) / 86_400_000;
     expect(validDays).toBe(3650);
@@ -72,17 +73,14 @@ describe("npm run keygen", () => {
         SLOW,
     );
 
-    it(
-        "writes into --out, creating it, and quotes paths the shell would split",
-        async () => {
-            const dir = path.join(tmpDir(), "new dir", "keys");
-            const printed = await runKeygen(["--out", dir]);
-            expectControllerLikePair(dir);
-            expect(printed).toContain(`  pulumi config set gitops:sealingCertificate -- "$(cat '${dir}/sealing.crt')"\n`);
-            expect(printed).toContain(`  pulumi config set --secret gitops:sealingKey -- "$(cat '${dir}/sealing.key')"\n`);
-        },
-        SLOW,
-    );
+    it("writes into --out, creating it, and quotes paths the shell would split", async () => {
+        const dir = path.join(tmpDir(), "new dir", "keys");
+        // The test's own key: the generation is the first test's, and takes seconds.
+        const printed = await runKeygen(["--out", dir], async () => FIXTURE_KEY);
+        expectControllerLikePair(dir, 2048);
+        expect(printed).toContain(`  pulumi config set gitops:sealingCertificate -- "$(cat '${dir}/sealing.crt')"\n`);
+        expect(printed).toContain(`  pulumi config set --secret gitops:sealingKey -- "$(cat '${dir}/sealing.key')"\n`);
+    });
 
     it.each(["sealing.key", "sealing.crt"])("refuses to overwrite an existing %s, changing nothing", async (existing) => {
         const dir = tmpDir();
@@ -116,7 +114,7 @@ describe("npm run keygen", () => {
 });
 
 describe("selfSignedCertificate", () => {
-    const key = crypto.createPrivateKey(fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", "test.key"), "utf8"));
+    const key = FIXTURE_KEY;
 
     it("encodes the exact validity, as UTCTime before 2050 and GeneralizedTime from 2050", () => {
         for (const [from, until] of [
