@@ -1,7 +1,10 @@
 /** Judge 1: the upstream CRD schemas, with ajv and a strict walk for undeclared fields. */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone";
 import type { RegExpEngine } from "ajv/dist/types";
 import * as yaml from "js-yaml";
 import { isPlainObject, REFERENCE } from "./reference";
@@ -18,21 +21,31 @@ export interface CrdSchema {
     [keyword: string]: unknown;
 }
 
-/**
- * Go's RE2 knows inline flags (`(?i)`), JavaScript does not: a pattern such as Argo CD's
- * `^(?i)(abort|warn)?$` makes ajv throw. Strip every `(?i)` and make the whole expression
- * case-insensitive instead (for a flag that is not leading this accepts a little more than Go).
- */
-const goRegExp: RegExpEngine = Object.assign(
-    (pattern: string, flags: string) => {
-        const stripped = pattern.replace(/\(\?i\)/g, "");
-        return new RegExp(stripped, stripped === pattern ? flags : `${flags}i`);
-    },
-    { code: "goRegExp" },
-);
+const requireHere = createRequire(__filename);
+const GO_REGEXP_MODULE = path.join(__dirname, "goRegExp.cjs");
+/** The engine ajv compiles patterns with, and how the validators' code requires it. */
+const goRegExp: RegExpEngine = Object.assign((requireHere(GO_REGEXP_MODULE) as { goRegExp: RegExpEngine }).goRegExp, { code: `require(${JSON.stringify(GO_REGEXP_MODULE)}).goRegExp` });
 
 /** One ajv for every CRD; `optimize: false` halves the compile time of the 1.4 MB ApplicationSet schema. */
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { optimize: false, regExp: goRegExp } });
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { optimize: false, regExp: goRegExp, source: true } });
+
+/**
+ * Compiled validators kept on disk as ajv's standalone code, by all that decides them: compiling
+ * the ApplicationSet schema alone takes most of a second, in every worker of every run.
+ */
+const VALIDATOR_CACHE = path.join(__dirname, "..", "..", "node_modules", ".cache", "gitops-crd-validators");
+function compile(schema: CrdSchema): ValidateFunction {
+    const ajvVersion = (requireHere("ajv/package.json") as { version: string }).version;
+    const key = createHash("sha256").update(JSON.stringify([ajvVersion, goRegExp.code, fs.readFileSync(GO_REGEXP_MODULE, "utf8"), schema])).digest("hex").slice(0, 32);
+    const file = path.join(VALIDATOR_CACHE, `${key}.cjs`);
+    if (!fs.existsSync(file)) {
+        fs.mkdirSync(VALIDATOR_CACHE, { recursive: true });
+        // Concurrent workers each write a file of their own and rename it into place.
+        fs.writeFileSync(`${file}.${process.pid}`, standaloneCode(ajv, ajv.compile(schema)));
+        fs.renameSync(`${file}.${process.pid}`, file);
+    }
+    return requireHere(file) as ValidateFunction;
+}
 
 const CRD_DIR = path.join(REFERENCE, "crds");
 
@@ -86,7 +99,7 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
     const key = `${apiVersion}/${kind}`;
     let validate = validators.get(key);
     if (!validate) {
-        validate = ajv.compile(crdSchema(apiVersion, kind));
+        validate = compile(crdSchema(apiVersion, kind));
         validators.set(key, validate);
     }
     return validate;
@@ -155,7 +168,7 @@ export function crdFieldProblems(apiVersion: string, kind: string, fieldPath: re
     const key = `${apiVersion}/${kind}#${fieldPath.join(".")}`;
     let validate = validators.get(key);
     if (!validate) {
-        validate = ajv.compile(schema);
+        validate = compile(schema);
         validators.set(key, validate);
     }
     const at = `$.${fieldPath.join(".")}`;

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type DiffReport, markdown } from "../../render/diff";
 import { HELM } from "../../render/charts";
 import { diffCommand } from "../../render/diffCommand";
@@ -106,6 +106,7 @@ const prod: StackModelInput = {
         renderProcesses = fs.existsSync(started) ? fs.readFileSync(started, "utf8").trim().split("\n") : [];
         await git(repo, "reset", "-q", "--hard", commits[5]);
     }, 120_000);
+    afterEach(() => vi.unstubAllEnvs());
     afterAll(() => {
         if (privateTmp !== undefined) fs.rmSync(privateTmp, { recursive: true, force: true });
         if (outerTmp === undefined) delete process.env.TMPDIR;
@@ -195,6 +196,8 @@ const prod: StackModelInput = {
 
     it("writes the trimmed copies for a comment and a job summary where asked, relative to where it runs", async () => {
         const { io, written: out } = capturedOutput();
+        // The same cache as the other tests: commits 3 and 4 are rendered already.
+        vi.stubEnv("GITOPS_RENDER_CACHE", cache);
         const written = fs.mkdtempSync(path.join(os.tmpdir(), "diff-out-"));
         const [comment, summary] = ["comment.md", "summary.md"].map((f) => path.relative(repo, path.join(written, f)));
         const code = await diffCommand(["--stack", "prod", "--base", commits[3], "--head", commits[4], "--comment-file", comment, "--summary-file", summary], repo, io);
