@@ -140,7 +140,7 @@ const KINDS: readonly ValueKind[] = [
         kind: "label selector",
         path: "clusterWide.argocd.notifications.subscriptions[0].selector",
         set: (m, v) => (notifications(m).subscriptions[0].selector = v),
-        accepted: ["gitops-platform/environment=dev", "a=b,c=d", "a=b,cc!=d", "team.example.com/x="],
+        accepted: ["gitops-platform/environment=dev", "a=b,c=d", "a=b,cc!=d", "a=b,c=dd", "a=b,c=", "team.example.com/x="],
         refused: ["gitops-platform/environment", " a=b", "a=b ", "a=b,", "a=b,c d=e"],
         message: /^must be a label selector such as gitops-platform\/environment=dev/,
     },
@@ -220,8 +220,15 @@ describe("lists that must not be empty, and lists of more than one", () => {
             m.monitoring.alertmanager.groupBy = ["alertname", "namespace"];
             m.monitoring.alertmanager.slack.receiver = "slack-prod";
             m.monitoring.alertmanager.namespaceRegex = ".*-prod";
+            m.monitoring.alertmanager.silencedAlerts = ["Watchdog", "KubeCPUOvercommit"];
+            notifications(m).templates[0].slack = { attachments: '[{"title": "synced"}]', blocks: '[{"type": "section"}]' };
         });
         expect([...problems], JSON.stringify([...problems])).toStrictEqual([]);
+    });
+
+    it("refuses a matrix of other than two generators, saying so", () => {
+        const matrix = (generators: unknown[]) => validated((m) => m.argocd.applicationSets.push(applicationSet({ generators: [{ matrix: { generators } }] }))).problems;
+        expect(matrix([{ list: { elements: [{ app: "one" }] } }]).get("argocd.applicationSets[3].generators[0].matrix.generators")).toBe("a matrix combines exactly two generators");
     });
 
     it("takes each webhook method Argo CD sends", () => {
@@ -236,6 +243,7 @@ describe("what a model leaves out", () => {
     it("is filled with the documented defaults", () => {
         const { model, problems } = validated((m) => {
             apps(m).push(application());
+            apps(m).push(application({ name: "automated-prod", syncPolicy: { automated: { prune: true, selfHeal: true } }, subscriptions: [{ trigger: "on-deployed", service: "slack_webhook" }] }));
             m.argocd.applicationSets.push(applicationSet({ generators: [{ git: { repoURL: "https://github.com/example-org/platform-gitops", directories: [{ path: "apps/*" }] } }] }));
             m.clusterWide.argocd.projects[1].roles = [{ name: "ci", actions: ["get"] }];
             m.clusterWide.argocd.accounts = [{ name: "ci", capabilities: ["apiKey"] }];
@@ -249,6 +257,8 @@ describe("what a model leaves out", () => {
         expect([...problems], JSON.stringify([...problems])).toStrictEqual([]);
         const extra = model.argocd.applications.find((a: any) => a.name === "extra-prod");
         expect([extra.source.targetRevision, extra.syncWave, extra.syncPolicy, extra.subscriptions]).toStrictEqual(["HEAD", 0, { syncOptions: [] }, []]);
+        const automated = model.argocd.applications.find((a: any) => a.name === "automated-prod");
+        expect([automated.syncPolicy.syncOptions, automated.subscriptions[0].recipients]).toStrictEqual([[], []]);
         const set = model.argocd.applicationSets.find((a: any) => a.name === "extra-set-prod");
         expect([set.generators[0].git.revision, set.source.targetRevision, set.subscriptions]).toStrictEqual(["HEAD", "HEAD", []]);
         expect(model.clusterWide.argocd.projects[1].roles).toStrictEqual([{ name: "ci", description: "", actions: ["get"], groups: [] }]);
