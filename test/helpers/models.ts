@@ -5,7 +5,10 @@
 import * as path from "node:path";
 import { validateStackModel } from "../../core/stackModel";
 import { defaultModelFile, readModelFile } from "../../model/load";
+import { StackInputError } from "../../model/problems";
 import type { StackModel } from "../../model/schema";
+import { validateModel } from "../../model/validate";
+import prod from "../../stacks/prod";
 import { demoConfig, ROOT } from "../harness";
 import { TestCache } from "./mutation";
 
@@ -43,3 +46,15 @@ export const INSTALLERS: readonly [string, Topology][] = [
     ["dev", "dedicated"],
     ["prod", "dedicated"],
 ];
+
+/** The prod model with `edit` applied, validated: its problems by path, or the validated model. */
+export function validated(edit: (m: any) => void): { problems: Map<string, string>; model?: any } {
+    const input = structuredClone(prod) as any;
+    edit(input);
+    try {
+        return { problems: new Map(), model: validateModel("prod", "fixture", input) };
+    } catch (e) {
+        if (!(e instanceof StackInputError)) throw e;
+        return { problems: new Map(e.problems.map((p) => [p.path, p.message])) };
+    }
+}

@@ -4,21 +4,7 @@
  * a model leaves out is filled with the documented default.
  */
 import { describe, expect, it } from "vitest";
-import { StackInputError } from "../../model/problems";
-import { validateModel } from "../../model/validate";
-import prod from "../../stacks/prod";
-
-/** The prod model with `edit` applied, validated: its problems by path, or the validated model. */
-function validated(edit: (m: any) => void): { problems: Map<string, string>; model?: any } {
-    const input = structuredClone(prod) as any;
-    edit(input);
-    try {
-        return { problems: new Map(), model: validateModel("prod", "fixture", input) };
-    } catch (e) {
-        if (!(e instanceof StackInputError)) throw e;
-        return { problems: new Map(e.problems.map((p) => [p.path, p.message])) };
-    }
-}
+import { validated } from "../helpers/models";
 
 const metric = { name: "m", interval: "1m", count: 1, successCondition: "result[0] < 1", query: "up" };
 /** An extra Application of the backend team, in a namespace of its own. */

@@ -1,0 +1,138 @@
+/**
+ * What the cross-reference checks of model/checks/ tell a user, mistake by mistake: at which
+ * model path, what is wrong, and what to write instead (the valid choices, listed as a reader
+ * can read them). Each mistake is made in the shipped prod model, which alone is valid.
+ */
+import { describe, expect, it } from "vitest";
+import { validated } from "../../helpers/models";
+
+const argocd = (m: any) => m.clusterWide.argocd;
+const argocdNotifications = (m: any) => argocd(m).notifications;
+const rolloutsNotifications = (m: any) => m.clusterWide.rollouts.notifications;
+const rule = (resource: string, object: string) => ({ resource, action: "get", object, effect: "allow" });
+
+describe.each<[string, (m: any) => void, string, string]>([
+    ["a second project of one name", (m) => argocd(m).projects.push({ ...argocd(m).projects[2] }), "clusterWide.argocd.projects[3].name", 'duplicate project "team-backend": names must be unique'],
+    [
+        "a team project open to every namespace",
+        (m) => (argocd(m).projects[2].destinations[0].namespace = "*"),
+        "clusterWide.argocd.projects[2].destinations[0].namespace",
+        'project "team-backend" may deploy to any namespace ("*"): only a platform project (platform: true) may; list the team\'s namespaces instead, e.g. "backend-*"',
+    ],
+    [
+        "a project named otherwise open to every namespace",
+        (m) => argocd(m).projects.push({ ...argocd(m).projects[2], name: "data-team-x", destinations: [{ server: "https://kubernetes.default.svc", namespace: "*" }] }),
+        "clusterWide.argocd.projects[3].destinations[0].namespace",
+        'project "data-team-x" may deploy to any namespace ("*"): only a platform project (platform: true) may; list the team\'s namespaces instead, e.g. "data-team-x-*"',
+    ],
+    [
+        "a team project open to every cluster-scoped kind of one group",
+        (m) => argocd(m).projects[2].clusterResourceWhitelist.push({ group: "rbac.authorization.k8s.io", kind: "*" }, { group: "*", kind: "*" }),
+        "clusterWide.argocd.projects[2].clusterResourceWhitelist[2]",
+        'project "team-backend" may create every cluster-scoped resource: only a platform project may; list the kinds it needs (e.g. { group: "", kind: "Namespace" })',
+    ],
+    ["a second role of one name", (m) => argocd(m).rbac.roles.push({ ...argocd(m).rbac.roles[0] }), "clusterWide.argocd.rbac.roles[3].name", 'duplicate role "team-frontend": names must be unique'],
+    ["a second account of one name", (m) => argocd(m).accounts.push({ ...argocd(m).accounts[0] }), "clusterWide.argocd.accounts[3].name", 'duplicate account "frontend-dev": names must be unique'],
+    [
+        "a binding to a role that does not exist",
+        (m) => (argocd(m).rbac.bindings[0].role = "role:nobody"),
+        "clusterWide.argocd.rbac.bindings[0].role",
+        '"role:nobody" is not defined; use one of: role:readonly, role:admin, role:team-frontend, role:team-backend, role:developer',
+    ],
+    ...(["applicationsets", "logs", "exec"] as const).map((resource): [string, (m: any) => void, string, string] => [
+        `a rule on ${resource} of a project that does not exist`,
+        (m) => argocd(m).rbac.roles[0].rules.push(rule(resource, "team-data/*")),
+        "clusterWide.argocd.rbac.roles[0].rules[RULE].object",
+        'project "team-data" does not exist; use one of: platform, team-frontend, team-backend, or "*"',
+    ]),
+    [
+        "a rule on applications without its project",
+        (m) => argocd(m).rbac.roles[0].rules.push(rule("applications", "team-frontend")),
+        "clusterWide.argocd.rbac.roles[0].rules[RULE].object",
+        '"team-frontend" must be <project>/<name> for applications, e.g. "team-frontend/*"',
+    ],
+    [
+        "a second trigger of one name",
+        (m) => rolloutsNotifications(m).triggers.push({ ...rolloutsNotifications(m).triggers[0] }),
+        "clusterWide.rollouts.notifications.triggers[2].name",
+        'duplicate trigger "on-rollout-completed": names must be unique',
+    ],
+    [
+        "a second webhook service of one name",
+        (m) => argocdNotifications(m).webhooks.push({ ...argocdNotifications(m).webhooks[0] }),
+        "clusterWide.argocd.notifications.webhooks[1].name",
+        'duplicate webhook service "slack_webhook": names must be unique',
+    ],
+    [
+        "a webhook header from a data key the secret does not have",
+        (m) => argocdNotifications(m).webhooks[0].headers.push({ name: "Authorization", value: "$api-token" }),
+        "clusterWide.argocd.notifications.webhooks[0].headers[1].value",
+        '"$api-token" is not a data key of the notifications secret (secretData has: slack-webhook, slack-token); add "api-token" to clusterWide.argocd.notifications.secretData',
+    ],
+    [
+        "a Slack token from a data key of a secret with none",
+        (m) => {
+            rolloutsNotifications(m).secretData = {};
+            rolloutsNotifications(m).slack.token = "$slack-token";
+        },
+        "clusterWide.rollouts.notifications.slack.token",
+        '"$slack-token" is not a data key of the notifications secret (secretData has: none); add "slack-token" to clusterWide.rollouts.notifications.secretData',
+    ],
+    [
+        "a template that sends nothing",
+        (m) => rolloutsNotifications(m).templates.push({ name: "silent" }),
+        "clusterWide.rollouts.notifications.templates[2]",
+        'template "silent" sends nothing: give it a message or a service part',
+    ],
+    [
+        "a template for a webhook service not defined, beside others",
+        (m) => {
+            argocdNotifications(m).webhooks.push({ name: "other_hook", url: "https://hooks.example.com/x", headers: [] });
+            argocdNotifications(m).templates[0].webhook.teams = { method: "POST", body: "{}" };
+        },
+        "clusterWide.argocd.notifications.templates[0].webhook.teams",
+        'webhook service "teams" is not defined; define it under clusterWide.argocd.notifications.webhooks',
+    ],
+    ...(
+        [
+            ["email.subject", { email: { subject: "{{ toYaml .app.metadata }}" } }],
+            ["slack.attachments", { slack: { attachments: "{{ toYaml .app.metadata }}" } }],
+            ["webhook.slack_webhook.body", { webhook: { slack_webhook: { method: "POST", body: "{{ toYaml .app.metadata }}" } } }],
+        ] as const
+    ).map(([field, part]): [string, (m: any) => void, string, string] => [
+        `Helm's toYaml in a template's ${field}`,
+        (m) => argocdNotifications(m).templates.push({ name: "helmish", ...part }),
+        `clusterWide.argocd.notifications.templates[TEMPLATE].${field}`,
+        'uses "toYaml", a Helm-only function the notifications engine does not have; rewrite it with Go template or sprig functions',
+    ]),
+    [
+        "a trigger that sends a template not defined",
+        (m) => (rolloutsNotifications(m).triggers[0].conditions[0].send = ["rollout-completed", "no-such"]),
+        "clusterWide.rollouts.notifications.triggers[0].conditions[0].send[1]",
+        'template "no-such" is not defined; define it under clusterWide.rollouts.notifications.templates or use one of: rollout-completed, rollout-aborted',
+    ],
+    [
+        "a subscription to a trigger not defined",
+        (m) => argocdNotifications(m).subscriptions.push({ recipients: ["slack:x"], triggers: ["on-deployed", "on-nothing"] }),
+        "clusterWide.argocd.notifications.subscriptions[3].triggers[1]",
+        'trigger "on-nothing" is not defined; use one of: ' + "TRIGGERS",
+    ],
+])("%s", (_, edit, path, message) => {
+    it("is reported at its path, with what to do, and nothing else is", () => {
+        const problems = [...validated(edit).problems];
+        expect(problems.map(([at]) => at.replace(/rules\[\d+\]/, "rules[RULE]").replace(/templates\[\d+\]\.(?!webhook\.teams)/, "templates[TEMPLATE]."))).toStrictEqual([path]);
+        const [[, said]] = problems;
+        if (message.endsWith("TRIGGERS")) expect(said).toMatch(/^trigger "on-nothing" is not defined; use one of: on-[a-z-]+(, on-[a-z-]+)+$/);
+        else expect(said).toBe(message);
+    });
+});
+
+describe("what the checks leave alone", () => {
+    it("takes rules on resources that are not a project's whatever their object, and header values that only contain a $", () => {
+        const { problems } = validated((m) => {
+            argocd(m).rbac.roles[0].rules.push(rule("clusters", "*"), rule("repositories", "https://github.com/example-org/x"));
+            argocdNotifications(m).webhooks[0].headers.push({ name: "Authorization", value: "Bearer $api-token" }, { name: "X-Key", value: "$api-token/suffix" });
+        });
+        expect([...problems]).toStrictEqual([]);
+    });
+});
