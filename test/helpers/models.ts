@@ -58,3 +58,21 @@ export function validated(edit: (m: any) => void): { problems: Map<string, strin
         return { problems: new Map(e.problems.map((p) => [p.path, p.message])) };
     }
 }
+
+/** An extra Application of the backend team, in a namespace of its own. */
+export const application = (fields: Record<string, unknown> = {}) => ({
+    name: "extra-prod",
+    project: "team-backend",
+    source: { repoURL: "https://github.com/example-org/platform-gitops", path: "apps/extra" },
+    destination: { server: "https://kubernetes.default.svc", namespace: "backend-prod" },
+    ...fields,
+});
+export const applicationSet = (fields: Record<string, unknown> = {}) => ({
+    name: "extra-set-prod",
+    project: "team-backend",
+    generators: [{ list: { elements: [{ app: "one" }] } }],
+    nameTemplate: "{{.app}}-prod",
+    source: { repoURL: "https://github.com/example-org/platform-gitops", path: "apps/{{.app}}" },
+    destination: { server: "https://kubernetes.default.svc", namespace: "backend-prod" },
+    ...fields,
+});

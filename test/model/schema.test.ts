@@ -4,26 +4,9 @@
  * a model leaves out is filled with the documented default.
  */
 import { describe, expect, it } from "vitest";
-import { validated } from "../helpers/models";
+import { application, applicationSet, validated } from "../helpers/models";
 
 const metric = { name: "m", interval: "1m", count: 1, successCondition: "result[0] < 1", query: "up" };
-/** An extra Application of the backend team, in a namespace of its own. */
-const application = (fields: Record<string, unknown> = {}) => ({
-    name: "extra-prod",
-    project: "team-backend",
-    source: { repoURL: "https://github.com/example-org/platform-gitops", path: "apps/extra" },
-    destination: { server: "https://kubernetes.default.svc", namespace: "backend-prod" },
-    ...fields,
-});
-const applicationSet = (fields: Record<string, unknown> = {}) => ({
-    name: "extra-set-prod",
-    project: "team-backend",
-    generators: [{ list: { elements: [{ app: "one" }] } }],
-    nameTemplate: "{{.app}}-prod",
-    source: { repoURL: "https://github.com/example-org/platform-gitops", path: "apps/{{.app}}" },
-    destination: { server: "https://kubernetes.default.svc", namespace: "backend-prod" },
-    ...fields,
-});
 const apps = (m: any) => m.argocd.applications;
 const notifications = (m: any) => m.clusterWide.argocd.notifications;
 

@@ -4,11 +4,14 @@
  * can read them). Each mistake is made in the shipped prod model, which alone is valid.
  */
 import { describe, expect, it } from "vitest";
-import { validated } from "../../helpers/models";
+import { application, applicationSet, validated } from "../../helpers/models";
 
 const argocd = (m: any) => m.clusterWide.argocd;
 const argocdNotifications = (m: any) => argocd(m).notifications;
 const rolloutsNotifications = (m: any) => m.clusterWide.rollouts.notifications;
+const apps = (m: any) => m.argocd.applications;
+const sets = (m: any) => m.argocd.applicationSets;
+const backend = (m: any) => argocd(m).projects[2];
 const rule = (resource: string, object: string) => ({ resource, action: "get", object, effect: "allow" });
 
 describe.each<[string, (m: any) => void, string, string]>([
@@ -50,6 +53,62 @@ describe.each<[string, (m: any) => void, string, string]>([
         (m) => argocd(m).rbac.roles[0].rules.push(rule("applications", "team-frontend")),
         "clusterWide.argocd.rbac.roles[0].rules[RULE].object",
         '"team-frontend" must be <project>/<name> for applications, e.g. "team-frontend/*"',
+    ],
+    [
+        "an Application from a repository its project does not allow",
+        (m) => {
+            backend(m).sourceRepos.push("https://github.com/example-org/backend-*");
+            apps(m).push(application({ source: { repoURL: "https://github.com/other-org/x", path: "a" } }));
+        },
+        "argocd.applications[2].source.repoURL",
+        '"https://github.com/other-org/x" is not allowed by project "team-backend" (sourceRepos: https://github.com/example-org/platform-gitops, https://github.com/example-org/backend-*); add it to the project\'s sourceRepos or use an allowed repository',
+    ],
+    [
+        "an Application outside its project's destinations, beside one inside",
+        (m) => {
+            backend(m).destinations.push({ server: "https://other.example.com", namespace: "backend-*" });
+            apps(m).push(application({ destination: { server: "https://kubernetes.default.svc", namespace: "frontend-prod" } }), application({ name: "inside-prod" }));
+        },
+        "argocd.applications[2].destination",
+        'namespace "frontend-prod" on "https://kubernetes.default.svc" is not a destination of project "team-backend" (https://kubernetes.default.svc backend-*; https://other.example.com backend-*); add it to the project\'s destinations or deploy elsewhere',
+    ],
+    [
+        "a generated Application whose list parameters make a repository its project does not allow",
+        (m) => sets(m).push(applicationSet({ generators: [{ list: { elements: [{ repo: "other-repo" }] } }], source: { repoURL: "https://github.com/{{ repo }}", path: "a" } })),
+        "argocd.applicationSets[3].source.repoURL",
+        '"https://github.com/other-repo" is not allowed by project "team-backend" (sourceRepos: https://github.com/example-org/platform-gitops); add it to the project\'s sourceRepos or use an allowed repository',
+    ],
+    [
+        "a git-generated Application with a malformed repository, told once",
+        (m) => sets(m).push(applicationSet({ generators: [{ git: { repoURL: "https://github.com/example-org/platform-gitops", directories: [{ path: "apps/*" }] } }], source: { repoURL: "hooks slack com", path: "{{.path.path}}" } })),
+        "argocd.applicationSets[3].source.repoURL",
+        '"hooks slack com" is not a Git repository URL; use https://<host>/<path>, ssh://[user@]<host>/<path> or git@<host>:<path>',
+    ],
+    [
+        "a generated Application with a malformed server, told once",
+        (m) => sets(m).push(applicationSet({ destination: { server: "hooks slack com", namespace: "backend-prod" } })),
+        "argocd.applicationSets[3].destination.server",
+        '"hooks slack com" is not an https URL; use the API server\'s https URL, e.g. https://kubernetes.default.svc for the cluster Argo CD runs in',
+    ],
+    ["a second Application of one name", (m) => apps(m).push({ ...apps(m)[1] }), "argocd.applications[2].name", 'duplicate application "frontend-prod": names must be unique'],
+    ["a second ApplicationSet of one name", (m) => sets(m).push({ ...sets(m)[2] }), "argocd.applicationSets[3].name", 'duplicate application set "backend-services-prod": names must be unique'],
+    [
+        "an ApplicationSet whose name does not carry its environment in a shared cluster",
+        (m) => sets(m).push(applicationSet({ name: "extra-set" })),
+        "argocd.applicationSets[3].name",
+        '"extra-set": in a shared cluster every environment\'s Applications live in one Argo CD, so each name must end with "-prod", e.g. "extra-set-prod"',
+    ],
+    [
+        "an Application subscribed to a trigger not defined",
+        (m) => apps(m).push(application({ subscriptions: [{ trigger: "on-nothing", service: "slack" }] })),
+        "argocd.applications[2].subscriptions[0].trigger",
+        'trigger "on-nothing" is not defined in clusterWide.argocd.notifications.triggers; use one of: ' + "TRIGGERS",
+    ],
+    [
+        "an Application subscribed through a service not defined",
+        (m) => apps(m).push(application({ subscriptions: [{ trigger: "on-deployed", service: "teams" }] })),
+        "argocd.applications[2].subscriptions[0].service",
+        'service "teams" is not defined in clusterWide.argocd.notifications; use one of: SERVICES',
     ],
     [
         "a second trigger of one name",
@@ -122,7 +181,8 @@ describe.each<[string, (m: any) => void, string, string]>([
         const problems = [...validated(edit).problems];
         expect(problems.map(([at]) => at.replace(/rules\[\d+\]/, "rules[RULE]").replace(/templates\[\d+\]\.(?!webhook\.teams)/, "templates[TEMPLATE]."))).toStrictEqual([path]);
         const [[, said]] = problems;
-        if (message.endsWith("TRIGGERS")) expect(said).toMatch(/^trigger "on-nothing" is not defined; use one of: on-[a-z-]+(, on-[a-z-]+)+$/);
+        if (message.endsWith("TRIGGERS")) expect(said).toMatch(/^trigger "on-nothing" is not defined( in clusterWide\.argocd\.notifications\.triggers)?; use one of: on-[a-z-]+(, on-[a-z-]+)+$/);
+        else if (message.endsWith("SERVICES")) expect(said).toMatch(/^service "teams" is not defined in clusterWide.argocd.notifications; use one of: [a-z_]+(, [a-z_]+)+$/);
         else expect(said).toBe(message);
     });
 });
@@ -132,6 +192,15 @@ describe("what the checks leave alone", () => {
         const { problems } = validated((m) => {
             argocd(m).rbac.roles[0].rules.push(rule("clusters", "*"), rule("repositories", "https://github.com/example-org/x"));
             argocdNotifications(m).webhooks[0].headers.push({ name: "Authorization", value: "Bearer $api-token" }, { name: "X-Key", value: "$api-token/suffix" });
+        });
+        expect([...problems]).toStrictEqual([]);
+    });
+
+    it("takes generated Applications whose destination or repository only a git generator fills in", () => {
+        const git = { git: { repoURL: "https://github.com/example-org/platform-gitops", directories: [{ path: "apps/*" }] } };
+        const { problems } = validated((m) => {
+            sets(m).push(applicationSet({ generators: [git], destination: { server: "https://kubernetes.default.svc", namespace: "{{.path.basename}}" } }));
+            sets(m).push(applicationSet({ name: "hosts-prod", project: "platform", generators: [git], source: { repoURL: "https://{{ .path.basename }}/repo", path: "a" } }));
         });
         expect([...problems]).toStrictEqual([]);
     });
