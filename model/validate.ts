@@ -15,7 +15,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         case "invalid_type":
             return issue.input === undefined
                 ? `required ${issue.expected} is missing: add it`
-                : `${issue.message.replace(/^Invalid input: /, "")}: change the value`;
+                : // Stryker disable next-line Regex: zod puts "Invalid input: " only at the start of its message
+                  `${issue.message.replace(/^Invalid input: /, "")}: change the value`;
         case "invalid_key":
             // zod says only "Invalid key in record"; the key's own check says what it must be.
             return `key ${JSON.stringify(issue.path.at(-1))} ${issue.issues.map((inner) => inner.message).join("; ")}`;

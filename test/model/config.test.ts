@@ -2,7 +2,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type ConfigKey, readPlatformConfig } from "../../model/config";
+import { type ConfigKey, readPlatformConfig, requiredSecretKeys } from "../../model/config";
 import type { StackModel } from "../../model/schema";
 import { demoConfig, demoKeyPem, ROOT } from "../harness";
 import { stackModel } from "../helpers/models";
@@ -94,3 +94,13 @@ describe("the demo certificate", () => {
         expect(read({ ...demoConfig("prod"), "gitops:sealingCertificate": reformatted }).usesDemoCertificate).toBe(true);
     });
 });
+
+describe("requiredSecretKeys", () => {
+    it("lists the secret keys a stack needs in one order, whatever order the model names them in", () => {
+        const model = stackModel("prod");
+        const keys = requiredSecretKeys(model);
+        expect(keys.length).toBeGreaterThan(2);
+        expect(keys).toStrictEqual([...keys].sort());
+    });
+});
+

@@ -4,6 +4,8 @@
  * a model leaves out is filled with the documented default.
  */
 import { describe, expect, it } from "vitest";
+import { StackInputError } from "../../model/problems";
+import { validateModel } from "../../model/validate";
 import { application, applicationSet, validated } from "../helpers/models";
 
 const metric = { name: "m", interval: "1m", count: 1, successCondition: "result[0] < 1", query: "up" };
@@ -237,3 +239,28 @@ describe("what a model leaves out", () => {
         expect(model.rollouts.analysisTemplates.at(-1)).toStrictEqual({ name: "t", args: [], metrics: [{ ...metric, failureLimit: 0 }] });
     });
 });
+
+describe("a value of the wrong shape", () => {
+    it("is named with what it is and what to do: unknown fields together, a wrong type as zod puts it", () => {
+        const { problems } = validated((m) => {
+            Object.assign(m.clusterWide.argocd.projects[1], { colour: "blue", size: 3 });
+            m.monitoring.smokeAlert = "yes";
+        });
+        expect(problems.get("clusterWide.argocd.projects[1]")).toBe('unknown fields "colour", "size": remove them or check the spelling');
+        expect(problems.get("monitoring.smokeAlert")).toBe("expected boolean, received string: change the value");
+    });
+
+    it.each([42, "prod", [1]])("is reported at the root when the whole model is one (%j), not as an empty model", (input) => {
+        const problems = (() => {
+            try {
+                validateModel("prod", "fixture", input);
+            } catch (e) {
+                return (e as StackInputError).problems;
+            }
+            return [];
+        })();
+        expect(problems.map((p) => p.path)).toStrictEqual(["(model)"]);
+        expect(problems[0].message).toMatch(/^expected object, received \w+: change the value$/);
+    });
+});
+

@@ -12,6 +12,7 @@ import * as yaml from "js-yaml";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { StackInputError } from "../../model/problems";
 import { MARKER, RenderInputError, writeTree } from "../../render/render";
+import { diffFailureMessage } from "../../render/diffCommand";
 import { failureMessage, renderCommand } from "../../render/renderCommand";
 import { capturedOutput, demoConfig, demoKeyPem, ROOT } from "../harness";
 
@@ -194,6 +195,8 @@ describe("failureMessage", () => {
         vi.stubEnv("GITOPS_DEBUG", undefined);
         const mistakes = [new StackInputError("dev", "stacks/dev.ts", [{ path: "environment", message: "must be dev" }]), new RenderInputError('Stack "dev": the owner refuses')];
         for (const mistake of mistakes) expect(failureMessage(mistake)).toBe(`${mistake.message}\n`);
+        // The diff tells a stack's mistake as it is too, recognised by name across module copies.
+        expect(diffFailureMessage(mistakes[0])).toBe(`${mistakes[0].message}\n`);
         expect([new Error("boom"), "a string", undefined].map(failureMessage)).toStrictEqual(["error: boom\n", "error: a string\n", "error: undefined\n"]);
     });
 

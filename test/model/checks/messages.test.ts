@@ -111,6 +111,12 @@ describe.each<[string, (m: any) => void, string, string]>([
         'service "teams" is not defined in clusterWide.argocd.notifications; use one of: SERVICES',
     ],
     [
+        "a route regex that also catches another environment's namespaces",
+        (m) => (m.monitoring.alertmanager.namespaceRegex = ".*-prod|monitoring-prod|kube-system|monitoring|(app|backend|frontend)-dev"),
+        "monitoring.alertmanager.namespaceRegex",
+        '".*-prod|monitoring-prod|kube-system|monitoring|(app|backend|frontend)-dev" also matches "app-dev", "backend-dev", "frontend-dev" of environment "dev", whose alerts would reach prod\'s receiver; anchor it to prod\'s namespaces',
+    ],
+    [
         "a second trigger of one name",
         (m) => rolloutsNotifications(m).triggers.push({ ...rolloutsNotifications(m).triggers[0] }),
         "clusterWide.rollouts.notifications.triggers[2].name",
@@ -205,3 +211,13 @@ describe("what the checks leave alone", () => {
         expect([...problems]).toStrictEqual([]);
     });
 });
+
+describe("a Slack text with a function Alertmanager does not have", () => {
+    it("lists the functions it has, in order", () => {
+        const message = validated((m) => (m.monitoring.alertmanager.slack.title = "{{ frobnicate .CommonLabels }}")).problems.get("monitoring.alertmanager.slack.title") ?? "";
+        const listed = /^uses "frobnicate", which Alertmanager templates do not have; use one of: (.+)$/.exec(message)?.[1].split(", ") ?? [];
+        expect(listed.length).toBeGreaterThan(10);
+        expect(listed).toStrictEqual([...listed].sort());
+    });
+});
+
