@@ -3,22 +3,14 @@
  * may write into, and the folder it writes.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkOutDir, MARKER, renderInputs, writeTree } from "../../render/render";
 import { demoConfig, ROOT } from "../harness";
+import { temporaryDirs } from "../helpers/tmp";
 
-const tmpDirs: string[] = [];
-function tmpDir(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-files-"));
-    tmpDirs.push(dir);
-    return dir;
-}
-afterEach(() => {
-    for (const dir of tmpDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tmpDir = temporaryDirs("render-files-");
 
 describe("renderInputs", () => {
     const fixture = path.join(ROOT, "test/fixtures/models/dedicated-dev.ts");

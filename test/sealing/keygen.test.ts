@@ -6,13 +6,13 @@
 import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { keygen as runKeygen, selfSignedCertificate } from "../../scripts/keygen";
 import { parseSealingCertificate } from "../../sealing/certificate";
 import { sealValue } from "../../sealing/seal";
+import { temporaryDirs } from "../helpers/tmp";
 import { unseal } from "../helpers/unseal";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -23,15 +23,7 @@ const FIXTURE_KEY = crypto.createPrivateKey(fs.readFileSync(path.join(ROOT, "tes
 // RSA-4096 generation takes a few seconds, occasionally much longer.
 const SLOW = 120_000;
 
-const tmpDirs: string[] = [];
-function tmpDir(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keygen-test-"));
-    tmpDirs.push(dir);
-    return dir;
-}
-afterEach(() => {
-    for (const dir of tmpDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tmpDir = temporaryDirs("keygen-test-");
 
 function keygen(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
     const { status, stdout, stderr } = spawnSync(process.execPath, [...TSX, KEYGEN, ...args], { cwd, encoding: "utf8" });
