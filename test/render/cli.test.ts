@@ -162,12 +162,11 @@ describe("npm run render", () => {
         const configFile = path.join(tmp, "no-context.yaml");
         const { "gitops:kubeContext": _, ...withoutContext } = demoConfig("dev");
         fs.writeFileSync(configFile, yaml.dump(withoutContext));
-        // Rendered into the folder it runs in, which it names as such.
+        // Rendered into the folder it runs in (as the command sees it: workers cannot chdir), which it names as such.
         const out = path.join(tmp, "dedicated");
         fs.mkdirSync(out);
-        const outer = process.cwd();
-        process.chdir(out);
-        const result = await render("--stack", "dev", "--model", path.join(ROOT, "test/fixtures/models/dedicated-dev.ts"), "--config-file", configFile, "--out", ".").finally(() => process.chdir(outer));
+        const cwd = vi.spyOn(process, "cwd").mockReturnValue(out);
+        const result = await render("--stack", "dev", "--model", path.join(ROOT, "test/fixtures/models/dedicated-dev.ts"), "--config-file", configFile, "--out", ".").finally(() => cwd.mockRestore());
         expect(result.code, result.stderr).toBe(0);
         expect(result.stdout).toMatch(/^rendered stack "dev": \d+ files in \.$/m);
         expect(result.stdout).toMatch(/^target: no kube context \(pulumi up refuses until gitops:kubeContext is set\), cluster "[^"]+", dedicated to it: it installs everything$/m);
