@@ -1,0 +1,57 @@
+/**
+ * checkAgainstOwner: a stack that shares a cluster, held against the facts its owner exported.
+ * The facts here are the shipped prod stack's, as it exports them; each case changes one.
+ */
+import { describe, expect, it } from "vitest";
+import { type ClusterFacts, clusterViewOf } from "../../../model/cluster";
+import { checkAgainstOwner, type SharedSettings } from "../../../model/checks/cluster";
+import { ProblemCollector } from "../../../model/problems";
+import { application, stackModel } from "../../helpers/models";
+
+const owner = stackModel("prod");
+const kinds = ["argoproj.io/Application", "monitoring.coreos.com/PrometheusRule"];
+const facts: ClusterFacts = {
+    ...clusterViewOf(owner.clusterWide as NonNullable<typeof owner.clusterWide>),
+    version: 1,
+    stack: "prod",
+    cluster: { name: owner.cluster.name, mode: "shared" },
+    kubeContext: "kind-gitops-shared",
+    sealingCertificateFingerprint: "sha256:owner",
+    customResourceKinds: kinds,
+};
+const settings: SharedSettings = { certificateFingerprint: "sha256:owner", kubeContext: "kind-gitops-shared" };
+
+/** The problems of the dev stack (with `edit` applied) against `changed` facts and settings. */
+function problemsOf(changed: { facts?: Partial<ClusterFacts>; settings?: Partial<SharedSettings>; edit?: (m: any) => void } = {}): [string, string][] {
+    const model = structuredClone(stackModel("dev")) as any;
+    changed.edit?.(model);
+    const problems = new ProblemCollector();
+    checkAgainstOwner(model, { ...facts, ...changed.facts }, { ...settings, ...changed.settings }, kinds, problems);
+    return problems.problems.map((p) => [p.path, p.message]);
+}
+
+describe("checkAgainstOwner", () => {
+    it("finds nothing in the shipped dev stack against prod's facts", () => {
+        expect(problemsOf()).toStrictEqual([]);
+    });
+
+    it("refuses a cluster of the same name that the owner installed as a dedicated one", () => {
+        expect(problemsOf({ facts: { cluster: { name: owner.cluster.name, mode: "dedicated" } } }).map(([path]) => path)).toStrictEqual(["cluster"]);
+    });
+
+    it("compares kube contexts only where both stacks set one", () => {
+        expect(problemsOf({ settings: { kubeContext: undefined } })).toStrictEqual([]);
+        expect(problemsOf({ facts: { kubeContext: undefined } })).toStrictEqual([]);
+        expect(problemsOf({ settings: { kubeContext: "kind-other" } }).map(([path]) => path)).toStrictEqual(["gitops:kubeContext"]);
+    });
+
+    it("refuses a monitoring chart other than the cluster release's, by name as by version", () => {
+        expect(problemsOf({ edit: (m) => (m.monitoring.chart = { ...m.monitoring.chart, chart: "other-stack" }) }).map(([path]) => path)).toStrictEqual(["monitoring.chart"]);
+    });
+
+    it("names the owner's model where a subscription's service is missing", () => {
+        const [[path, message]] = problemsOf({ edit: (m) => m.argocd.applications.push({ ...application({ name: "extra-dev" }), subscriptions: [{ trigger: "on-deployed", service: "teams", recipients: [] }] }) });
+        expect(path).toBe("argocd.applications[2].subscriptions[0].service");
+        expect(message).toMatch(/^service "teams" is not defined in stack "prod"'s clusterWide\.argocd\.notifications; use one of: /);
+    });
+});
