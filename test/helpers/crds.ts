@@ -34,9 +34,10 @@ const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, co
  * the ApplicationSet schema alone takes most of a second, in every worker of every run.
  */
 const VALIDATOR_CACHE = path.join(__dirname, "..", "..", "node_modules", ".cache", "gitops-crd-validators");
+/** What decides a compiled validator besides its schema: ajv, and the pattern engine it requires. */
+const COMPILER = [(requireHere("ajv/package.json") as { version: string }).version, goRegExp.code, fs.readFileSync(GO_REGEXP_MODULE, "utf8")];
 function compile(schema: CrdSchema): ValidateFunction {
-    const ajvVersion = (requireHere("ajv/package.json") as { version: string }).version;
-    const key = createHash("sha256").update(JSON.stringify([ajvVersion, goRegExp.code, fs.readFileSync(GO_REGEXP_MODULE, "utf8"), schema])).digest("hex").slice(0, 32);
+    const key = createHash("sha256").update(JSON.stringify([...COMPILER, schema])).digest("hex").slice(0, 32);
     const file = path.join(VALIDATOR_CACHE, `${key}.cjs`);
     if (!fs.existsSync(file)) {
         fs.mkdirSync(VALIDATOR_CACHE, { recursive: true });

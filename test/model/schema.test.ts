@@ -128,7 +128,7 @@ const KINDS: readonly ValueKind[] = [
         path: "clusterWide.argocd.notifications.webhooks[0].name",
         set: (m, v) => (notifications(m).webhooks[0].name = v),
         accepted: ["slack_webhook", "hook-1"],
-        refused: ["Slack_webhook", "xslack_webhook".replace("x", "X"), "slack_webhookX", "slack.webhook"],
+        refused: ["Slack_webhook", "Xslack_webhook", "slack_webhookX", "slack.webhook"],
         message: /^must contain only lowercase letters, digits, '_' and '-'/,
     },
     {

@@ -4,6 +4,7 @@
  * can read them). Each mistake is made in the shipped prod model, which alone is valid.
  */
 import { describe, expect, it } from "vitest";
+import prod from "../../../stacks/prod";
 import { application, applicationSet, validated } from "../../helpers/models";
 
 const argocd = (m: any) => m.clusterWide.argocd;
@@ -12,9 +13,14 @@ const rolloutsNotifications = (m: any) => m.clusterWide.rollouts.notifications;
 const apps = (m: any) => m.argocd.applications;
 const sets = (m: any) => m.argocd.applicationSets;
 const backend = (m: any) => argocd(m).projects[2];
+// Where a pushed rule or template lands: after those the prod model has.
+const NEXT_RULE = (prod as any).clusterWide.argocd.rbac.roles[0].rules.length;
+const NEXT_TEMPLATE = (prod as any).clusterWide.argocd.notifications.templates.length;
+/** A mistake: what it is, how it is made, where it is told, and what is said (exactly, or a pattern where a list of choices varies). */
+type Mistake = [string, (m: any) => void, string, string | RegExp];
 const rule = (resource: string, object: string) => ({ resource, action: "get", object, effect: "allow" });
 
-describe.each<[string, (m: any) => void, string, string]>([
+describe.each<Mistake>([
     ["a second project of one name", (m) => argocd(m).projects.push({ ...argocd(m).projects[2] }), "clusterWide.argocd.projects[3].name", 'duplicate project "team-backend": names must be unique'],
     [
         "a team project open to every namespace",
@@ -42,16 +48,16 @@ describe.each<[string, (m: any) => void, string, string]>([
         "clusterWide.argocd.rbac.bindings[0].role",
         '"role:nobody" is not defined; use one of: role:readonly, role:admin, role:team-frontend, role:team-backend, role:developer',
     ],
-    ...(["applicationsets", "logs", "exec"] as const).map((resource): [string, (m: any) => void, string, string] => [
+    ...(["applicationsets", "logs", "exec"] as const).map((resource): Mistake => [
         `a rule on ${resource} of a project that does not exist`,
         (m) => argocd(m).rbac.roles[0].rules.push(rule(resource, "team-data/*")),
-        "clusterWide.argocd.rbac.roles[0].rules[RULE].object",
+        `clusterWide.argocd.rbac.roles[0].rules[${NEXT_RULE}].object`,
         'project "team-data" does not exist; use one of: platform, team-frontend, team-backend, or "*"',
     ]),
     [
         "a rule on applications without its project",
         (m) => argocd(m).rbac.roles[0].rules.push(rule("applications", "team-frontend")),
-        "clusterWide.argocd.rbac.roles[0].rules[RULE].object",
+        `clusterWide.argocd.rbac.roles[0].rules[${NEXT_RULE}].object`,
         '"team-frontend" must be <project>/<name> for applications, e.g. "team-frontend/*"',
     ],
     [
@@ -102,13 +108,13 @@ describe.each<[string, (m: any) => void, string, string]>([
         "an Application subscribed to a trigger not defined",
         (m) => apps(m).push(application({ subscriptions: [{ trigger: "on-nothing", service: "slack" }] })),
         "argocd.applications[2].subscriptions[0].trigger",
-        'trigger "on-nothing" is not defined in clusterWide.argocd.notifications.triggers; use one of: ' + "TRIGGERS",
+        /^trigger "on-nothing" is not defined in clusterWide\.argocd\.notifications\.triggers; use one of: on-[a-z-]+(, on-[a-z-]+)+$/,
     ],
     [
         "an Application subscribed through a service not defined",
         (m) => apps(m).push(application({ subscriptions: [{ trigger: "on-deployed", service: "teams" }] })),
         "argocd.applications[2].subscriptions[0].service",
-        'service "teams" is not defined in clusterWide.argocd.notifications; use one of: SERVICES',
+        /^service "teams" is not defined in clusterWide\.argocd\.notifications; use one of: [a-z_]+(, [a-z_]+)+$/,
     ],
     [
         "a route regex that also catches another environment's namespaces",
@@ -164,10 +170,10 @@ describe.each<[string, (m: any) => void, string, string]>([
             ["slack.attachments", { slack: { attachments: "{{ toYaml .app.metadata }}" } }],
             ["webhook.slack_webhook.body", { webhook: { slack_webhook: { method: "POST", body: "{{ toYaml .app.metadata }}" } } }],
         ] as const
-    ).map(([field, part]): [string, (m: any) => void, string, string] => [
+    ).map(([field, part]): Mistake => [
         `Helm's toYaml in a template's ${field}`,
         (m) => argocdNotifications(m).templates.push({ name: "helmish", ...part }),
-        `clusterWide.argocd.notifications.templates[TEMPLATE].${field}`,
+        `clusterWide.argocd.notifications.templates[${NEXT_TEMPLATE}].${field}`,
         'uses "toYaml", a Helm-only function the notifications engine does not have; rewrite it with Go template or sprig functions',
     ]),
     [
@@ -180,16 +186,15 @@ describe.each<[string, (m: any) => void, string, string]>([
         "a subscription to a trigger not defined",
         (m) => argocdNotifications(m).subscriptions.push({ recipients: ["slack:x"], triggers: ["on-deployed", "on-nothing"] }),
         "clusterWide.argocd.notifications.subscriptions[3].triggers[1]",
-        'trigger "on-nothing" is not defined; use one of: ' + "TRIGGERS",
+        /^trigger "on-nothing" is not defined; use one of: on-[a-z-]+(, on-[a-z-]+)+$/,
     ],
 ])("%s", (_, edit, path, message) => {
     it("is reported at its path, with what to do, and nothing else is", () => {
         const problems = [...validated(edit).problems];
-        expect(problems.map(([at]) => at.replace(/rules\[\d+\]/, "rules[RULE]").replace(/templates\[\d+\]\.(?!webhook\.teams)/, "templates[TEMPLATE]."))).toStrictEqual([path]);
+        expect(problems.map(([at]) => at)).toStrictEqual([path]);
         const [[, said]] = problems;
-        if (message.endsWith("TRIGGERS")) expect(said).toMatch(/^trigger "on-nothing" is not defined( in clusterWide\.argocd\.notifications\.triggers)?; use one of: on-[a-z-]+(, on-[a-z-]+)+$/);
-        else if (message.endsWith("SERVICES")) expect(said).toMatch(/^service "teams" is not defined in clusterWide.argocd.notifications; use one of: [a-z_]+(, [a-z_]+)+$/);
-        else expect(said).toBe(message);
+        if (typeof message === "string") expect(said).toBe(message);
+        else expect(said).toMatch(message);
     });
 });
 
