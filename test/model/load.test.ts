@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { readModelFile, STACKS_DIR } from "../../model/load";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { loadModel, readModelFile, STACKS_DIR } from "../../model/load";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "models-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -44,16 +44,56 @@ describe("readModelFile", () => {
         }
     });
 
-    it("puts back the .ts loader the process had, as pulumi up's ts-node needs", () => {
-        const before = require.extensions[".ts"];
-        const sentinel = () => undefined;
-        require.extensions[".ts"] = sentinel;
-        try {
-            readModelFile("dev", write("c.ts", "export default {};\n"));
-            expect(require.extensions[".ts"]).toBe(sentinel);
-        } finally {
-            if (before) require.extensions[".ts"] = before;
-            else delete require.extensions[".ts"];
+    it("names the model files beside a missing one, where that folder exists", () => {
+        const own = fs.mkdtempSync(path.join(dir, "own-"));
+        for (const name of ["edge.ts", "old.tsx.ts", "qa.yaml", "notes.md"]) fs.writeFileSync(path.join(own, name), "");
+        expect(() => readModelFile("qa", path.join(own, "qa.ts"))).toThrow(/use one of the shipped stacks: edge, old\.tsx$/);
+    });
+
+    it("names the file relative to the working directory, in a read error and a validation error alike", () => {
+        const unreadable = write("rel.yaml", "a: [1,\n");
+        expect(() => readModelFile("dev", unreadable)).toThrow(`Stack "dev": ${path.relative(process.cwd(), unreadable)} has 1 problem:`);
+        const invalid = write("rel.json", "{}");
+        expect(() => loadModel("dev", invalid)).toThrow(`Stack "dev": ${path.relative(process.cwd(), invalid)} has `);
+    });
+
+    describe("the .ts loader, which tsx replaces the first time a process loads a model", () => {
+        const extensions = require.extensions;
+        const tsxLoader = () => undefined;
+        /** load.ts loaded afresh over a tsx that replaces the loader, as it does on its first load. */
+        async function readWithFreshTsx(file: string): Promise<unknown> {
+            vi.resetModules();
+            vi.doMock("tsx/cjs/api", () => ({
+                require: () => {
+                    extensions[".ts"] = tsxLoader;
+                    return { default: {} };
+                },
+            }));
+            try {
+                const { readModelFile: read } = await import("../../model/load.js");
+                return read("dev", file);
+            } finally {
+                vi.doUnmock("tsx/cjs/api");
+                vi.resetModules();
+            }
         }
+        const original = extensions[".ts"];
+        afterEach(() => {
+            if (original) extensions[".ts"] = original;
+            else delete extensions[".ts"];
+        });
+
+        it("puts back the one the process had, as pulumi up's ts-node needs", async () => {
+            const tsNode = () => undefined;
+            extensions[".ts"] = tsNode;
+            expect(await readWithFreshTsx(write("c.ts", "export default {};\n"))).toStrictEqual({});
+            expect(extensions[".ts"]).toBe(tsNode);
+        });
+
+        it("keeps tsx's where the process had none", async () => {
+            delete extensions[".ts"];
+            await readWithFreshTsx(write("d.ts", "export default {};\n"));
+            expect(extensions[".ts"]).toBe(tsxLoader);
+        });
     });
 });

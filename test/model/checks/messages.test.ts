@@ -188,6 +188,12 @@ describe.each<Mistake>([
         "clusterWide.argocd.notifications.subscriptions[3].triggers[1]",
         /^trigger "on-nothing" is not defined; use one of: on-[a-z-]+(, on-[a-z-]+)+$/,
     ],
+    [
+        "an environment's monitoring release named as the cluster release",
+        (m) => (m.monitoring.releaseName = "kube-prometheus-stack"),
+        "monitoring.releaseName",
+        '"kube-prometheus-stack" is the cluster release\'s name (clusterWide.monitoring); give the environment\'s release its own, e.g. "monitoring-prod"',
+    ],
 ])("%s", (_, edit, path, message) => {
     it("is reported at its path, with what to do, and nothing else is", () => {
         const problems = [...validated(edit).problems];
