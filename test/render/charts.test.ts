@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { expandRelease, minihelm, namespaceIn, parseHelmTemplate, type ReleaseToExpand, SHARED_DIR } from "../../render/charts";
 import { charts } from "../../stacks/shared/constants";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
@@ -12,6 +12,23 @@ import { ROOT } from "../harness";
 
 const run = promisify(execFile);
 const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values });
+
+/** render/charts.ts as loaded in a process with this PATH (and shared folder). */
+async function loadedWith(PATH: string, sharedDir = SHARED_DIR): Promise<typeof import("../../render/charts.js")> {
+    vi.resetModules();
+    vi.stubEnv("PATH", PATH);
+    vi.stubEnv("GITOPS_SHARED_DIR", sharedDir);
+    try {
+        return await import("../../render/charts.js");
+    } finally {
+        vi.unstubAllEnvs();
+        vi.resetModules();
+    }
+}
+
+/** Without a final line break in strings: a block scalar that ends a document keeps it in js-yaml (helm's YAML), not in Go's (minihelm's JSON). */
+const unbroken = (value: unknown): unknown =>
+    typeof value === "string" ? value.replace(/\n$/, "") : Array.isArray(value) ? value.map(unbroken) : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unbroken(v)])) : value;
 
 describe("namespaceIn", () => {
     it("puts an object in its own namespace, else the release's, and a cluster-scoped kind in none", () => {
@@ -39,18 +56,6 @@ describe("namespaceIn", () => {
 });
 
 describe("what this machine can expand charts with", () => {
-    /** render/charts.ts as loaded in a process with this PATH (and shared folder). */
-    async function loadedWith(PATH: string, sharedDir = SHARED_DIR): Promise<typeof import("../../render/charts.js")> {
-        vi.resetModules();
-        vi.stubEnv("PATH", PATH);
-        vi.stubEnv("GITOPS_SHARED_DIR", sharedDir);
-        try {
-            return await import("../../render/charts.js");
-        } finally {
-            vi.unstubAllEnvs();
-            vi.resetModules();
-        }
-    }
     /** A folder on PATH holding these entries: an executable, a file that is not one, or a folder. */
     function binDir(entries: Record<string, "executable" | "plain" | "folder">): string {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "charts-bin-"));
@@ -78,7 +83,7 @@ describe("what this machine can expand charts with", () => {
 });
 
 describe("parseHelmTemplate", () => {
-    it("splits documents only at a line of their own, drops empty ones, and flags hooks", () => {
+    it("splits documents only at a line of their own, drops empty ones, flags hooks, and gives a CRD file's documents its name", () => {
         const output = [
             "---",
             "# Source: c/templates/script.yaml",
@@ -104,12 +109,28 @@ describe("parseHelmTemplate", () => {
             "apiVersion: v1",
             "kind: List",
             "items: []",
+            "---",
+            "# Source: c/crds/crd-things.yaml",
+            "# (a CRD file, printed whole: its own separator follows)",
+            "---",
+            "apiVersion: apiextensions.k8s.io/v1",
+            "kind: CustomResourceDefinition",
+            "metadata:",
+            "  name: things.example.com",
+            "spec:",
+            "  description: |",
+            "    # Source: not a header",
             "",
         ].join("\n");
         expect(parseHelmTemplate(output)).toStrictEqual([
             { source: "c/templates/script.yaml", hook: false, object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "script" }, data: { "run.sh": "echo ---\n" } } },
             { source: "c/templates/hook.yaml", hook: true, object: { apiVersion: "batch/v1", kind: "Job", metadata: { name: "init", annotations: { "helm.sh/hook": "pre-install" } } } },
             { source: "c/templates/list.yaml", hook: false, object: { apiVersion: "v1", kind: "List", items: [] } },
+            {
+                source: "c/crds/crd-things.yaml",
+                hook: false,
+                object: { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "things.example.com" }, spec: { description: "# Source: not a header\n" } },
+            },
         ]);
     });
 });
@@ -123,9 +144,6 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         const [asYaml, asJson] = await Promise.all(["yaml", "json"].map((output) => run(binary, [...args, "--output", output], { maxBuffer: 64 << 20 }).then((r) => r.stdout)));
         const expected = (JSON.parse(asJson) as { source: string; hook: unknown; object: object | null }[]).filter((d) => d.object !== null).map((d) => ({ source: d.source, hook: d.hook !== null && d.hook !== undefined, object: d.object }));
         expect(expected.some((d) => d.hook)).toBe(true);
-        // A block scalar that ends a document keeps its line break in js-yaml, not in Go's YAML.
-        const unbroken = (value: unknown): unknown =>
-            typeof value === "string" ? value.replace(/\n$/, "") : Array.isArray(value) ? value.map(unbroken) : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unbroken(v)])) : value;
         expect(unbroken(parseHelmTemplate(asYaml))).toStrictEqual(unbroken(expected));
     }, 60_000);
 
@@ -168,4 +186,39 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         await expect(expandRelease({ ...release(), version: "0.0.1" })).rejects.toThrow(`is sealed-secrets ${charts.sealedSecrets.version}, but the release pins 0.0.1`);
         await expect(expandRelease({ ...release(), chart: "no-such-chart" })).rejects.toThrow(/expanding sealed-secrets \(no-such-chart .*\): no chart no-such-chart under /);
     }, 60_000);
+});
+
+describe.skipIf(skipExpansion)(expansionTitle("expandRelease with helm on PATH"), () => {
+    // A helm that renders with minihelm and takes helm's arguments, and only those (see the file).
+    const shim = path.join(ROOT, "test/fixtures/helm");
+    async function withHelm(): Promise<typeof import("../../render/charts.js")> {
+        const loaded = await loadedWith([shim, process.env.PATH].join(path.delimiter));
+        vi.stubEnv("MINIHELM", await minihelm());
+        return loaded;
+    }
+    afterEach(() => vi.unstubAllEnvs());
+
+    it("asks helm template for what minihelm expands: the CRDs, objects only the CRDs' API groups enable, the namespace, the values, hooks flagged", async () => {
+        const helm = await withHelm();
+        expect(helm.HELM).toBe(path.join(shim, "helm"));
+        // Without Grafana, whose admin password the chart makes up afresh each time.
+        const monitoring: ReleaseToExpand = { name: "monitoring", namespace: "monitoring", ...charts.kubePrometheusStack, values: { grafana: { enabled: false } } };
+        const argocd: ReleaseToExpand = { name: "argocd", namespace: "argocd", ...charts.argoCd, values: { controller: { metrics: { enabled: true, serviceMonitor: { enabled: true } } } } };
+        for (const release of [monitoring, argocd]) {
+            const [viaHelm, viaMinihelm] = await Promise.all([helm.expandRelease(release), expandRelease(release)]);
+            expect(unbroken(viaHelm), release.name).toStrictEqual(unbroken(viaMinihelm));
+        }
+        const kinds = async (release: ReleaseToExpand) => (await expandRelease(release)).map((o) => o.object.kind);
+        expect(await kinds(monitoring)).toContain("CustomResourceDefinition");
+        expect(await kinds(argocd)).toContain("ServiceMonitor");
+        expect((await expandRelease(argocd)).some((o) => o.hook)).toBe(true);
+    }, 60_000);
+
+    it("fetches a chart not kept here from its repository at the pinned version, and says what helm said when that fails", async () => {
+        const helm = await withHelm();
+        const elsewhere = { ...release(), chart: "no-such-chart" };
+        await expect(helm.expandRelease(elsewhere)).rejects.toThrow(
+            `helm template: expanding sealed-secrets (no-such-chart ${elsewhere.version}) failed: Error: chart "no-such-chart" version "${elsewhere.version}" not found in ${elsewhere.repository} repository`,
+        );
+    });
 });
