@@ -1,0 +1,42 @@
+/**
+ * `npm run diff`'s files for a diff too long for them, over a diff made up for the test (one
+ * that long takes minutes to render): diffRun.test.ts runs the command on a real repository.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import type { DiffReport } from "../../render/diff";
+import { capturedOutput, ROOT } from "../harness";
+import { temporaryDirs } from "../helpers/tmp";
+
+const tmp = temporaryDirs("diff-command-");
+
+/** 12 changes of 100,000 characters each: more than a job summary (1,000,000) holds. */
+const huge: DiffReport = {
+    summary: "## Render diff\n\n12 changes\n",
+    sections: Array.from({ length: 12 }, (_, i) => `### change ${i + 1}\n\n${"x".repeat(100_000)}\n`),
+};
+
+describe("npm run diff with a diff longer than a comment and a job summary", () => {
+    it("prints it whole, and writes each file within its limit, saying how many changes are left out and where they are", async () => {
+        vi.doMock("../../render/diffRun.js", async (actual) => ({ ...(await actual<object>()), runDiff: async () => huge }));
+        let diffCommand: typeof import("../../render/diffCommand.js").diffCommand;
+        try {
+            // A query of its own loads the command afresh, over the mocked diff.
+            ({ diffCommand } = await import(/* @vite-ignore */ `${path.join(ROOT, "render", "diffCommand")}.ts?huge`));
+        } finally {
+            vi.doUnmock("../../render/diffRun.js");
+        }
+        const dir = tmp();
+        const { io, written } = capturedOutput();
+        expect(await diffCommand(["--stack", "prod", "--comment-file", "comment.md", "--summary-file", "summary.md"], dir, io)).toBe(0);
+        expect(written.stdout).toBe([huge.summary, ...huge.sections].join("\n"));
+        const comment = fs.readFileSync(path.join(dir, "comment.md"), "utf8");
+        const summary = fs.readFileSync(path.join(dir, "summary.md"), "utf8");
+        expect(comment.length).toBeLessThanOrEqual(65_000);
+        expect(comment).toMatch(/^## Render diff\n\n12 changes\n\n_12 more changes not shown here: the whole diff is in the job summary and the render-diff artifact\._\n$/);
+        expect(summary.length).toBeLessThanOrEqual(1_000_000);
+        expect(summary.split("### change ")).toHaveLength(1 + 9);
+        expect(summary).toMatch(/\n_3 more changes not shown here: the whole diff is in the render-diff artifact\._\n$/);
+    });
+});
