@@ -54,40 +54,31 @@ async function runEntry(entry: "cli" | "diffCli", args: string[], behaviour: Beh
     return { calls };
 }
 
-describe("npm run render's entry", () => {
+describe.each([
+    { command: "npm run render", entry: "cli", leading: (args: string[]) => [args] },
+    // The diff compares the repository it runs in.
+    { command: "npm run diff", entry: "diffCli", leading: (args: string[]) => [args, process.cwd()] },
+] as const)("$command's entry", ({ entry, leading }) => {
     it("gives the command the arguments after the script, and its output to the process's streams; exits only on a code other than 0", async () => {
-        const { calls } = await runEntry("cli", ["--stack", "dev"], (out) => (out.stdout("rendered\n"), out.stderr("warning\n"), 0));
-        expect(calls[0][0]).toStrictEqual(["--stack", "dev"]);
+        const { calls } = await runEntry(entry, ["--stack", "dev"], (out) => (out.stdout("rendered\n"), out.stderr("warning\n"), 0));
+        expect(calls[0].slice(0, -1)).toStrictEqual(leading(["--stack", "dev"]));
         expect(io).toStrictEqual({ stdout: "rendered\n", stderr: "warning\n", exits: [] });
-        await runEntry("cli", [], () => 2);
+        await runEntry(entry, [], () => 2);
         expect(io.exits).toStrictEqual([2]);
     });
 
     it("tells a failure the command did not catch as an error, and exits 1", async () => {
-        await runEntry("cli", [], () => new Error("disk full"));
+        await runEntry(entry, [], () => new Error("disk full"));
         expect(io).toStrictEqual({ stdout: "", stderr: "error: disk full\n", exits: [1] });
     });
+});
 
-    it("tells a promise rejected outside the command the same way", async () => {
+describe("npm run render's entry", () => {
+    it("tells a promise rejected outside the command as it tells a failure", async () => {
         await runEntry("cli", [], () => 0);
         const added = addedListeners();
         expect(added).toHaveLength(1);
         added[0](new Error("late"), Promise.resolve());
         expect(io).toStrictEqual({ stdout: "", stderr: "error: late\n", exits: [1] });
-    });
-});
-
-describe("npm run diff's entry", () => {
-    it("diffs the repository the command runs in, with the arguments after the script; exits only on a code other than 0", async () => {
-        const { calls } = await runEntry("diffCli", ["--stack", "prod"], (out) => (out.stdout("## prod\n"), out.stderr("rendering\n"), 0));
-        expect(calls[0].slice(0, 2)).toStrictEqual([["--stack", "prod"], process.cwd()]);
-        expect(io).toStrictEqual({ stdout: "## prod\n", stderr: "rendering\n", exits: [] });
-        await runEntry("diffCli", [], () => 3);
-        expect(io.exits).toStrictEqual([3]);
-    });
-
-    it("tells a failure the command did not catch as an error, and exits 1", async () => {
-        await runEntry("diffCli", [], () => new Error("git is gone"));
-        expect(io).toStrictEqual({ stdout: "", stderr: "error: git is gone\n", exits: [1] });
     });
 });
