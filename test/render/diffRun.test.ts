@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type DiffReport, markdown } from "../../render/diff";
 import { HELM } from "../../render/charts";
 import { diffCommand } from "../../render/diffCommand";
@@ -41,7 +41,8 @@ describe("npm run diff on a fixture repository", () => {
         return git(repo, "rev-parse", "HEAD");
     }
 
-    beforeAll(async () => {
+    /** Makes the fixture repository and renders its commits. */
+    async function makeFixture(): Promise<void> {
         // A temporary folder of this file's own, so what the diff leaves behind is its alone to count.
         outerTmp = process.env.TMPDIR;
         privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), "diff-tmp-"));
@@ -105,7 +106,14 @@ const prod: StackModelInput = {
         }
         renderProcesses = fs.existsSync(started) ? fs.readFileSync(started, "utf8").trim().split("\n") : [];
         await git(repo, "reset", "-q", "--hard", commits[5]);
-    }, 120_000);
+    }
+    // A failure in beforeAll only skips the tests, which Stryker would count as a surviving mutant:
+    // each test fails with it instead.
+    let fixtureFailure: unknown;
+    beforeAll(() => makeFixture().catch((error: unknown) => void (fixtureFailure = error)), 120_000);
+    beforeEach(() => {
+        if (fixtureFailure !== undefined) throw fixtureFailure;
+    });
     afterEach(() => vi.unstubAllEnvs());
     afterAll(() => {
         if (privateTmp !== undefined) fs.rmSync(privateTmp, { recursive: true, force: true });
