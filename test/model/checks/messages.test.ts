@@ -168,6 +168,7 @@ describe.each<Mistake>([
         [
             ["email.subject", { email: { subject: "{{ toYaml .app.metadata }}" } }],
             ["slack.attachments", { slack: { attachments: "{{ toYaml .app.metadata }}" } }],
+            ["slack.blocks", { slack: { blocks: "{{ toYaml .app.metadata }}" } }],
             ["webhook.slack_webhook.body", { webhook: { slack_webhook: { method: "POST", body: "{{ toYaml .app.metadata }}" } } }],
         ] as const
     ).map(([field, part]): Mistake => [
