@@ -13,6 +13,14 @@ const sealed = (data: Record<string, string>, annotations: Record<string, string
     `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  annotations: ${JSON.stringify(annotations)}\n  name: s\n  namespace: ns\nspec:\n  encryptedData: ${JSON.stringify(data)}\n`;
 
 describe("diffTrees", () => {
+    it("names a file that is no Kubernetes object (no kind) an object, and an object by its kind", () => {
+        const changes = diffTrees(new Map(), new Map([["notes/a.yaml", "a: 1\n"], ["ns/configmap/c.yaml", "kind: ConfigMap\nmetadata:\n  name: c\n  namespace: ns\n"]]));
+        expect(changes.map((c) => [c.path, c.kind, c.title])).toStrictEqual([
+            ["notes/a.yaml", "object", expect.any(String)],
+            ["ns/configmap/c.yaml", "ConfigMap", "ConfigMap ns/c"],
+        ]);
+    });
+
     it("reports a SealedSecret by data key: which changed, which came and went, never a ciphertext", () => {
         const base = new Map([["ns/sealedsecret/s.yaml", sealed({ a: "AgAAA1", b: "AgBBB1", gone: "AgGGG1" })]]);
         const head = new Map([["ns/sealedsecret/s.yaml", sealed({ a: "AgAAA2", b: "AgBBB1", fresh: "AgFFF1" })]]);

@@ -5,7 +5,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { StackInputError } from "../../model/problems";
 import type { DiffReport } from "../../render/diff";
+import { diffFailureMessage } from "../../render/diffCommand";
+import { DiffError } from "../../render/diffRun";
 import { capturedOutput, ROOT } from "../harness";
 import { temporaryDirs } from "../helpers/tmp";
 
@@ -38,5 +41,29 @@ describe("npm run diff with a diff longer than a comment and a job summary", () 
         expect(summary.length).toBeLessThanOrEqual(1_000_000);
         expect(summary.split("### change ")).toHaveLength(1 + 9);
         expect(summary).toMatch(/\n_3 more changes not shown here: the whole diff is in the render-diff artifact\._\n$/);
+    });
+});
+
+describe("diffFailureMessage", () => {
+    it("tells what the diff cannot do as it is, and a stack's model mistakes, as they are; anything else as an error", () => {
+        expect(diffFailureMessage(new DiffError('base ref "x" does not exist'))).toBe('base ref "x" does not exist\n');
+        const mistake = new StackInputError("prod", "stacks/prod.ts", [{ path: "environment", message: "required" }]);
+        expect(diffFailureMessage(mistake)).toBe(`${mistake.message}\n`);
+        // A commit's own copy of the program throws its own class: known by name.
+        expect(diffFailureMessage(Object.assign(new Error("from a commit's copy"), { name: "StackInputError" }))).toBe("from a commit's copy\n");
+        expect(diffFailureMessage({ name: "StackInputError", message: "not an Error" })).toBe("error: not an Error\n");
+        expect(diffFailureMessage(new TypeError("boom"))).toBe("error: boom\n");
+        expect(diffFailureMessage(undefined)).toBe("error: undefined\n");
+    });
+
+    it("adds the stack trace with GITOPS_DEBUG set", () => {
+        const error = new Error("boom");
+        vi.stubEnv("GITOPS_DEBUG", "1");
+        try {
+            expect(diffFailureMessage(error)).toBe(`error: boom\n${error.stack}\n`);
+        } finally {
+            vi.unstubAllEnvs();
+        }
+        expect(diffFailureMessage(error)).toBe("error: boom\n");
     });
 });
