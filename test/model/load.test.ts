@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadModel, readModelFile, STACKS_DIR } from "../../model/load";
+import { afresh } from "../helpers/afresh";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "models-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -61,21 +62,14 @@ describe("readModelFile", () => {
         const extensions = require.extensions;
         const tsxLoader = () => undefined;
         /** load.ts loaded afresh over a tsx that replaces the loader, as it does on its first load. */
-        async function readWithFreshTsx(file: string): Promise<unknown> {
-            vi.resetModules();
-            vi.doMock("tsx/cjs/api", () => ({
+        function readWithFreshTsx(file: string): Promise<unknown> {
+            const tsx = () => ({
                 require: () => {
                     extensions[".ts"] = tsxLoader;
                     return { default: {} };
                 },
-            }));
-            try {
-                const { readModelFile: read } = await import("../../model/load.js");
-                return read("dev", file);
-            } finally {
-                vi.doUnmock("tsx/cjs/api");
-                vi.resetModules();
-            }
+            });
+            return afresh(async () => (await import("../../model/load.js")).readModelFile("dev", file), { mocks: { "tsx/cjs/api": tsx } });
         }
         const original = extensions[".ts"];
         afterEach(() => {

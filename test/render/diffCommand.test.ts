@@ -10,6 +10,7 @@ import type { DiffReport } from "../../render/diff";
 import { diffFailureMessage } from "../../render/diffCommand";
 import { DiffError } from "../../render/diffRun";
 import { capturedOutput, ROOT } from "../harness";
+import { afresh } from "../helpers/afresh";
 import { temporaryDirs } from "../helpers/tmp";
 
 const tmp = temporaryDirs("diff-command-");
@@ -22,14 +23,8 @@ const huge: DiffReport = {
 
 describe("npm run diff with a diff longer than a comment and a job summary", () => {
     it("prints it whole, and writes each file within its limit, saying how many changes are left out and where they are", async () => {
-        vi.doMock("../../render/diffRun.js", async (actual) => ({ ...(await actual<object>()), runDiff: async () => huge }));
-        let diffCommand: typeof import("../../render/diffCommand.js").diffCommand;
-        try {
-            // A query of its own loads the command afresh, over the mocked diff.
-            ({ diffCommand } = await import(/* @vite-ignore */ `${path.join(ROOT, "render", "diffCommand")}.ts?huge`));
-        } finally {
-            vi.doUnmock("../../render/diffRun.js");
-        }
+        const diffRun = async (actual: () => Promise<object>) => ({ ...(await actual()), runDiff: async () => huge });
+        const { diffCommand } = await afresh(() => import("../../render/diffCommand.js"), { mocks: { [path.join(ROOT, "render", "diffRun.ts")]: diffRun } });
         const dir = tmp();
         const { io, written } = capturedOutput();
         expect(await diffCommand(["--stack", "prod", "--comment-file", "comment.md", "--summary-file", "summary.md"], dir, io)).toBe(0);

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CommandOutput } from "../../render/renderCommand";
 import { ROOT } from "../harness";
+import { afresh } from "../helpers/afresh";
 
 /** What a command does with its output, then resolves with (a number) or rejects with (an Error). */
 type Behaviour = (out: CommandOutput) => number | Error;
@@ -29,7 +30,6 @@ afterEach(() => {
     process.argv = argv;
 });
 
-let runs = 0;
 /** Loads an entry afresh with these arguments, its command mocked, and waits for it to finish. */
 async function runEntry(entry: "cli" | "diffCli", args: string[], behaviour: Behaviour): Promise<{ calls: unknown[][] }> {
     const calls: unknown[][] = [];
@@ -39,18 +39,14 @@ async function runEntry(entry: "cli" | "diffCli", args: string[], behaviour: Beh
         if (outcome instanceof Error) throw outcome;
         return outcome;
     };
-    vi.doMock("../../render/renderCommand.js", async (actual) => ({ ...(await actual<object>()), renderCommand: command }));
-    vi.doMock("../../render/diffCommand.js", async (actual) => ({ ...(await actual<object>()), diffCommand: command }));
+    const mocked = (name: string) => async (actual: () => Promise<object>) => ({ ...(await actual()), [name]: command });
+    const mocks = { [path.join(ROOT, "render", "renderCommand.ts")]: mocked("renderCommand"), [path.join(ROOT, "render", "diffCommand.ts")]: mocked("diffCommand") };
     process.argv = [process.execPath, `render/${entry}.ts`, ...args];
-    try {
-        // A query of its own loads the entry afresh, over the modules already loaded.
-        await import(/* @vite-ignore */ `${path.join(ROOT, "render", entry)}.ts?run=${++runs}`);
+    await afresh(async () => {
+        await import(/* @vite-ignore */ path.join(ROOT, "render", `${entry}.ts`));
         await vi.waitFor(() => expect(calls.length).toBe(1));
         await new Promise((resolve) => setImmediate(resolve));
-    } finally {
-        vi.doUnmock("../../render/renderCommand.js");
-        vi.doUnmock("../../render/diffCommand.js");
-    }
+    }, { mocks });
     return { calls };
 }
 
