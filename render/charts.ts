@@ -17,9 +17,12 @@ export const SHARED_DIR = process.env.GITOPS_SHARED_DIR ?? path.join(PROJECT_DIR
 const MINIHELM = path.join(SHARED_DIR, "tools", "minihelm");
 const CHARTS = path.join(MINIHELM, "charts");
 
-/** The first executable called `name` on PATH. */
+/**
+ * The first executable called `name` on PATH. Only absolute entries count: an empty or relative
+ * one would pick up whatever the working directory holds (Go's exec.LookPath refuses the same).
+ */
 function onPath(name: string): string | undefined {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter((entry) => path.isAbsolute(entry))) {
         const candidate = path.join(dir, name);
         try {
             fs.accessSync(candidate, fs.constants.X_OK);
@@ -108,6 +111,7 @@ export function minihelm(): Promise<string> {
         const target = path.join(PROJECT_DIR, "node_modules", ".cache", "gitops-minihelm", hash.digest("hex").slice(0, 16), "minihelm");
         // Stryker disable next-line ConditionalExpression: always building only repeats the build; never building shows only where no build is cached yet (a fresh clone, as in CI), never under npm run mutate
         if (fs.existsSync(target)) return target;
+        // Stryker disable next-line ObjectLiteral,BooleanLiteral: only the first build of a clone creates the cache's folders (CI, on every push); under npm run mutate they exist
         fs.mkdirSync(path.dirname(target), { recursive: true });
         const partial = `${target}.${process.pid}`;
         await run("bash", [path.join(MINIHELM, "build.sh"), partial], `building minihelm (install its Debian build dependencies as .ci/run does, see ${MINIHELM}/README.md)`);
@@ -133,7 +137,7 @@ export function parseHelmTemplate(text: string): ExpandedObject[] {
     let source = "";
     // Stryker disable next-line Regex: helm prints each separator as a bare `---` line and indents every value's lines, so only the line start is ever at stake (tested)
     for (const doc of text.split(/^---\s*$/m)) {
-        source = /^# Source: (.+)$/m.exec(doc)?.[1] ?? source;
+        source = /^# Source: (.+)/m.exec(doc)?.[1] ?? source;
         const object = yaml.load(doc) as Record<string, any> | null;
         if (object !== null && typeof object === "object") expanded.push({ source, object, hook: object.metadata?.annotations?.["helm.sh/hook"] !== undefined });
     }
@@ -161,7 +165,7 @@ async function expandUncached(release: ReleaseToExpand): Promise<ExpandedObject[
         // minihelm drops empty documents itself, and gives a hook's kind only for a hook.
         return (JSON.parse(out) as { source: string; hook?: string; object: Record<string, any> }[]).map((d) => ({ source: d.source, hook: typeof d.hook === "string", object: d.object }));
     } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(dir, { recursive: true });
     }
 }
 

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -14,8 +15,8 @@ import { ROOT } from "../harness";
 const run = promisify(execFile);
 const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values });
 
-/** render/charts.ts as loaded in a process with this PATH (and shared folder). */
-const loadedWith = (PATH: string, sharedDir = SHARED_DIR) => afresh(() => import("../../render/charts.js"), { env: { PATH, GITOPS_SHARED_DIR: sharedDir } });
+/** render/charts.ts as loaded in a process with this PATH (and shared folder, undefined for none named). */
+const loadedWith = (PATH: string, sharedDir: string | undefined = SHARED_DIR) => afresh(() => import("../../render/charts.js"), { env: { PATH, GITOPS_SHARED_DIR: sharedDir } });
 
 /** Without a final line break in strings: a block scalar that ends a document keeps it in js-yaml (helm's YAML), not in Go's (minihelm's JSON). */
 const unbroken = (value: unknown): unknown =>
@@ -57,10 +58,16 @@ describe("what this machine can expand charts with", () => {
         return dir;
     }
 
-    it("uses the first helm on PATH, skipping an empty entry, a folder and a file that is not executable", async () => {
+    it("uses the first helm on PATH, skipping an empty or relative entry, a folder and a file that is not executable", async () => {
         const first = binDir({ helm: "executable" });
-        const charts = await loadedWith(["", binDir({ helm: "folder" }), binDir({ helm: "plain" }), first, binDir({ helm: "executable" })].join(path.delimiter));
+        const relative = path.relative(process.cwd(), binDir({ helm: "executable" }));
+        const charts = await loadedWith(["", relative, binDir({ helm: "folder" }), binDir({ helm: "plain" }), first, binDir({ helm: "executable" })].join(path.delimiter));
         expect([charts.HELM, charts.cannotExpand]).toStrictEqual([path.join(first, "helm"), undefined]);
+    });
+
+    it("finds shared/ beside the checkout unless GITOPS_SHARED_DIR names it", async () => {
+        expect((await loadedWith(binDir({}), undefined)).SHARED_DIR).toBe(path.join(ROOT, "..", "shared"));
+        expect((await loadedWith(binDir({}), "/elsewhere/shared")).SHARED_DIR).toBe("/elsewhere/shared");
     });
 
     it("without helm, expands with minihelm when go is on PATH, and says what is missing when not", async () => {
@@ -69,7 +76,49 @@ describe("what this machine can expand charts with", () => {
         expect(withoutGo.cannotExpand).toBe("neither helm nor go (apt-get install golang-go and the libraries .ci/run lists, to build minihelm) is on PATH");
         await expect(withoutGo.expandRelease(release())).rejects.toThrow(`cannot expand sealed-secrets: ${withoutGo.cannotExpand}`);
         const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "no-shared-"));
-        expect((await loadedWith(binDir({ go: "executable" }), elsewhere)).cannotExpand).toBe(`helm is not on PATH and ${path.join(elsewhere, "tools", "minihelm")} (its stand-in) is not here`);
+        const missing = `helm is not on PATH and ${path.join(elsewhere, "tools", "minihelm")} (its stand-in) is not here`;
+        expect((await loadedWith(binDir({ go: "executable" }), elsewhere)).cannotExpand).toBe(missing);
+        fs.mkdirSync(path.join(elsewhere, "tools", "minihelm"), { recursive: true });
+        expect((await loadedWith(binDir({ go: "executable" }), elsewhere)).cannotExpand, "a folder without build.sh").toBe(missing);
+    });
+});
+
+describe("building minihelm", () => {
+    /** A shared folder whose minihelm sources are one unique Go file and this build.sh, which first notes the file it was asked to build. */
+    function sharedWithBuild(script: string): { shared: string; minihelm: string; builds: () => string[] } {
+        const shared = fs.mkdtempSync(path.join(os.tmpdir(), "charts-shared-"));
+        const minihelm = path.join(shared, "tools", "minihelm");
+        fs.mkdirSync(minihelm, { recursive: true });
+        fs.writeFileSync(path.join(minihelm, "main.go"), `package main // ${randomUUID()}\n`);
+        fs.writeFileSync(path.join(minihelm, "build.sh"), `set -e\necho "$1" >> "$(dirname "$0")/builds"\n${script}\n`);
+        const builds = () => (fs.existsSync(path.join(minihelm, "builds")) ? fs.readFileSync(path.join(minihelm, "builds"), "utf8").split("\n").filter(Boolean) : []);
+        return { shared, minihelm, builds };
+    }
+    /** The cache folder of a build, named by its sources, removed after the test. */
+    const cacheDirs: string[] = [];
+    afterEach(() => {
+        for (const dir of cacheDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("builds the stand-in once into the project's cache, and takes the build kept there afterwards", async () => {
+        const { shared, builds } = sharedWithBuild(`printf '#!/bin/sh\\necho built\\n' > "$1"\nchmod +x "$1"`);
+        const charts = await loadedWith(process.env.PATH ?? "", shared);
+        const binary = await charts.minihelm();
+        cacheDirs.push(path.dirname(binary));
+        expect(path.relative(ROOT, binary)).toMatch(/^node_modules\/\.cache\/gitops-minihelm\/[0-9a-f]{16}\/minihelm$/);
+        expect(builds()).toStrictEqual([`${binary}.${process.pid}`]);
+        expect((await run(binary, [])).stdout).toBe("built\n");
+        expect(charts.minihelm(), "once per process").toBe(charts.minihelm());
+        expect(await (await loadedWith(process.env.PATH ?? "", shared)).minihelm(), "kept for the next process").toBe(binary);
+        expect(builds()).toHaveLength(1);
+    });
+
+    it("says how to get the build's dependencies, and what the build said, when it fails", async () => {
+        const { shared, minihelm, builds } = sharedWithBuild(`echo "go: cannot find module providing package helm.sh/helm/v3" >&2\nexit 1`);
+        const failure = (await (await loadedWith(process.env.PATH ?? "", shared)).minihelm().catch((e: unknown) => e)) as Error;
+        cacheDirs.push(...builds().map((partial) => path.dirname(partial)));
+        expect(builds()).toHaveLength(1);
+        expect(failure.message).toBe(`building minihelm (install its Debian build dependencies as .ci/run does, see ${minihelm}/README.md) failed: go: cannot find module providing package helm.sh/helm/v3`);
     });
 });
 
@@ -172,7 +221,9 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
 
     it("names the release and the chart's own message when a template fails, and refuses a version other than the pinned one", async () => {
         // The chart's message as the tool printed it: not the command line, no trailing line break.
-        const failure = (await expandRelease(release({ privateKeyAnnotations: { a: 1 } })).catch((e: unknown) => e)) as Error;
+        // From a module of its own: under npm run mutate, an expansion kept from an earlier run would answer.
+        const fresh = await loadedWith(process.env.PATH ?? "");
+        const failure = (await fresh.expandRelease(release({ privateKeyAnnotations: { a: 1 } })).catch((e: unknown) => e)) as Error;
         expect(failure.message).toMatch(new RegExp(`^minihelm: expanding sealed-secrets \\(sealed-secrets ${charts.sealedSecrets.version}\\) failed: [^\\n]*Annotation values have to be strings$`));
         await expect(expandRelease({ ...release(), version: "0.0.1" })).rejects.toThrow(`is sealed-secrets ${charts.sealedSecrets.version}, but the release pins 0.0.1`);
         await expect(expandRelease({ ...release(), chart: "no-such-chart" })).rejects.toThrow(/expanding sealed-secrets \(no-such-chart .*\): no chart no-such-chart under /);
