@@ -89,7 +89,7 @@ function exportCommit(root: string, commit: string, dir: string): Promise<void> 
     });
 }
 
-/** Every file of a render folder, by path. */
+/** Every file of a render folder, by path (in no order: diffTrees puts paths in order). */
 function readRender(dir: string): Map<string, string> {
     const files = new Map<string, string>();
     for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
@@ -97,7 +97,7 @@ function readRender(dir: string): Map<string, string> {
         const full = path.join(entry.parentPath, entry.name);
         files.set(path.relative(dir, full), fs.readFileSync(full, "utf8"));
     }
-    return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+    return files;
 }
 
 /** What a render process was asked: a stack of the copy of the project at `projectDir`, into `out`. */
@@ -256,7 +256,7 @@ async function chartObjects(files: ReadonlyMap<string, string>, release: string)
     const { name, namespace, chart, version, repository } = yaml.load(meta) as Record<string, string>;
     const values = yaml.load(files.get(`charts/${release}/values.yaml`) ?? "{}");
     const objects = await expandRelease({ name, namespace, chart, version, repository, values });
-    return new Map(objects.map(({ object }) => [objectPath(object, namespaceIn(object, namespace)), toYaml(object)] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
+    return new Map(objects.map(({ object }) => [objectPath(object, namespaceIn(object, namespace)), toYaml(object)]));
 }
 
 /** The releases whose release or values file changed. */

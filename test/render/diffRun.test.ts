@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { type DiffReport, markdown } from "../../render/diff";
 import { HELM } from "../../render/charts";
 import { diffCommand } from "../../render/diffCommand";
-import { renderCommits, runDiff } from "../../render/diffRun";
+import { DiffError, renderCommits, runDiff } from "../../render/diffRun";
 import { capturedOutput, demoConfig, ROOT } from "../harness";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 
@@ -233,4 +233,92 @@ const prod: StackModelInput = {
         expect(bad.code).toBe(1);
         expect(bad.stderr).toBe('base ref "no-such-branch" does not exist in this repository; name a branch, tag or commit (e.g. --base origin/main)\n');
     }, 60_000);
+});
+
+describe("npm run diff on a repository git cannot read", () => {
+    it("says what git said, in git's own words", async () => {
+        // GIVEN a commit whose tree object is gone
+        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-corrupt-"));
+        await git(repo, "init", "-q");
+        fs.writeFileSync(path.join(repo, "file"), "text\n");
+        await git(repo, "add", "file");
+        await git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "one");
+        const [commit, tree] = [await git(repo, "rev-parse", "HEAD"), await git(repo, "rev-parse", "HEAD^{tree}")];
+        fs.rmSync(path.join(repo, ".git", "objects", tree.slice(0, 2), tree.slice(2)));
+        const gitSaid = await exec("git", ["rev-parse", `${commit}^{tree}`], { cwd: repo }).then(
+            () => "",
+            (e: { stderr: string }) => e.stderr,
+        );
+        expect(gitSaid).toMatch(/^fatal: /);
+        // THEN rendering it fails with git's message, as git printed it but for the final line break
+        await expect(renderCommits({ cwd: repo, cacheDir: path.join(repo, "cache") }, [commit], ["prod"])).rejects.toThrow(new Error(gitSaid.trimEnd()));
+        fs.rmSync(repo, { recursive: true, force: true });
+    });
+});
+
+describe("npm run diff on a commit whose renderer predates --jobs", () => {
+    // GIVEN a repository on main whose render/cli.ts renders one stack per process, as before
+    // --jobs: it writes its config file (or "demo") as the stack's one file, and fails for "broken".
+    const renderer = `import * as fs from "node:fs";
+import * as path from "node:path";
+const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
+const stack = arg("--stack");
+if (stack === "broken") {
+    process.stderr.write("note: rendering offline\\n\\nstack broken: its model does not validate\\n  - at the second line\\n");
+    process.exit(1);
+}
+fs.mkdirSync(arg("--out"), { recursive: true });
+fs.writeFileSync(path.join(arg("--out"), stack + ".yaml"), process.argv.includes("--config-file") ? fs.readFileSync(arg("--config-file"), "utf8") : "demo\\n");
+fs.writeFileSync(path.join(arg("--out"), ".gitops-render"), "");
+`;
+    let repo: string;
+    let cache: string;
+    beforeAll(async () => {
+        repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-old-"));
+        cache = fs.mkdtempSync(path.join(os.tmpdir(), "diff-old-cache-"));
+        fs.mkdirSync(path.join(repo, "render"));
+        fs.writeFileSync(path.join(repo, "render", "cli.ts"), renderer);
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
+        await git(repo, "init", "-q", "-b", "main");
+        fs.appendFileSync(path.join(repo, ".git", "info", "exclude"), "node_modules\n*.yaml\n");
+        await git(repo, "add", "-A");
+        await git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "an old renderer");
+    });
+    afterAll(() => {
+        for (const dir of [repo, cache]) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("takes the merge base with main as the base, and renders with a renderer that takes one stack per call", async () => {
+        const diff = await runDiff({ cwd: repo, stacks: ["dev", "prod"], head: "HEAD", cacheDir: cache });
+        const commit = (await git(repo, "rev-parse", "HEAD")).slice(0, 7);
+        expect(diff.summary).toContain(`No changes: every object and chart renders exactly as on merge base with main (\`${commit}\`).`);
+        const kept = fs.readdirSync(cache).sort();
+        expect(kept.map((dir) => fs.readdirSync(path.join(cache, dir)).sort())).toStrictEqual([[".gitops-render", "dev.yaml"], [".gitops-render", "prod.yaml"]]);
+    });
+
+    it("keeps a commit's render by config file: another config renders it again", async () => {
+        const config = (text: string) => (fs.writeFileSync(path.join(repo, "stack.yaml"), text), "stack.yaml");
+        expect((await runDiff({ cwd: repo, stacks: ["dev"], configFile: config("first\n"), cacheDir: cache })).sections).toStrictEqual([]);
+        // The working tree renders with the new config afresh; a base kept from the first would differ.
+        expect((await runDiff({ cwd: repo, stacks: ["dev"], configFile: config("second\n"), cacheDir: cache })).sections).toStrictEqual([]);
+        const keptWithConfig = fs.readdirSync(cache).filter((dir) => !dir.endsWith("-demo"));
+        expect(keptWithConfig.map((dir) => fs.readFileSync(path.join(cache, dir, "dev.yaml"), "utf8")).sort()).toStrictEqual(["first\n", "second\n"]);
+        await expect(runDiff({ cwd: repo, stacks: ["dev"], configFile: "missing.yaml", cacheDir: cache })).rejects.toThrow(new DiffError("--config-file missing.yaml does not exist"));
+    });
+
+    it("names the stack a commit does not render, with what the renderer said but its notes and blank lines", async () => {
+        const commit = (await git(repo, "rev-parse", "HEAD")).slice(0, 7);
+        await expect(runDiff({ cwd: repo, stacks: ["broken"], head: "HEAD", cacheDir: cache })).rejects.toThrow(
+            new DiffError(`base ref "merge base with main" (${commit}) does not render stack "broken":\nstack broken: its model does not validate\n  - at the second line`),
+        );
+    });
+
+    it("says when there is no git repository, or no main to take the merge base with", async () => {
+        const plain = fs.mkdtempSync(path.join(os.tmpdir(), "diff-plain-"));
+        await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError(`${plain} is not inside a git repository: the diff compares a base ref with the working tree`));
+        await git(plain, "init", "-q", "-b", "trunk");
+        await git(plain, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "one");
+        await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError("no merge base of HEAD with main or origin/main; name the base with --base <ref>"));
+        fs.rmSync(plain, { recursive: true, force: true });
+    });
 });
