@@ -85,11 +85,6 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         throw new Error(`provider function ${args.token} is not mocked: the program must not call it, or the mocks must learn it`);
     }
-
-    /** Finds one recorded resource by type and name. */
-    find(type: string, name: string): RecordedResource | undefined {
-        return this.resources.find((r) => r.type === type && r.name === name);
-    }
 }
 
 /** The secret wrapper the runtime puts around secret values in mocked inputs. */

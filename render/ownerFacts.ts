@@ -33,6 +33,7 @@ export function offlineOwnerOutputs(stack: string, modelFile: string, projectDir
     try {
         raw = readModelFile(stack, modelFile) as typeof raw;
     } catch (e) {
+        // Stryker disable next-line ConditionalExpression: readModelFile turns every failure into a StackInputError; the check keeps a bug elsewhere from passing as a bad model
         if (e instanceof StackInputError) return {};
         throw e;
     }

@@ -24,8 +24,9 @@ describe("offlineOwnerOutputs", () => {
         expect(facts.kubeContext).toBe(demoConfig("prod")["gitops:kubeContext"]);
     });
 
-    it("gives nothing to the owner itself, to a stack on a cluster of its own, or to a model that does not validate", () => {
+    it("gives nothing to the owner itself, to a stack on a cluster of its own, or to a model that does not validate or cannot be read", () => {
         expect(offlineOwnerOutputs("prod", stack("prod"))).toStrictEqual({});
+        expect(offlineOwnerOutputs("dev", stack("no-such-stack"))).toStrictEqual({});
         expect(offlineOwnerOutputs("dev", path.join(ROOT, "test/fixtures/models/dedicated-dev.ts"))).toStrictEqual({});
         expect(offlineOwnerOutputs("dev", path.join(ROOT, "test/fixtures/models/wrong-types.yaml"))).toStrictEqual({});
     });

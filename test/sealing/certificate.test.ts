@@ -98,6 +98,22 @@ describe("parseSealingCertificate", () => {
         expect(error.message).toMatch(FETCH_ADVICE);
     });
 
+    it("refuses a certificate whose key Node.js cannot read, as it would a non-RSA one", () => {
+        // The test certificate with its key's algorithm made one no one knows (rsaEncryption's OID, last arc 99).
+        const der = new crypto.X509Certificate(TEST_CRT).raw;
+        const rsaEncryption = Buffer.from("06092a864886f70d010101", "hex");
+        const at = der.indexOf(rsaEncryption);
+        expect(der.indexOf(rsaEncryption, at + 1), "the key's algorithm, named once").toBe(-1);
+        const unknownKey = Buffer.from(der);
+        unknownKey[at + rsaEncryption.length - 1] = 99;
+        const pem = `-----BEGIN CERTIFICATE-----\n${unknownKey.toString("base64")}\n-----END CERTIFICATE-----\n`;
+        expect(() => new crypto.X509Certificate(pem).publicKey).toThrow();
+        const error = configError(() => parseSealingCertificate(pem, { now: NOW }));
+        expect(error.configKey).toBe(CERT_KEY);
+        expect(error.message).toMatch(/^holds a public key of a type Node.js cannot read, but sealed-secrets seals with RSA/);
+        expect(error.message).toMatch(FETCH_ADVICE);
+    });
+
     it("refuses an RSA key under 2048 bits", () => {
         const small = crypto.generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey;
         const pem = selfSignedCertificate(small, { commonName: "small", notBefore: new Date("2025-01-01T00:00:00Z"), notAfter: new Date("2125-01-01T00:00:00Z") });
