@@ -313,6 +313,33 @@ fs.writeFileSync(path.join(arg("--out"), ".gitops-render"), "");
         );
     });
 
+    it("keeps renders in the repository's node_modules/.cache/gitops-render unless told where", async () => {
+        // The repository's node_modules is this checkout's, linked.
+        const kept = path.join(ROOT, "node_modules", ".cache", "gitops-render", `${await git(repo, "rev-parse", "HEAD^{tree}")}-dev-demo`);
+        fs.rmSync(kept, { recursive: true, force: true });
+        vi.stubEnv("GITOPS_RENDER_CACHE", undefined);
+        try {
+            await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD" });
+            expect(fs.readdirSync(kept).sort()).toStrictEqual([".gitops-render", "dev.yaml"]);
+        } finally {
+            vi.unstubAllEnvs();
+            fs.rmSync(kept, { recursive: true, force: true });
+        }
+    });
+
+    it("names the stack the working tree does not render, also when its render process fails as a whole", async () => {
+        const cli = path.join(repo, "render", "cli.ts");
+        try {
+            fs.writeFileSync(cli, renderer.replace('stack === "broken"', 'stack === "dev"'));
+            await expect(runDiff({ cwd: repo, stacks: ["dev"], cacheDir: cache })).rejects.toThrow(new DiffError('the working tree does not render stack "dev":\nstack broken: its model does not validate\n  - at the second line'));
+            // A renderer that takes --jobs and dies before it reports on any job.
+            fs.writeFileSync(cli, 'process.stderr.write("cannot start\\n"); process.exit(3); // "--jobs <file>"\n');
+            await expect(runDiff({ cwd: repo, stacks: ["dev", "prod"], cacheDir: cache })).rejects.toThrow(new DiffError('the working tree does not render stack "dev":\ncannot start'));
+        } finally {
+            await git(repo, "checkout", "--", "render/cli.ts");
+        }
+    });
+
     it("says when there is no git repository, or no main to take the merge base with", async () => {
         const plain = fs.mkdtempSync(path.join(os.tmpdir(), "diff-plain-"));
         await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError(`${plain} is not inside a git repository: the diff compares a base ref with the working tree`));
