@@ -9,28 +9,19 @@ export interface AfreshOptions {
     readonly mocks?: Readonly<Record<string, (actual: () => Promise<any>) => object | Promise<object>>>;
 }
 
-/** Sets (undefined: unsets) environment variables; returns what puts them back. */
-export function withEnv(env: Readonly<Record<string, string | undefined>>): () => void {
-    // process.env itself: vi.stubEnv's unset does not reach it in worker threads (Stryker's pool).
-    const saved = Object.keys(env).map((name) => [name, process.env[name]] as const);
-    const assign = ([name, value]: readonly [string, string | undefined]) => (value === undefined ? delete process.env[name] : (process.env[name] = value));
-    Object.entries(env).forEach(assign);
-    return () => saved.forEach(assign);
-}
-
 /**
  * Runs `load` with this project's modules evaluated again, over `env` and `mocks`, and puts
  * both back afterwards; modules imported later load afresh too, without the mocks.
  */
 export async function afresh<T>(load: () => Promise<T>, { env = {}, mocks = {} }: AfreshOptions = {}): Promise<T> {
     vi.resetModules();
-    const restoreEnv = withEnv(env);
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     for (const [module, factory] of Object.entries(mocks)) vi.doMock(module, factory);
     try {
         return await load();
     } finally {
         for (const module of Object.keys(mocks)) vi.doUnmock(module);
-        restoreEnv();
+        vi.unstubAllEnvs();
         vi.resetModules();
     }
 }

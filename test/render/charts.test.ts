@@ -15,8 +15,8 @@ import { ROOT } from "../harness";
 const run = promisify(execFile);
 const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values });
 
-/** render/charts.ts as loaded in a process with this PATH (and shared folder, undefined for none named). */
-const loadedWith = (PATH: string, sharedDir: string | undefined = SHARED_DIR) => afresh(() => import("../../render/charts.js"), { env: { PATH, GITOPS_SHARED_DIR: sharedDir } });
+/** render/charts.ts as loaded in a process with this PATH (and shared folder, null for none named). */
+const loadedWith = (PATH: string, sharedDir: string | null = SHARED_DIR) => afresh(() => import("../../render/charts.js"), { env: { PATH, GITOPS_SHARED_DIR: sharedDir ?? undefined } });
 
 /** Without a final line break in strings: a block scalar that ends a document keeps it in js-yaml (helm's YAML), not in Go's (minihelm's JSON). */
 const unbroken = (value: unknown): unknown =>
@@ -66,7 +66,7 @@ describe("what this machine can expand charts with", () => {
     });
 
     it("finds shared/ beside the checkout unless GITOPS_SHARED_DIR names it", async () => {
-        expect((await loadedWith(binDir({}), undefined)).SHARED_DIR).toBe(path.join(ROOT, "..", "shared"));
+        expect((await loadedWith(binDir({}), null)).SHARED_DIR).toBe(path.join(ROOT, "..", "shared"));
         expect((await loadedWith(binDir({}), "/elsewhere/shared")).SHARED_DIR).toBe("/elsewhere/shared");
     });
 

@@ -13,7 +13,6 @@ import { HELM } from "../../render/charts";
 import { diffCommand } from "../../render/diffCommand";
 import { DiffError, renderCommits, runDiff } from "../../render/diffRun";
 import { capturedOutput, demoConfig, ROOT } from "../harness";
-import { withEnv } from "../helpers/afresh";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 
 const exec = promisify(execFile);
@@ -318,12 +317,12 @@ fs.writeFileSync(path.join(arg("--out"), ".gitops-render"), "");
         // The repository's node_modules is this checkout's, linked.
         const kept = path.join(ROOT, "node_modules", ".cache", "gitops-render", `${await git(repo, "rev-parse", "HEAD^{tree}")}-dev-demo`);
         fs.rmSync(kept, { recursive: true, force: true });
-        const restoreEnv = withEnv({ GITOPS_RENDER_CACHE: undefined });
+        vi.stubEnv("GITOPS_RENDER_CACHE", undefined);
         try {
             await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD" });
             expect(fs.readdirSync(kept).sort()).toStrictEqual([".gitops-render", "dev.yaml"]);
         } finally {
-            restoreEnv();
+            vi.unstubAllEnvs();
             fs.rmSync(kept, { recursive: true, force: true });
         }
     });
