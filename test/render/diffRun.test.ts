@@ -254,23 +254,48 @@ describe("npm run diff on a repository git cannot read", () => {
         await expect(renderCommits({ cwd: repo, cacheDir: path.join(repo, "cache") }, [commit], ["prod"])).rejects.toThrow(new Error(gitSaid.trimEnd()));
         fs.rmSync(repo, { recursive: true, force: true });
     });
+
+    it("says what git archive and tar said when a commit's file is gone", async () => {
+        // GIVEN a commit whose one file's object is gone: its tree is intact, so only the export fails
+        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-corrupt-"));
+        await git(repo, "init", "-q");
+        fs.writeFileSync(path.join(repo, "file"), "text\n");
+        await git(repo, "add", "file");
+        await git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "one");
+        const [commit, blob] = [await git(repo, "rev-parse", "HEAD"), await git(repo, "rev-parse", "HEAD:file")];
+        fs.rmSync(path.join(repo, ".git", "objects", blob.slice(0, 2), blob.slice(2)));
+        const failure = (await renderCommits({ cwd: repo, cacheDir: path.join(repo, "cache") }, [commit], ["prod"]).catch((e: unknown) => e)) as Error;
+        expect(failure.message).toMatch(new RegExp(`^git archive ${commit} \\| tar failed: [^]*${blob}[^]*\\ntar: `));
+        fs.rmSync(repo, { recursive: true, force: true });
+    });
 });
 
 describe("npm run diff on a commit whose renderer predates --jobs", () => {
     // GIVEN a repository on main whose render/cli.ts renders one stack per process, as before
-    // --jobs: it writes its config file (or "demo") as the stack's one file, and fails for "broken".
+    // --jobs: it takes --stack, --out and --config-file only, writes its config file (or "demo")
+    // as the stack's one file, and fails for "broken" with notes, blank lines and 14 problems.
     const renderer = `import * as fs from "node:fs";
 import * as path from "node:path";
-const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
-const stack = arg("--stack");
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) {
+    if (!["--stack", "--out", "--config-file"].includes(process.argv[i]) || process.argv[i + 1] === undefined) {
+        process.stderr.write("error: unexpected argument " + process.argv[i] + "\\n");
+        process.exit(2);
+    }
+    args.set(process.argv[i], process.argv[i + 1]);
+}
+const [stack, out, config] = ["--stack", "--out", "--config-file"].map((name) => args.get(name));
 if (stack === "broken") {
-    process.stderr.write("note: rendering offline\\n\\nstack broken: its model does not validate\\n  - at the second line\\n");
+    const problems = Array.from({ length: 14 }, (_, i) => "  - problem " + (i + 1));
+    process.stderr.write(["note: rendering offline", "", "stack broken: its model does not validate", "   ", ...problems, ""].join("\\n"));
     process.exit(1);
 }
-fs.mkdirSync(arg("--out"), { recursive: true });
-fs.writeFileSync(path.join(arg("--out"), stack + ".yaml"), process.argv.includes("--config-file") ? fs.readFileSync(arg("--config-file"), "utf8") : "demo\\n");
-fs.writeFileSync(path.join(arg("--out"), ".gitops-render"), "");
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(path.join(out, stack + ".yaml"), config ? fs.readFileSync(config, "utf8") : "demo\\n");
+fs.writeFileSync(path.join(out, ".gitops-render"), "");
 `;
+    /** What the diff says of the broken stack's render: its first 12 lines that are neither notes nor blank. */
+    const brokenSaid = ["stack broken: its model does not validate", ...Array.from({ length: 11 }, (_, i) => `  - problem ${i + 1}`)].join("\n");
     let repo: string;
     let cache: string;
     beforeAll(async () => {
@@ -298,9 +323,7 @@ fs.writeFileSync(path.join(arg("--out"), ".gitops-render"), "");
 
     it("keeps a commit's render by config file: another config renders it again", async () => {
         const config = (text: string) => (fs.writeFileSync(path.join(repo, "stack.yaml"), text), "stack.yaml");
-        expect((await runDiff({ cwd: repo, stacks: ["dev"], configFile: config("first\n"), cacheDir: cache })).sections).toStrictEqual([]);
-        // The working tree renders with the new config afresh; a base kept from the first would differ.
-        expect((await runDiff({ cwd: repo, stacks: ["dev"], configFile: config("second\n"), cacheDir: cache })).sections).toStrictEqual([]);
+        for (const text of ["first\n", "second\n"]) await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD", configFile: config(text), cacheDir: cache });
         const keptWithConfig = fs.readdirSync(cache).filter((dir) => !dir.endsWith("-demo"));
         expect(keptWithConfig.map((dir) => fs.readFileSync(path.join(cache, dir, "dev.yaml"), "utf8")).sort()).toStrictEqual(["first\n", "second\n"]);
         await expect(runDiff({ cwd: repo, stacks: ["dev"], configFile: "missing.yaml", cacheDir: cache })).rejects.toThrow(new DiffError("--config-file missing.yaml does not exist"));
@@ -309,7 +332,7 @@ fs.writeFileSync(path.join(arg("--out"), ".gitops-render"), "");
     it("names the stack a commit does not render, with what the renderer said but its notes and blank lines", async () => {
         const commit = (await git(repo, "rev-parse", "HEAD")).slice(0, 7);
         await expect(runDiff({ cwd: repo, stacks: ["broken"], head: "HEAD", cacheDir: cache })).rejects.toThrow(
-            new DiffError(`base ref "merge base with main" (${commit}) does not render stack "broken":\nstack broken: its model does not validate\n  - at the second line`),
+            new DiffError(`base ref "merge base with main" (${commit}) does not render stack "broken":\n${brokenSaid}`),
         );
     });
 
@@ -331,9 +354,9 @@ fs.writeFileSync(path.join(arg("--out"), ".gitops-render"), "");
         const cli = path.join(repo, "render", "cli.ts");
         try {
             fs.writeFileSync(cli, renderer.replace('stack === "broken"', 'stack === "dev"'));
-            await expect(runDiff({ cwd: repo, stacks: ["dev"], cacheDir: cache })).rejects.toThrow(new DiffError('the working tree does not render stack "dev":\nstack broken: its model does not validate\n  - at the second line'));
-            // A renderer that takes --jobs and dies before it reports on any job.
-            fs.writeFileSync(cli, 'process.stderr.write("cannot start\\n"); process.exit(3); // "--jobs <file>"\n');
+            await expect(runDiff({ cwd: repo, stacks: ["dev"], cacheDir: cache })).rejects.toThrow(new DiffError(`the working tree does not render stack "dev":\n${brokenSaid}`));
+            // A renderer that takes "--jobs <file>" and dies before it reports on any job (a stack at a time, it would render).
+            fs.writeFileSync(cli, `// "--jobs <file>"\nif (process.argv.includes("--jobs")) {\n    process.stderr.write("cannot start\\n");\n    process.exit(3);\n}\n${renderer}`);
             await expect(runDiff({ cwd: repo, stacks: ["dev", "prod"], cacheDir: cache })).rejects.toThrow(new DiffError('the working tree does not render stack "dev":\ncannot start'));
         } finally {
             await git(repo, "checkout", "--", "render/cli.ts");
@@ -347,5 +370,18 @@ fs.writeFileSync(path.join(arg("--out"), ".gitops-render"), "");
         await git(plain, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "one");
         await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError("no merge base of HEAD with main or origin/main; name the base with --base <ref>"));
         fs.rmSync(plain, { recursive: true, force: true });
+    });
+
+    it("takes the merge base with origin/main where there is no main", async () => {
+        const commit = (await git(repo, "rev-parse", "HEAD")).slice(0, 7);
+        await git(repo, "branch", "-m", "main", "trunk");
+        await git(repo, "update-ref", "refs/remotes/origin/main", "HEAD");
+        try {
+            const diff = await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD", cacheDir: cache });
+            expect(diff.summary).toContain(`exactly as on merge base with origin/main (\`${commit}\`).`);
+        } finally {
+            await git(repo, "update-ref", "-d", "refs/remotes/origin/main");
+            await git(repo, "branch", "-m", "trunk", "main");
+        }
     });
 });
