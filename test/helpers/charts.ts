@@ -13,14 +13,18 @@ export { type ExpandedObject, expandRelease, type ReleaseToExpand } from "../../
 
 const CACHE = path.join(__dirname, "..", "..", "node_modules", ".cache", "gitops-expansions");
 
+/** The code that expands: an edit to it, or Stryker's copy of it with mutants in, keeps expansions of its own. */
+const EXPANDER = createHash("sha256").update(fs.readFileSync(path.join(__dirname, "..", "..", "render", "charts.ts"))).digest("hex");
+
 /**
  * What `release` renders, kept on disk across runs of the suite (and of `npm run mutate`, which
  * runs it thousands of times) by all that decides it: the tool (helm, or minihelm by its sources'
- * hash) and the release with its values. render/charts.ts's own tests expand without it.
+ * hash), the code that expands and the release with its values. render/charts.ts's own tests
+ * expand without it.
  */
 export async function expandCached(release: ReleaseToExpand): Promise<ExpandedObject[]> {
     const tool = HELM ?? (await minihelm());
-    const file = path.join(CACHE, `${createHash("sha256").update(JSON.stringify([tool, release])).digest("hex").slice(0, 32)}.json`);
+    const file = path.join(CACHE, `${createHash("sha256").update(JSON.stringify([tool, EXPANDER, release])).digest("hex").slice(0, 32)}.json`);
     if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as ExpandedObject[];
     const objects = await expandRelease(release);
     fs.mkdirSync(CACHE, { recursive: true });
