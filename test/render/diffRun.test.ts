@@ -126,7 +126,7 @@ const prod: StackModelInput = {
     const files = (r: DiffReport) => r.sections.map((s) => /\n`([^`]+)`\n/.exec(s)?.[1]);
 
     it("renders commits that differ only in their stacks in one process, one of other code in another", () => {
-        expect(renderProcesses).toHaveLength(2);
+        expect(renderProcesses, renderProcesses.join("\n")).toHaveLength(2);
         expect(renderProcesses.every((argv) => argv.includes("--jobs"))).toBe(true);
     });
 
