@@ -14,6 +14,7 @@ import { diffCommand } from "../../render/diffCommand";
 import { DiffError, renderCommits, runDiff } from "../../render/diffRun";
 import { capturedOutput, demoConfig, ROOT } from "../harness";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
+import { temporaryDirs } from "../helpers/tmp";
 
 const exec = promisify(execFile);
 const git = (cwd: string, ...args: string[]) => exec("git", args, { cwd }).then((r) => r.stdout.trim());
@@ -236,37 +237,37 @@ const prod: StackModelInput = {
 });
 
 describe("npm run diff on a repository git cannot read", () => {
-    it("says what git said, in git's own words", async () => {
-        // GIVEN a commit whose tree object is gone
-        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-corrupt-"));
+    const tmp = temporaryDirs("diff-corrupt-");
+    /** A repository of one commit of one file, with the object `gone` names (a rev-parse expression) removed. */
+    async function corrupted(gone: string): Promise<{ repo: string; commit: string; object: string }> {
+        const repo = tmp();
         await git(repo, "init", "-q");
         fs.writeFileSync(path.join(repo, "file"), "text\n");
         await git(repo, "add", "file");
         await git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "one");
-        const [commit, tree] = [await git(repo, "rev-parse", "HEAD"), await git(repo, "rev-parse", "HEAD^{tree}")];
-        fs.rmSync(path.join(repo, ".git", "objects", tree.slice(0, 2), tree.slice(2)));
+        const [commit, object] = [await git(repo, "rev-parse", "HEAD"), await git(repo, "rev-parse", gone)];
+        fs.rmSync(path.join(repo, ".git", "objects", object.slice(0, 2), object.slice(2)));
+        return { repo, commit, object };
+    }
+    const renderIn = (repo: string, commit: string) => renderCommits({ cwd: repo, cacheDir: path.join(repo, "cache") }, [commit], ["prod"]);
+
+    it("says what git said, in git's own words", async () => {
+        // GIVEN a commit whose tree object is gone
+        const { repo, commit } = await corrupted("HEAD^{tree}");
         const gitSaid = await exec("git", ["rev-parse", `${commit}^{tree}`], { cwd: repo }).then(
             () => "",
             (e: { stderr: string }) => e.stderr,
         );
         expect(gitSaid).toMatch(/^fatal: /);
         // THEN rendering it fails with git's message, as git printed it but for the final line break
-        await expect(renderCommits({ cwd: repo, cacheDir: path.join(repo, "cache") }, [commit], ["prod"])).rejects.toThrow(new Error(gitSaid.trimEnd()));
-        fs.rmSync(repo, { recursive: true, force: true });
+        await expect(renderIn(repo, commit)).rejects.toThrow(new Error(gitSaid.trimEnd()));
     });
 
     it("says what git archive and tar said when a commit's file is gone", async () => {
         // GIVEN a commit whose one file's object is gone: its tree is intact, so only the export fails
-        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-corrupt-"));
-        await git(repo, "init", "-q");
-        fs.writeFileSync(path.join(repo, "file"), "text\n");
-        await git(repo, "add", "file");
-        await git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "one");
-        const [commit, blob] = [await git(repo, "rev-parse", "HEAD"), await git(repo, "rev-parse", "HEAD:file")];
-        fs.rmSync(path.join(repo, ".git", "objects", blob.slice(0, 2), blob.slice(2)));
-        const failure = (await renderCommits({ cwd: repo, cacheDir: path.join(repo, "cache") }, [commit], ["prod"]).catch((e: unknown) => e)) as Error;
-        expect(failure.message).toMatch(new RegExp(`^git archive ${commit} \\| tar failed: [^]*${blob}[^]*\\ntar: `));
-        fs.rmSync(repo, { recursive: true, force: true });
+        const { repo, commit, object } = await corrupted("HEAD:file");
+        const failure = (await renderIn(repo, commit).catch((e: unknown) => e)) as Error;
+        expect(failure.message).toMatch(new RegExp(`^git archive ${commit} \\| tar failed: [^]*${object}[^]*\\ntar: `));
     });
 });
 
