@@ -9,19 +9,19 @@ export interface AfreshOptions {
     readonly mocks?: Readonly<Record<string, (actual: () => Promise<any>) => object | Promise<object>>>;
 }
 
+let loads = 0;
 /**
- * Runs `load` with this project's modules evaluated again, over `env` and `mocks`, and puts
- * both back afterwards; modules imported later load afresh too, without the mocks.
+ * Imports the module at `file` (an absolute path) evaluated again, over `env` and `mocks`, and
+ * puts both back afterwards. Only that module loads again: the others it imports stay as they
+ * are, and with them what the suite shares, such as the programs run once per worker.
  */
-export async function afresh<T>(load: () => Promise<T>, { env = {}, mocks = {} }: AfreshOptions = {}): Promise<T> {
-    vi.resetModules();
+export async function importAfresh<T>(file: string, { env = {}, mocks = {} }: AfreshOptions = {}): Promise<T> {
     for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     for (const [module, factory] of Object.entries(mocks)) vi.doMock(module, factory);
     try {
-        return await load();
+        return (await import(/* @vite-ignore */ `${file}?afresh=${++loads}`)) as T;
     } finally {
         for (const module of Object.keys(mocks)) vi.doUnmock(module);
         vi.unstubAllEnvs();
-        vi.resetModules();
     }
 }

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadModel, readModelFile, STACKS_DIR } from "../../model/load";
-import { afresh } from "../helpers/afresh";
+import { importAfresh } from "../helpers/afresh";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "models-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -69,7 +69,8 @@ describe("readModelFile", () => {
                     return { default: {} };
                 },
             });
-            return afresh(async () => (await import("../../model/load.js")).readModelFile("dev", file), { mocks: { "tsx/cjs/api": tsx } });
+            const load = importAfresh<typeof import("../../model/load.js")>(path.join(__dirname, "..", "..", "model", "load.ts"), { mocks: { "tsx/cjs/api": tsx } });
+            return load.then(({ readModelFile: read }) => read("dev", file));
         }
         const original = extensions[".ts"];
         afterEach(() => {

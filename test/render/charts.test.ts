@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { expandRelease, minihelm, namespaceIn, parseHelmTemplate, type ReleaseToExpand, SHARED_DIR } from "../../render/charts";
 import { charts } from "../../stacks/shared/constants";
-import { afresh } from "../helpers/afresh";
+import { importAfresh } from "../helpers/afresh";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 import { REFERENCE } from "../helpers/reference";
 import { ROOT } from "../harness";
@@ -16,7 +16,8 @@ const run = promisify(execFile);
 const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values });
 
 /** render/charts.ts as loaded in a process with this PATH (and shared folder, null for none named). */
-const loadedWith = (PATH: string, sharedDir: string | null = SHARED_DIR) => afresh(() => import("../../render/charts.js"), { env: { PATH, GITOPS_SHARED_DIR: sharedDir ?? undefined } });
+const loadedWith = (PATH: string, sharedDir: string | null = SHARED_DIR) =>
+    importAfresh<typeof import("../../render/charts.js")>(path.join(ROOT, "render", "charts.ts"), { env: { PATH, GITOPS_SHARED_DIR: sharedDir ?? undefined } });
 
 /** Without a final line break in strings: a block scalar that ends a document keeps it in js-yaml (helm's YAML), not in Go's (minihelm's JSON). */
 const unbroken = (value: unknown): unknown =>

@@ -10,7 +10,7 @@ import type { DiffReport } from "../../render/diff";
 import { diffFailureMessage } from "../../render/diffCommand";
 import { DiffError } from "../../render/diffRun";
 import { capturedOutput, ROOT } from "../harness";
-import { afresh } from "../helpers/afresh";
+import { importAfresh } from "../helpers/afresh";
 import { temporaryDirs } from "../helpers/tmp";
 
 const tmp = temporaryDirs("diff-command-");
@@ -24,7 +24,8 @@ const huge: DiffReport = {
 describe("npm run diff with a diff longer than a comment and a job summary", () => {
     it("prints it whole, and writes each file within its limit, saying how many changes are left out and where they are", async () => {
         const diffRun = async (actual: () => Promise<object>) => ({ ...(await actual()), runDiff: async () => huge });
-        const { diffCommand } = await afresh(() => import("../../render/diffCommand.js"), { mocks: { [path.join(ROOT, "render", "diffRun.ts")]: diffRun } });
+        const mocks = { [path.join(ROOT, "render", "diffRun.ts")]: diffRun };
+        const { diffCommand } = await importAfresh<typeof import("../../render/diffCommand.js")>(path.join(ROOT, "render", "diffCommand.ts"), { mocks });
         const dir = tmp();
         const { io, written } = capturedOutput();
         expect(await diffCommand(["--stack", "prod", "--comment-file", "comment.md", "--summary-file", "summary.md"], dir, io)).toBe(0);

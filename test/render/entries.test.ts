@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CommandOutput } from "../../render/renderCommand";
 import { ROOT } from "../harness";
-import { afresh } from "../helpers/afresh";
+import { importAfresh } from "../helpers/afresh";
 
 /** What a command does with its output, then resolves with (a number) or rejects with (an Error). */
 type Behaviour = (out: CommandOutput) => number | Error;
@@ -42,11 +42,9 @@ async function runEntry(entry: "cli" | "diffCli", args: string[], behaviour: Beh
     const mocked = (name: string) => async (actual: () => Promise<object>) => ({ ...(await actual()), [name]: command });
     const mocks = { [path.join(ROOT, "render", "renderCommand.ts")]: mocked("renderCommand"), [path.join(ROOT, "render", "diffCommand.ts")]: mocked("diffCommand") };
     process.argv = [process.execPath, `render/${entry}.ts`, ...args];
-    await afresh(async () => {
-        await import(/* @vite-ignore */ path.join(ROOT, "render", `${entry}.ts`));
-        await vi.waitFor(() => expect(calls.length).toBe(1));
-        await new Promise((resolve) => setImmediate(resolve));
-    }, { mocks });
+    await importAfresh(path.join(ROOT, "render", `${entry}.ts`), { mocks });
+    await vi.waitFor(() => expect(calls.length).toBe(1));
+    await new Promise((resolve) => setImmediate(resolve));
     return { calls };
 }
 
