@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -10,9 +9,11 @@ import { charts } from "../../stacks/shared/constants";
 import { importAfresh } from "../helpers/afresh";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 import { REFERENCE } from "../helpers/reference";
+import { temporaryDirs } from "../helpers/tmp";
 import { ROOT } from "../harness";
 
 const run = promisify(execFile);
+const tmp = temporaryDirs("charts-");
 const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values });
 
 /** render/charts.ts as loaded in a process with this PATH (and shared folder, null for none named). */
@@ -51,7 +52,7 @@ describe("namespaceIn", () => {
 describe("what this machine can expand charts with", () => {
     /** A folder on PATH holding these entries: an executable, a file that is not one, or a folder. */
     function binDir(entries: Record<string, "executable" | "plain" | "folder">): string {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "charts-bin-"));
+        const dir = tmp();
         for (const [name, what] of Object.entries(entries)) {
             if (what === "folder") fs.mkdirSync(path.join(dir, name));
             else fs.writeFileSync(path.join(dir, name), "#!/bin/sh\n", { mode: what === "executable" ? 0o755 : 0o644 });
@@ -76,7 +77,7 @@ describe("what this machine can expand charts with", () => {
         const withoutGo = await loadedWith(binDir({ go: "plain" }));
         expect(withoutGo.cannotExpand).toBe("neither helm nor go (apt-get install golang-go and the libraries .ci/run lists, to build minihelm) is on PATH");
         await expect(withoutGo.expandRelease(release())).rejects.toThrow(`cannot expand sealed-secrets: ${withoutGo.cannotExpand}`);
-        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "no-shared-"));
+        const elsewhere = tmp();
         const missing = `helm is not on PATH and ${path.join(elsewhere, "tools", "minihelm")} (its stand-in) is not here`;
         expect((await loadedWith(binDir({ go: "executable" }), elsewhere)).cannotExpand).toBe(missing);
         fs.mkdirSync(path.join(elsewhere, "tools", "minihelm"), { recursive: true });
@@ -87,7 +88,7 @@ describe("what this machine can expand charts with", () => {
 describe("building minihelm", () => {
     /** A shared folder whose minihelm sources are one unique Go file and this build.sh, which first notes the file it was asked to build. */
     function sharedWithBuild(script: string): { shared: string; minihelm: string; builds: () => string[] } {
-        const shared = fs.mkdtempSync(path.join(os.tmpdir(), "charts-shared-"));
+        const shared = tmp();
         const minihelm = path.join(shared, "tools", "minihelm");
         fs.mkdirSync(minihelm, { recursive: true });
         fs.writeFileSync(path.join(minihelm, "main.go"), `package main // ${randomUUID()}\n`);
@@ -178,7 +179,7 @@ describe("parseHelmTemplate", () => {
 
 describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
     it("reads `helm template` output as minihelm's JSON gives the same objects, hooks flagged", async () => {
-        const values = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "charts-")), "values.yaml");
+        const values = path.join(tmp(), "values.yaml");
         fs.writeFileSync(values, "{}\n");
         const args = ["--chart", path.join(SHARED_DIR, "tools/minihelm/charts/argo-cd"), "--release", "argocd", "--namespace", "argocd", "--values", values];
         const binary = await minihelm();
@@ -198,8 +199,8 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
     }, 60_000);
 
     it("takes a chart's whole output, megabytes of it, and leaves nothing in the temporary folder", async () => {
-        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "charts-tmp-"));
-        vi.stubEnv("TMPDIR", tmp);
+        const privateTmp = tmp();
+        vi.stubEnv("TMPDIR", privateTmp);
         try {
             // kube-prometheus-stack's defaults render over 3 MB, CRDs included.
             const objects = await expandRelease({ name: "monitoring", namespace: "monitoring", ...charts.kubePrometheusStack, values: {} });
@@ -208,7 +209,7 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         } finally {
             vi.unstubAllEnvs();
         }
-        expect(fs.readdirSync(tmp)).toStrictEqual([]);
+        expect(fs.readdirSync(privateTmp)).toStrictEqual([]);
     }, 60_000);
 
     it("expands a release once for the same values, and again for others", async () => {

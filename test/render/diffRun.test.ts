@@ -19,6 +19,19 @@ import { temporaryDirs } from "../helpers/tmp";
 const exec = promisify(execFile);
 const git = (cwd: string, ...args: string[]) => exec("git", args, { cwd }).then((r) => r.stdout.trim());
 
+/** Makes `dir` a repository on `branch` whose one commit holds `files` (path: text), but the paths `excluded` matches; returns the commit. */
+async function repositoryWith(dir: string, files: Readonly<Record<string, string>>, { branch = "main", excluded = [] as string[] } = {}): Promise<string> {
+    for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+    }
+    await git(dir, "init", "-q", "-b", branch);
+    fs.appendFileSync(path.join(dir, ".git", "info", "exclude"), excluded.map((pattern) => `${pattern}\n`).join(""));
+    await git(dir, "add", "-A");
+    await git(dir, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "one");
+    return git(dir, "rev-parse", "HEAD");
+}
+
 /** A commit of the fixture repository: the files it edits, and a message. */
 type Edit = readonly [file: string, edit: (text: string) => string];
 
@@ -241,11 +254,8 @@ describe("npm run diff on a repository git cannot read", () => {
     /** A repository of one commit of one file, with the object `gone` names (a rev-parse expression) removed. */
     async function corrupted(gone: string): Promise<{ repo: string; commit: string; object: string }> {
         const repo = tmp();
-        await git(repo, "init", "-q");
-        fs.writeFileSync(path.join(repo, "file"), "text\n");
-        await git(repo, "add", "file");
-        await git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "one");
-        const [commit, object] = [await git(repo, "rev-parse", "HEAD"), await git(repo, "rev-parse", gone)];
+        const commit = await repositoryWith(repo, { file: "text\n" });
+        const object = await git(repo, "rev-parse", gone);
         fs.rmSync(path.join(repo, ".git", "objects", object.slice(0, 2), object.slice(2)));
         return { repo, commit, object };
     }
@@ -295,6 +305,7 @@ fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(path.join(out, stack + ".yaml"), config ? fs.readFileSync(config, "utf8") : "demo\\n");
 fs.writeFileSync(path.join(out, ".gitops-render"), "");
 `;
+    const tmp = temporaryDirs("diff-plain-");
     /** What the diff says of the broken stack's render: its first 12 lines that are neither notes nor blank. */
     const brokenSaid = ["stack broken: its model does not validate", ...Array.from({ length: 11 }, (_, i) => `  - problem ${i + 1}`)].join("\n");
     let repo: string;
@@ -302,13 +313,8 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
     beforeAll(async () => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-old-"));
         cache = fs.mkdtempSync(path.join(os.tmpdir(), "diff-old-cache-"));
-        fs.mkdirSync(path.join(repo, "render"));
-        fs.writeFileSync(path.join(repo, "render", "cli.ts"), renderer);
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
-        await git(repo, "init", "-q", "-b", "main");
-        fs.appendFileSync(path.join(repo, ".git", "info", "exclude"), "node_modules\n*.yaml\n");
-        await git(repo, "add", "-A");
-        await git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "an old renderer");
+        await repositoryWith(repo, { "render/cli.ts": renderer }, { excluded: ["node_modules", "*.yaml"] });
     });
     afterAll(() => {
         for (const dir of [repo, cache]) fs.rmSync(dir, { recursive: true, force: true });
@@ -365,12 +371,10 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
     });
 
     it("says when there is no git repository, or no main to take the merge base with", async () => {
-        const plain = fs.mkdtempSync(path.join(os.tmpdir(), "diff-plain-"));
+        const plain = tmp();
         await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError(`${plain} is not inside a git repository: the diff compares a base ref with the working tree`));
-        await git(plain, "init", "-q", "-b", "trunk");
-        await git(plain, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "one");
+        await repositoryWith(plain, {}, { branch: "trunk" });
         await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError("no merge base of HEAD with main or origin/main; name the base with --base <ref>"));
-        fs.rmSync(plain, { recursive: true, force: true });
     });
 
     it("takes the merge base with origin/main where there is no main", async () => {
