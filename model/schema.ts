@@ -329,8 +329,10 @@ const monitoringSchema = z.strictObject({
     notificationFailureFor: duration.default("10m"),
 });
 
+/** A Pulumi stack's short name as Pulumi allows it: letters, digits, '-', '_' and '.', but no name of dots alone, which would name a folder. */
+export const STACK_NAME = /^(?!\.+$)[A-Za-z0-9_.-]+$/;
 /** A Pulumi stack of this project, by its short name. */
-export const stackName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a stack name of this project, such as prod");
+export const stackName = z.string().regex(STACK_NAME, "must be a stack name of this project, such as prod");
 
 /** The cluster the stack deploys to, and who installs what in it. */
 const clusterSchema = z.strictObject({

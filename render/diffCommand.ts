@@ -9,6 +9,7 @@ import { Command } from "commander";
 import { markdown, SUMMARY_LIMIT, trimmed } from "./diff";
 import { DiffError, runDiff } from "./diffRun";
 import { type CommandOutput, exitCodeOf } from "./renderCommand";
+import { checkStackName } from "./stackConfig";
 
 interface Options {
     stack: string[];
@@ -21,6 +22,8 @@ interface Options {
 }
 
 async function diff(options: Options, cwd: string, out: CommandOutput): Promise<void> {
+    // Each stack names folders of the render cache.
+    for (const stack of options.stack) checkStackName(stack);
     const result = await runDiff({ cwd, stacks: options.stack, base: options.base, head: options.head, configFile: options.configFile, charts: options.charts });
     out.stdout(markdown(result));
     if (options.commentFile) fs.writeFileSync(path.resolve(cwd, options.commentFile), trimmed(result));

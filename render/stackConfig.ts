@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { StackInputError } from "../model/problems";
+import { STACK_NAME } from "../model/schema";
 
 export const PROJECT_DIR = path.join(__dirname, "..");
 
@@ -21,6 +22,16 @@ function readYamlMapping(stack: string, file: string, what: string): Record<stri
         throw new StackInputError(stack, what, [{ path: file, message: "must be a YAML mapping of config keys to values, e.g. `gitops:argocdSlackWebhook: https://...`" }]);
     }
     return data as Record<string, unknown>;
+}
+
+/**
+ * Refuses a stack name that is not one: the render names files and folders after it, so a name
+ * with a path in it (`../x`) would read or write outside the project.
+ */
+export function checkStackName(stack: string): void {
+    if (!STACK_NAME.test(stack)) {
+        throw new StackInputError(stack, "the command line", [{ path: "--stack", message: `"${stack}" is not a stack name: use the short name of a stack of this project (letters, digits, '-', '_' and '.'), such as prod` }]);
+    }
 }
 
 /** The demo config of a stack: fake webhooks and a demo key pair, for renders of an unconfigured stack. */
@@ -42,6 +53,7 @@ export interface OfflineConfig {
  * `projectDir` is the copy of the project whose config it is: this one by default.
  */
 export function offlineStackConfig(stack: string, configFile?: string, only?: readonly string[], projectDir = PROJECT_DIR): OfflineConfig {
+    checkStackName(stack);
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
         const stacks = fs.readdirSync(projectDir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);

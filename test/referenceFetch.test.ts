@@ -59,6 +59,16 @@ describe("fetchReference", () => {
         expect(fs.readdirSync(dir)).toStrictEqual([]);
     });
 
+    it("applies a release build's edits to what it fetches, and pins the edited file", async () => {
+        const dir = dest();
+        const released = GOOD.replace("get", "sync");
+        const sources = [{ ...source("argocd/builtin-policy.csv", released, "assets/good.csv"), edits: [[", get,", ", sync,"]] as const }];
+        expect(await fetchReference(sources, dir, baseUrl)).toStrictEqual({ fetched: 1, cached: 0 });
+        expect(fs.readFileSync(path.join(dir, "argocd/builtin-policy.csv"), "utf8")).toBe(released);
+        // THEN an edit whose text is not in the file leaves it unedited, which its pin refuses
+        await expect(fetchReference([{ ...sources[0], edits: [["no such text", "x"]] }], dest(), baseUrl)).rejects.toThrow(/has sha256 [0-9a-f]{16}…, but .* is pinned/);
+    });
+
     it("replaces a cached file that was changed since", async () => {
         const dir = dest();
         fs.mkdirSync(path.join(dir, "argocd"));
@@ -98,6 +108,16 @@ describe("the pinned list, .github/reference-sources.tsv", () => {
     it("refuses a malformed line, naming it", () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sources-")), "sources.tsv");
         fs.writeFileSync(file, "# header\nargocd/model.conf\targoproj/argo-cd\tassets/model.conf\tv3.5.1\n");
-        expect(() => readSources(file)).toThrow(/line 2 is not "file<TAB>repository<TAB>path<TAB>tag<TAB>sha256 prefix"/);
+        expect(() => readSources(file)).toThrow(/line 2 is not "file<TAB>repository<TAB>path<TAB>tag<TAB>sha256 prefix\[<TAB>edits\]"/);
+        for (const edits of ["not json", '{"from":"to"}', '[["only one"]]', "[[1, 2]]"]) {
+            fs.writeFileSync(file, `argocd/model.conf\targoproj/argo-cd\tassets/model.conf\tv3.5.1\t${"0".repeat(16)}\t${edits}\n`);
+            expect(() => readSources(file), edits).toThrow(/line 1 is not/);
+        }
+    });
+
+    it("reads a release build's edits from the sixth column", () => {
+        const edited = sources.filter((s) => s.edits !== undefined);
+        expect(edited.map((s) => s.file)).toStrictEqual(["charts/cert-manager/Chart.yaml"]);
+        expect(edited[0].edits).toContainEqual(["version: v0.0.0\n", "version: v1.21.1\n"]);
     });
 });

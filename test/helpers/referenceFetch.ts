@@ -15,19 +15,42 @@ export interface ReferenceSource {
     readonly path: string;
     readonly tag: string;
     readonly sha256Prefix: string;
+    /**
+     * For a file that a release build derives from the tagged source (cert-manager's Chart.yaml,
+     * whose version the build sets): each `[from, to]` replaced once, in order, in what is fetched.
+     */
+    readonly edits?: readonly (readonly [string, string])[];
 }
 
-/** The pinned list: tab-separated `file repository path tag sha256-prefix`, `#` comments. */
+/** The pinned list: tab-separated `file repository path tag sha256-prefix [edits as JSON]`, `#` comments. */
 export function readSources(tsvFile: string): ReferenceSource[] {
     return fs
         .readFileSync(tsvFile, "utf8")
         .split("\n")
         .flatMap((line, i) => {
             if (line.trim() === "" || line.startsWith("#")) return [];
-            const [file, repository, sourcePath, tag, sha256Prefix, ...rest] = line.split("\t");
-            if (!sha256Prefix || rest.length > 0 || !/^[0-9a-f]{16}$/.test(sha256Prefix)) throw new Error(`${tsvFile}: line ${i + 1} is not "file<TAB>repository<TAB>path<TAB>tag<TAB>sha256 prefix"`);
-            return [{ file, repository, path: sourcePath, tag, sha256Prefix }];
+            const [file, repository, sourcePath, tag, sha256Prefix, edits, ...rest] = line.split("\t");
+            const malformed = () => new Error(`${tsvFile}: line ${i + 1} is not "file<TAB>repository<TAB>path<TAB>tag<TAB>sha256 prefix[<TAB>edits]"`);
+            if (!sha256Prefix || rest.length > 0 || !/^[0-9a-f]{16}$/.test(sha256Prefix)) throw malformed();
+            return [{ file, repository, path: sourcePath, tag, sha256Prefix, ...(edits === undefined ? {} : { edits: parseEdits(edits, malformed) }) }];
         });
+}
+
+/** The edits column: a JSON list of `[from, to]` string pairs. */
+function parseEdits(text: string, malformed: () => Error): [string, string][] {
+    let edits: unknown;
+    try {
+        edits = JSON.parse(text);
+    } catch {
+        throw malformed();
+    }
+    if (!Array.isArray(edits) || !edits.every((e) => Array.isArray(e) && e.length === 2 && e.every((part) => typeof part === "string"))) throw malformed();
+    return edits as [string, string][];
+}
+
+/** The fetched file with a release build's edits applied; an edit whose text is not there leaves the file as fetched, which its hash then refuses. */
+function applyEdits(body: Buffer, edits: readonly (readonly [string, string])[] = []): Buffer {
+    return edits.length === 0 ? body : Buffer.from(edits.reduce((text, [from, to]) => text.replace(from, () => to), body.toString("utf8")));
 }
 
 const sha256Prefix = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
@@ -50,7 +73,7 @@ export async function fetchReference(sources: readonly ReferenceSource[], dest: 
         try {
             const response = await fetch(url);
             if (!response.ok) throw new Error(`HTTP ${response.status}`);
-            body = Buffer.from(await response.arrayBuffer());
+            body = applyEdits(Buffer.from(await response.arrayBuffer()), source.edits);
         } catch (e) {
             const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
             throw new Error(`could not fetch ${source.file} from ${url} (${cause}); ${WHAT_TO_DO}`);

@@ -40,6 +40,18 @@ describe("npm run diff with a diff longer than a comment and a job summary", () 
     });
 });
 
+describe("npm run diff with a stack name that is a path", () => {
+    it("refuses it before rendering anything, as the render does, with exit code 1", async () => {
+        let rendered = false;
+        const diffRun = async (actual: () => Promise<object>) => ({ ...(await actual()), runDiff: async () => ((rendered = true), huge) });
+        const { diffCommand } = await importAfresh<typeof import("../../render/diffCommand.js")>(path.join(ROOT, "render", "diffCommand.ts"), { mocks: { [path.join(ROOT, "render", "diffRun.ts")]: diffRun } });
+        const { io, written } = capturedOutput();
+        expect(await diffCommand(["--stack", "dev", "--stack", "../x"], tmp(), io)).toBe(1);
+        expect(written.stderr).toBe(`Stack "../x": the command line has 1 problem:\n  - --stack: "../x" is not a stack name: use the short name of a stack of this project (letters, digits, '-', '_' and '.'), such as prod\n`);
+        expect(rendered).toBe(false);
+    });
+});
+
 describe("diffFailureMessage", () => {
     it("tells what the diff cannot do as it is, and a stack's model mistakes, as they are; anything else as an error", () => {
         expect(diffFailureMessage(new DiffError('base ref "x" does not exist'))).toBe('base ref "x" does not exist\n');

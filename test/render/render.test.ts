@@ -2,8 +2,11 @@
  * The render's file handling, without rendering: which model a stack renders, which folders it
  * may write into, and the folder it writes.
  */
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { checkOutDir, MARKER, renderInputs, writeTree } from "../../render/render";
@@ -35,6 +38,13 @@ describe("checkOutDir", () => {
         expect(() => checkOutDir(dir)).not.toThrow();
     });
 
+    it("refuses, in words, an --out that is a file or lies under one", () => {
+        const file = path.join(tmpDir(), "file.yaml");
+        fs.writeFileSync(file, "");
+        expect(() => checkOutDir(file)).toThrow(`--out ${file}: it is a file, not a folder; choose a folder for the render`);
+        expect(() => checkOutDir(path.join(file, "a", "b"))).toThrow(`--out ${path.join(file, "a", "b")}: ${file} is a file, not a folder; choose a folder for the render`);
+    });
+
     it("refuses a folder that holds anything else, saying what to do", () => {
         const dir = tmpDir();
         fs.writeFileSync(path.join(dir, "keep.txt"), "mine");
@@ -42,11 +52,53 @@ describe("checkOutDir", () => {
     });
 });
 
+/** Runs test/fixtures/writeTree.ts as a process: `count` files holding `label` written into `out`. */
+const writeTreeProcess = (out: string, label: string, count: number) =>
+    promisify(execFile)(process.execPath, ["--import", pathToFileURL(require.resolve("tsx")).href, path.join(ROOT, "test/fixtures/writeTree.ts"), out, label, String(count)]);
+
+/** The files of a folder, relative path to content. */
+function filesOf(dir: string): Map<string, string> {
+    return new Map(
+        fs
+            .readdirSync(dir, { recursive: true, withFileTypes: true })
+            .filter((entry) => entry.isFile())
+            .map((entry) => [path.relative(dir, path.join(entry.parentPath, entry.name)), fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8")]),
+    );
+}
+
 describe("writeTree", () => {
     it("creates the folder and its parents, marked as a render for whoever finds it", () => {
         const out = path.join(tmpDir(), "a", "b");
         writeTree(out, { files: new Map([["ns/configmap/c.yaml", "kind: ConfigMap\n"]]), notes: [] });
         expect(fs.readFileSync(path.join(out, "ns/configmap/c.yaml"), "utf8")).toBe("kind: ConfigMap\n");
         expect(fs.readFileSync(path.join(out, MARKER), "utf8")).toMatch(/npm run render.*replaced/);
+    });
+
+    it("leaves one whole render when several write into the same folder at once, and nothing beside it", async () => {
+        const parent = tmpDir();
+        const out = path.join(parent, "rendered");
+        const labels = ["first", "second", "third", "fourth"];
+        // GIVEN an earlier render there, and four renders of 3,000 files each writing at once
+        fs.mkdirSync(out);
+        fs.writeFileSync(path.join(out, MARKER), "");
+        await Promise.all(labels.map((label) => writeTreeProcess(out, label, 3000)));
+        // THEN the folder holds one of them whole, marked, and no staging folder is left
+        const files = filesOf(out);
+        expect(files.size).toBe(3001);
+        expect(files.has(MARKER)).toBe(true);
+        const contents = new Set([...files].filter(([file]) => file !== MARKER).map(([, text]) => text));
+        expect(contents.size).toBe(1);
+        expect(labels.map((l) => `${l}\n`)).toContain([...contents][0]);
+        expect(fs.readdirSync(parent)).toStrictEqual(["rendered"]);
+    }, 60_000);
+
+    it("puts back what was moved into the folder meanwhile, if it is not a render, and says so", () => {
+        // GIVEN a folder that holds something else by the time the render moves in (checkOutDir passed earlier)
+        const out = path.join(tmpDir(), "out");
+        fs.mkdirSync(out);
+        fs.writeFileSync(path.join(out, "keep.txt"), "mine");
+        expect(() => writeTree(out, { files: new Map([["a.yaml", "a\n"]]), notes: [] })).toThrow(`${out} was filled with something other than a render while this one was written; nothing was changed there, choose another --out folder`);
+        expect(filesOf(out)).toStrictEqual(new Map([["keep.txt", "mine"]]));
+        expect(fs.readdirSync(path.dirname(out))).toStrictEqual(["out"]);
     });
 });

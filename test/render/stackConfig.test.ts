@@ -27,6 +27,13 @@ describe("offlineStackConfig", () => {
         expect(() => offlineStackConfig("dev", file)).toThrow(/gitops:argocdSlackWebhook: is encrypted .*--config-file[\s\S]*gitops:rolloutsSlackToken: is encrypted/);
     });
 
+    it("refuses a stack name that is a path, or dots alone, before reading any file", () => {
+        for (const stack of ["../x", "a/b", "..", ".", "x\\y", ""]) {
+            expect(() => offlineStackConfig(stack), stack).toThrow(`Stack "${stack}": the command line has 1 problem:\n  - --stack: "${stack}" is not a stack name: use the short name of a stack of this project (letters, digits, '-', '_' and '.'), such as prod`);
+        }
+        expect(() => offlineStackConfig("dev.v2")).toThrow(/Pulumi\.dev\.v2\.yaml: does not exist/);
+    });
+
     it("names the stacks that exist when the stack file is missing", () => {
         expect(() => offlineStackConfig("staging")).toThrow(/Pulumi\.staging\.yaml: does not exist; use one of: dev, prod/);
     });
