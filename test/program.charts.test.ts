@@ -4,7 +4,6 @@
  * dedicated cluster holds one stack, which must then bring the whole platform alone.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SECRET_PLACEHOLDER, toYaml } from "../core/objects";
@@ -14,6 +13,7 @@ import { pathOf, promtool, run, skipWithout, suiteTitle } from "./helpers/binari
 import { assertCanExpand, expansionTitle, skipExpansion } from "./helpers/charts";
 import { type ClusterObject, clusterObjects, configIn, duplicateIdentities, hostPorts, identity, images, type LabelSelector, requiredConfig, selectedBy, selects } from "./helpers/cluster";
 import { customResourceProblems } from "./helpers/crds";
+import { temporaryDirs } from "./helpers/tmp";
 import { shippedConfig, type Topology } from "./helpers/models";
 
 interface Scenario {
@@ -36,6 +36,7 @@ const KUBELET_SERVICE_LABELS = { "k8s-app": "kubelet", "app.kubernetes.io/name":
 
 describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts expanded"), ({ stacks }) => {
     const runs = new Map<string, ProgramRun>();
+    const rulesDir = temporaryDirs("rules-");
     let objects: ClusterObject[] = [];
     let releases: { stack: string; name: string; chart: string; values: any; rendered: ClusterObject[] }[] = [];
 
@@ -188,12 +189,11 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
 
         it.skipIf(skipWithout(promtool))(suiteTitle("has every rule its Prometheus loads accepted by promtool", promtool), async () => {
             const rules = selectedBy(prometheus(), "PrometheusRule", spec().ruleSelector, spec().ruleNamespaceSelector, objects, namespaceLabels);
-            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rules-")), "rules.yaml");
+            const file = path.join(rulesDir(), "rules.yaml");
             fs.writeFileSync(file, toYaml({ groups: rules.flatMap((r) => r.object.spec.groups) }));
             // The chart's own rules record one series twice on purpose (kube-apiserver availability):
             // promtool's duplicate-rule lint is upstream's, not ours to judge.
             const result = await run(pathOf(promtool), ["check", "rules", "--lint=none", file]);
-            fs.rmSync(path.dirname(file), { recursive: true, force: true });
             expect(result.code, result.stdout + result.stderr).toBe(0);
             expect(result.stdout).toMatch(/SUCCESS: \d{3,} rules found/);
         });

@@ -7,11 +7,11 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "./harness";
 import { REFERENCE } from "./helpers/reference";
+import { temporaryDirs } from "./helpers/tmp";
 import { fetchReference, type ReferenceSource, readSources } from "./helpers/referenceFetch";
 
 const pin = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
@@ -36,7 +36,7 @@ describe("fetchReference", () => {
     });
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    const dest = () => fs.mkdtempSync(path.join(os.tmpdir(), "reference-"));
+    const dest = temporaryDirs("reference-");
 
     it("fetches each file at its pinned path and tag, and keeps it once its hash matches", async () => {
         const dir = dest();
@@ -89,6 +89,7 @@ describe("fetchReference", () => {
 });
 
 describe("the pinned list, .github/reference-sources.tsv", () => {
+    const sourcesDir = temporaryDirs("sources-");
     const sources = readSources(path.join(ROOT, ".github", "reference-sources.tsv"));
 
     it("pins every file the tests read, with the hash of the copy they read", () => {
@@ -106,7 +107,7 @@ describe("the pinned list, .github/reference-sources.tsv", () => {
     });
 
     it("refuses a malformed line, naming it", () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sources-")), "sources.tsv");
+        const file = path.join(sourcesDir(), "sources.tsv");
         fs.writeFileSync(file, "# header\nargocd/model.conf\targoproj/argo-cd\tassets/model.conf\tv3.5.1\n");
         expect(() => readSources(file)).toThrow(/line 2 is not "file<TAB>repository<TAB>path<TAB>tag<TAB>sha256 prefix\[<TAB>edits\]"/);
         for (const edits of ["not json", '{"from":"to"}', '[["only one"]]', "[[1, 2]]"]) {

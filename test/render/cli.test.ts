@@ -4,7 +4,6 @@
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -15,6 +14,7 @@ import { MARKER, RenderInputError, writeTree } from "../../render/render";
 import { diffFailureMessage } from "../../render/diffCommand";
 import { failureMessage, renderCommand } from "../../render/renderCommand";
 import { capturedOutput, demoConfig, demoKeyPem, ROOT } from "../harness";
+import { temporaryDirs } from "../helpers/tmp";
 
 const run = promisify(execFile);
 /** tsx as `npm run render` uses it, loaded into the one process (its CLI would start a second). */
@@ -51,7 +51,8 @@ function tree(dir: string): Map<string, string> {
 }
 
 describe("npm run render", () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
+    const tmp = temporaryDirs("render-", "all")();
+    const foreignDir = temporaryDirs("foreign-");
     const first = path.join(tmp, "first");
     const devOut = path.join(tmp, "dev");
     // prod with a key of its own: the one object the render must leave out.
@@ -123,7 +124,7 @@ describe("npm run render", () => {
     });
 
     it("refuses to write into a folder that is not an earlier render", async () => {
-        const foreign = fs.mkdtempSync(path.join(os.tmpdir(), "foreign-"));
+        const foreign = foreignDir();
         fs.writeFileSync(path.join(foreign, "keep.txt"), "mine");
         const result = await render("--stack", "dev", "--out", foreign);
         expect(result.code).toBe(1);
@@ -142,7 +143,7 @@ describe("npm run render", () => {
 
 
     it("prints the resolved model with --dump-model, exits 0 and writes nothing, wherever --out points", async () => {
-        const foreign = fs.mkdtempSync(path.join(os.tmpdir(), "foreign-"));
+        const foreign = foreignDir();
         fs.writeFileSync(path.join(foreign, "keep.txt"), "mine");
         const result = await render("--stack", "prod", "--dump-model", "--out", foreign);
         expect(result.code, result.stderr).toBe(0);

@@ -1,16 +1,18 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLUSTER_FACTS_OUTPUT } from "../../model/cluster";
 import { mockStackName, offlineOwnerOutputs } from "../../render/ownerFacts";
 import { parseSealingCertificate } from "../../sealing/certificate";
 import { demoConfig, ROOT } from "../harness";
+import { temporaryDirs } from "../helpers/tmp";
+
+const tmp = temporaryDirs("owner-");
 
 const stack = (name: string) => path.join(ROOT, "stacks", `${name}.ts`);
 /** A project folder holding only the owner's stack config: its model comes from this checkout through gitops:model. */
 function ownerProject(config: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "owner-"));
+    const dir = tmp();
     fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), `config:\n${Object.entries({ "gitops:model": stack("prod"), ...config }).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}\n`);
     return dir;
 }

@@ -1,11 +1,13 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { demoConfigFile, offlineStackConfig } from "../../render/stackConfig";
+import { temporaryDirs } from "../helpers/tmp";
+
+const tmp = temporaryDirs("stack-config-");
 
 function tempYaml(content: string): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-config-")), "config.yaml");
+    const file = path.join(tmp(), "config.yaml");
     fs.writeFileSync(file, content);
     return file;
 }
@@ -45,7 +47,7 @@ describe("offlineStackConfig", () => {
     describe("in a project of its own", () => {
         /** A project folder with these files (relative path to content). */
         function project(files: Record<string, string>): string {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-project-"));
+            const dir = tmp();
             for (const [file, content] of Object.entries(files)) {
                 fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
                 fs.writeFileSync(path.join(dir, file), content);
