@@ -7,7 +7,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { selfSignedCertificate } from "../../scripts/keygen";
+import { selfSignedCertificate } from "../../sealing/x509";
 import { opensslTime, parseSealingCertificate, saltFromPrivateKey, SealingConfigError } from "../../sealing/certificate";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "sealing");
