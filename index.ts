@@ -15,12 +15,14 @@ import { ClusterMonitoring } from "./components/clusterMonitoring";
 import { Monitoring } from "./components/monitoring";
 import { ArgoRollouts } from "./components/rollouts";
 import { SealedSecretsController } from "./components/sealedSecrets";
+import { lifecycleTransform } from "./components/register";
 import { Sealing } from "./components/sealing";
 import { clusterFacts, ENVIRONMENT_CUSTOM_RESOURCE_KINDS } from "./core/clusterFacts";
+import { kubernetesProviderArgs } from "./core/provider";
 import { loadStackModel } from "./core/stackModel";
 import { CLUSTER_FACTS_OUTPUT, type ClusterView, clusterFactsSchema, clusterViewOf } from "./model/cluster";
 import { checkAgainstOwner } from "./model/checks/cluster";
-import { CONFIG_NAMESPACE, type ConfigKey, type PlatformConfig, readPlatformConfig } from "./model/config";
+import { CONFIG_NAMESPACE, checkConfigKeys, type ConfigKey, type PlatformConfig, readPlatformConfig } from "./model/config";
 import { defaultModelFile } from "./model/load";
 import { type Problem, ProblemCollector, StackInputError } from "./model/problems";
 import type { ClusterWideModel, NotificationsModel, StackModel } from "./model/schema";
@@ -44,6 +46,7 @@ function asRunError(e: unknown): unknown {
 
 /** Reads the stack's model and config; `pulumi up` also needs a real certificate and a named cluster. */
 function readInputs({ stack, get }: Context): { model: StackModel; settings: PlatformConfig } {
+    checkConfigKeys(stack, Object.keys(pulumi.runtime.allConfig()));
     const model = loadStackModel(stack, get("model") ?? defaultModelFile(stack));
     const settings = readPlatformConfig(stack, model, get);
     if (!pulumi.runtime.isDryRun()) {
@@ -106,10 +109,12 @@ async function main(): Promise<Record<string, unknown>> {
     const notificationSecrets = (n: NotificationsModel): Record<string, pulumi.Output<string>> =>
         Object.fromEntries(Object.entries(n.secretData).map(([dataKey, configKey]) => [dataKey, pulumi.secret(settings.secrets[configKey] as string)]));
 
-    // Server-side apply: kube-prometheus-stack's CRDs are too large for client-side apply's
-    // last-applied annotation. The context is named in config: never whichever is current.
-    const kubernetes = new k8s.Provider("kubernetes", { enableServerSideApply: true, ...(settings.kubeContext ? { context: settings.kubeContext } : {}) });
-    const opts = { providers: [kubernetes] };
+    if (settings.kubeContext === undefined) {
+        pulumi.log.warn(`${CONFIG_NAMESPACE}:kubeContext is not set: the Kubernetes provider points at no cluster (the current context is never used), so \`pulumi preview\` cannot expand the charts and \`pulumi up\` refuses; set it with \`pulumi config set ${CONFIG_NAMESPACE}:kubeContext <context>\` (see \`kubectl config get-contexts\`)`);
+    }
+    const kubernetes = new k8s.Provider("kubernetes", kubernetesProviderArgs(model.cluster.name, settings));
+    // Every object the stack applies, its own and its charts', goes through the one transform.
+    const opts = { providers: [kubernetes], transforms: [lifecycleTransform({ adoptExisting: settings.adoptExisting })] };
     const env = model.environment;
 
     const sealing = new Sealing("sealing", { certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) }, opts);
@@ -156,7 +161,7 @@ function installClusterParts(
     const cluster = model.cluster.name;
     const sealedSecrets = new SealedSecretsController(
         "sealed-secrets",
-        { sealedSecrets: clusterWide.sealedSecrets, cluster, certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) },
+        { sealedSecrets: clusterWide.sealedSecrets, cluster, keys: settings.controllerKeys },
         opts,
     );
     const common = { cluster, sealer, sealedSecretsController: sealedSecrets };

@@ -3,7 +3,7 @@ import * as random from "@pulumi/random";
 import { adminPasswordHash } from "../core/argocd/adminPassword";
 import { argocdNotificationsConfigMap, NOTIFICATIONS_SECRET } from "../core/argocd/notifications";
 import { appProjects } from "../core/argocd/projects";
-import { argocdRelease, REDIS_SECRET } from "../core/argocd/release";
+import { ARGOCD_SECRET, argocdRelease, argocdSecretData, REDIS_SECRET } from "../core/argocd/release";
 import { clusterLabels, namespace, sealedSecret } from "../core/objects";
 import { argocdUrl } from "../model/cluster";
 import type { ArgoCdModel } from "../model/schema";
@@ -63,11 +63,15 @@ export class ArgoCd extends pulumi.ComponentResource {
         const redisPassword = new random.RandomPassword(`${name}-redis-password`, { length: 32, special: false }, { parent: this });
         const redisData = sealer.seal({ namespace: ns, name: REDIS_SECRET }, { auth: redisPassword.result });
         const redisSecret = registerObject(name, sealedSecret(REDIS_SECRET, ns, labels, redisData), sealedOpts);
+        // The key Argo CD signs sessions with: kept in state, so sessions survive a restart.
+        const serverSecretKey = new random.RandomPassword(`${name}-server-secretkey`, { length: 32, special: false }, { parent: this });
+        const argocdSecretValues = argocdSecretData(passwordHash, serverSecretKey.result);
+        const argocdSecret = registerObject(name, sealedSecret(ARGOCD_SECRET, ns, labels, sealer.seal({ namespace: ns, name: ARGOCD_SECRET }, argocdSecretValues)), sealedOpts);
         const notificationsCm = registerObject(name, argocdNotificationsConfigMap(argocd, args.cluster), { parent: this, dependsOn: [nsResource] });
 
-        const chart = registerChart(name, argocdRelease(argocd, passwordHash), {
+        const chart = registerChart(name, argocdRelease(argocd), {
             parent: this,
-            dependsOn: [nsResource, notificationsSecret, redisSecret, notificationsCm],
+            dependsOn: [nsResource, notificationsSecret, redisSecret, argocdSecret, notificationsCm],
         });
         const projects = appProjects(argocd, args.cluster).map((p) => registerObject(name, p, { parent: this, dependsOn: [chart] }));
         this.ready = [chart, ...projects];

@@ -1,7 +1,23 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { HelmRelease } from "../core/helm";
-import { type KubeObject, toYaml } from "../core/objects";
+import { CHART_TYPE, type HelmRelease } from "../core/helm";
+import { type ApplyPolicy, appliedObject } from "../core/lifecycle";
+import type { KubeObject } from "../core/objects";
+
+/**
+ * The transform every component of the stack is registered with: the engine runs it on each
+ * Kubernetes object the program registers and on each object a Chart v4 renders (transforms of a
+ * component reach its descendants, packaged components' children included), so that what
+ * `pulumi up` waits for, keeps and takes over is decided in one place (core/lifecycle.ts).
+ */
+export function lifecycleTransform(policy: ApplyPolicy): pulumi.ResourceTransform {
+    return ({ type, props, opts }) => {
+        if (!type.startsWith("kubernetes:") || type === CHART_TYPE) return undefined;
+        const { object, retainOnDelete } = appliedObject(props, policy);
+        if (object === props && !retainOnDelete) return undefined;
+        return { props: object, opts: retainOnDelete ? pulumi.mergeOptions(opts, { retainOnDelete: true }) : opts };
+    };
+}
 
 /**
  * Registers one plain object from the core as a Pulumi resource named
@@ -39,7 +55,6 @@ export function registerChart(component: string, release: HelmRelease, opts: pul
             version: release.version,
             repositoryOpts: { repo: release.repository },
             values: release.values as Record<string, pulumi.Input<unknown>>,
-            valueYamlFiles: release.secretValues ? [pulumi.secret(release.secretValues.apply((v) => new pulumi.asset.StringAsset(toYaml(v))))] : [],
         },
         opts,
     );

@@ -1,4 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
+/** Pulumi's type of a Chart v4 release, a packaged component whose children are the objects it renders. */
+export const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
 
 /** A pinned Helm release, as the core describes it; `components/register.ts` registers it as a Chart v4. */
 export interface HelmRelease {
@@ -7,11 +8,6 @@ export interface HelmRelease {
     readonly chart: string;
     readonly version: string;
     readonly repository: string;
-    /** Values as plain data: previews and renders show them in full. */
+    /** Values as plain data, never a secret: previews and renders show them in full. */
     readonly values: Record<string, unknown>;
-    /**
-     * Values that are secrets, passed as a separate values file so that the secret does not
-     * turn all of `values` into one opaque secret in previews.
-     */
-    readonly secretValues?: pulumi.Output<Record<string, unknown>>;
 }

@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
+import { WAIT_FOR } from "./lifecycle";
 
 /** A Kubernetes object as the API server takes it. */
 export interface KubeObject {
@@ -56,10 +57,20 @@ export const SECRET_PLACEHOLDER = "<secret: not rendered>";
 export const PREVIEW_ANNOTATION = "gitops-platform/preview.";
 
 /**
+ * What `pulumi up` waits for on a SealedSecret: the controller's `Synced` condition, which it
+ * writes True once it has unsealed the Secret and False with the error when it cannot
+ * (sealed-secrets v0.36 pkg/controller/controller.go, `--update-status` on by default). A
+ * SealedSecret sealed for a certificate the controller has no key of fails the `up` by name.
+ */
+export const UNSEALED = "condition=Synced";
+
+/**
  * A SealedSecret with strict scope: only the controller can decrypt it, and only into a
- * Secret with exactly this namespace and name. `previews` shows, per data key whose content is
- * not secret as a whole, what the program sealed with every secret value replaced by
- * SECRET_PLACEHOLDER: reviews and `kubectl get` can read what changed without any key.
+ * Secret with exactly this namespace and name; `pulumi up` waits until it is unsealed.
+ * `previews` shows, per data key whose content is not secret as a whole, what the program sealed
+ * with every secret value replaced by SECRET_PLACEHOLDER: reviews and `kubectl get` can read
+ * what changed without any key. `templateLabels` go on the Secret only (Argo CD finds its
+ * repository credentials by such a label).
  */
 export function sealedSecret(
     name: string,
@@ -68,11 +79,11 @@ export function sealedSecret(
     encryptedData: pulumi.Input<Record<string, string>>,
     previews: Readonly<Record<string, string>> = {},
 ): KubeObject {
-    const annotations = Object.fromEntries(Object.entries(previews).map(([key, text]) => [`${PREVIEW_ANNOTATION}${key}`, text]));
+    const annotations = { [WAIT_FOR]: UNSEALED, ...Object.fromEntries(Object.entries(previews).map(([key, text]) => [`${PREVIEW_ANNOTATION}${key}`, text])) };
     return {
         apiVersion: "bitnami.com/v1alpha1",
         kind: "SealedSecret",
-        metadata: { name, namespace: ns, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+        metadata: { name, namespace: ns, labels, annotations },
         spec: { encryptedData, template: { metadata: { name, namespace: ns, labels }, type: "Opaque" } },
     };
 }

@@ -5,7 +5,9 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { closest } from "fastest-levenshtein";
 import { certificateFingerprint, parseSealingCertificate, type SealingCertificate, SealingConfigError } from "../sealing/certificate";
+import { type ControllerKey, keySecretName, retiredKeys } from "../sealing/keys";
 import { ProblemCollector } from "./problems";
 import { type SecretConfigKey, type StackModel } from "./schema";
 
@@ -15,6 +17,7 @@ export const CONFIG_NAMESPACE = "gitops";
 export const CONFIG_KEYS = {
     sealingCertificate: { secret: false, optional: false, description: "PEM certificate of the sealed-secrets controller: every secret is sealed for it" },
     sealingKey: { secret: true, optional: true, description: "PEM private key of the sealed-secrets controller (bring your own key)" },
+    sealingRetiredKeys: { secret: true, optional: true, description: "the controller's retired PEM private keys, one after another: kept in the cluster so that what was sealed for them still opens" },
     alertmanagerSlackWebhook: { secret: true, optional: false, description: "Slack incoming-webhook URL of this environment's Alertmanager receiver" },
     // Needed where the model's notifications name them: by the stack that installs the cluster-wide parts.
     argocdSlackWebhook: { secret: true, optional: true, description: "Slack incoming-webhook URL for Argo CD notifications (service.webhook)" },
@@ -22,6 +25,7 @@ export const CONFIG_KEYS = {
     rolloutsSlackToken: { secret: true, optional: true, description: "Slack bot token for Argo Rollouts notifications" },
     argocdAdminPassword: { secret: true, optional: true, description: "Argo CD admin password; a random one is generated when unset" },
     kubeContext: { secret: false, optional: true, description: "kubeconfig context of the cluster this stack deploys to; `pulumi up` refuses without it" },
+    adoptExisting: { secret: false, optional: true, description: '"true" for the `pulumi up` that adopts releases installed by hand: existing objects are taken over instead of refused' },
     model: { secret: false, optional: true, description: "Path of the stack's model file; defaults to stacks/<stack>.ts" },
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -33,6 +37,13 @@ export const DEMO_CERTIFICATE_FILE = path.join(__dirname, "..", "demo", "sealing
 export interface PlatformConfig {
     readonly certificate: SealingCertificate;
     readonly sealingKeyPem?: string;
+    /**
+     * The controller's keys when the program brings them (`sealingKey` set): the active one first,
+     * then the retired ones. Empty when the controller keeps its own.
+     */
+    readonly controllerKeys: readonly ControllerKey[];
+    /** Take over objects that exist already (`adoptExisting`). */
+    readonly adoptExisting: boolean;
     /** Secret config values the model's notifications and Alertmanager use. */
     readonly secrets: Readonly<Partial<Record<SecretConfigKey, string>>>;
     readonly argocdAdminPassword?: string;
@@ -52,7 +63,23 @@ export function requiredSecretKeys(model: StackModel): SecretConfigKey[] {
 }
 
 /** Keys only the stack that installs the cluster-wide parts may set: a stack sharing the cluster would not use them. */
-const INSTALLER_ONLY_KEYS = ["sealingKey", "argocdAdminPassword"] as const satisfies readonly ConfigKey[];
+const INSTALLER_ONLY_KEYS = ["sealingKey", "sealingRetiredKeys", "argocdAdminPassword"] as const satisfies readonly ConfigKey[];
+
+/**
+ * Every `gitops:` key among `keys` (the whole stack config) that this project does not declare,
+ * with the declared key it is most likely a typo of: Pulumi itself passes any key through.
+ */
+export function checkConfigKeys(stack: string, keys: readonly string[]): void {
+    const problems = new ProblemCollector();
+    const declared = Object.keys(CONFIG_KEYS);
+    for (const key of keys.filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`)).sort()) {
+        const name = key.slice(CONFIG_NAMESPACE.length + 1);
+        if (declared.includes(name)) continue;
+        const guess = closest(name, declared);
+        problems.add(key, `is not a config key of this project (Pulumi.yaml declares none by that name); did you mean ${CONFIG_NAMESPACE}:${guess}? Move the value with \`pulumi config rm ${key}\` and \`${setCommand(guess as ConfigKey)}\``);
+    }
+    problems.throwIfAny(stack, "the stack config");
+}
 
 function isHttpUrl(value: string): boolean {
     try {
@@ -105,6 +132,23 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
             );
         }
     }
+    let controllerKeys: ControllerKey[] = [];
+    const retired = get("sealingRetiredKeys");
+    if (retired !== undefined && sealingKeyPem === undefined) {
+        problems.add(at("sealingRetiredKeys"), `is set, but ${at("sealingKey")} is not: without a key of its own the controller keeps its keys itself; set the active key with \`${setCommand("sealingKey")}\`, or remove this one with \`pulumi config rm ${at("sealingRetiredKeys")}\``);
+    } else if (certificate && sealingKeyPem !== undefined) {
+        const active = { secretName: keySecretName(crypto.createPrivateKey(sealingKeyPem)), certificatePem: certificate.pem, privateKeyPem: sealingKeyPem };
+        try {
+            controllerKeys = [active, ...(retired === undefined ? [] : retiredKeys(retired, certificate))];
+        } catch (e) {
+            if (!(e instanceof SealingConfigError)) throw e;
+            problems.add(e.configKey, e.message);
+        }
+    }
+    const adoptExisting = get("adoptExisting");
+    if (adoptExisting !== undefined && !["true", "false"].includes(adoptExisting)) {
+        problems.add(at("adoptExisting"), `is "${adoptExisting}", but must be "true" or "false"; set it with \`pulumi config set ${at("adoptExisting")} true\` for the adopting \`pulumi up\`, and remove it afterwards`);
+    }
     const kubeContext = get("kubeContext");
     if (kubeContext !== undefined && kubeContext.trim() !== kubeContext) {
         problems.add(at("kubeContext"), `has leading or trailing spaces, which no kubeconfig context name has; set it again with \`${setCommand("kubeContext")}\``);
@@ -119,6 +163,8 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
     return {
         certificate: certificate as SealingCertificate,
         sealingKeyPem,
+        controllerKeys,
+        adoptExisting: adoptExisting === "true",
         secrets,
         argocdAdminPassword: adminPassword,
         kubeContext,

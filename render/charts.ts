@@ -47,18 +47,52 @@ export const cannotExpand: string | undefined = HELM
         ? "neither helm nor go (apt-get install golang-go and the libraries .ci/run lists, to build minihelm) is on PATH"
         : undefined;
 
-/** Kinds without a namespace: those of Kubernetes' generally available APIs, and the charts' own (their CRDs' scope). */
-const CLUSTER_SCOPED = new Set([
+/** Kinds without a namespace among Kubernetes' own generally available APIs (`kubectl api-resources --namespaced=false`). */
+const BUILT_IN_CLUSTER_SCOPED = new Set([
     ...["APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding", "ComponentStatus", "CustomResourceDefinition", "FlowSchema"],
     ...["IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume", "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass"],
     ...["SelfSubjectAccessReview", "SelfSubjectReview", "SelfSubjectRulesReview", "StorageClass", "SubjectAccessReview", "TokenReview"],
     ...["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration", "VolumeAttachment"],
-    "ClusterAnalysisTemplate",
 ]);
 
-/** The namespace an object of a release lives in: its own, the release's when it has none (as Chart v4 sets it), or none for a cluster-scoped kind. */
-export function namespaceIn(object: Record<string, any>, releaseNamespace: string): string | undefined {
-    return CLUSTER_SCOPED.has(object.kind) ? undefined : (object.metadata?.namespace ?? releaseNamespace);
+/** The API group of an `apiVersion`: "" for the core group (`v1`). */
+export function apiGroup(apiVersion: unknown): string {
+    return String(apiVersion ?? "").includes("/") ? String(apiVersion).split("/")[0] : "";
+}
+
+/** Kubernetes' own groups (core, apps, batch, `*.k8s.io`...) hold no custom resources. */
+function isBuiltInGroup(group: string): boolean {
+    return !group.includes(".") || group.endsWith(".k8s.io");
+}
+
+/** The scope of each custom kind, `<group>/<Kind>` to `Cluster` or `Namespaced`, as its CRD's `spec.scope` says. */
+export type CrdScopes = ReadonlyMap<string, string>;
+
+/** The scopes the CRDs among `objects` declare. */
+export function crdScopes(objects: Iterable<Record<string, any>>): CrdScopes {
+    const scopes = new Map<string, string>();
+    for (const o of objects) if (o.kind === "CustomResourceDefinition") scopes.set(`${o.spec?.group}/${o.spec?.names?.kind}`, o.spec?.scope);
+    return scopes;
+}
+
+/**
+ * The namespace an object of a release lives in: its own, the release's when it has none (as
+ * Chart v4 sets it), or none for a cluster-scoped kind. A custom kind's scope is its CRD's, from
+ * `scopes` (the CRDs of the cluster's charts), as Chart v4 learns it from the CRDs in the program
+ * and on the cluster (pulumi-kubernetes provider/pkg/clients/clients.go, IsNamespacedKind).
+ * Throws for a custom kind no CRD of the cluster defines: the API server would refuse it too.
+ */
+export function namespaceIn(object: Record<string, any>, releaseNamespace: string, scopes: CrdScopes = new Map()): string | undefined {
+    const group = apiGroup(object.apiVersion);
+    let clusterScoped: boolean;
+    if (isBuiltInGroup(group)) {
+        clusterScoped = BUILT_IN_CLUSTER_SCOPED.has(object.kind);
+    } else {
+        const scope = scopes.get(`${group}/${object.kind}`);
+        if (scope === undefined) throw new Error(`${object.kind} ${object.metadata?.name} (${object.apiVersion}): no CRD of the cluster's charts defines ${group}/${object.kind}`);
+        clusterScoped = scope === "Cluster";
+    }
+    return clusterScoped ? undefined : (object.metadata?.namespace ?? releaseNamespace);
 }
 
 /** A release to expand: what Chart v4 passes to Helm. */

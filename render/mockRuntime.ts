@@ -5,7 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as callbackProto from "@pulumi/pulumi/proto/callback_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { encodeBase64, hashSync } from "bcryptjs";
 
 /** One registered resource, with the options that shape the deployment graph. */
@@ -20,6 +22,8 @@ export interface RecordedResource {
     urn?: string;
     parent?: string;
     dependencies: string[];
+    /** The transforms registered with it (`opts.transforms`); the engine also applies its ancestors' to it. */
+    transforms: pulumi.ResourceTransform[];
 }
 
 /** Deterministic bytes for a mocked resource, so renders are byte-identical across runs. */
@@ -74,7 +78,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     constructor(private readonly stackOutputs: StackOutputs = {}) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider: args.provider || undefined, dependencies: [] });
+        this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider: args.provider || undefined, dependencies: [], transforms: [] });
         if (args.type === "pulumi:pulumi:StackReference") {
             // Stryker disable next-line ArrayDeclaration: a secret output name that names no output marks nothing
             return { id: args.id, state: { name: args.inputs.name, outputs: this.stackOutputs[args.inputs.name] ?? {}, secretOutputNames: [] } };
@@ -105,8 +109,48 @@ const CURRENT = Symbol.for("gitops-platform/mock-runtime/recorder");
 const registry = globalThis as { [CURRENT]?: ResourceRecorder };
 
 /**
- * Parent and dependencies are not part of the mocks' arguments, so the mock monitor's
- * registration is wrapped (once per process) to record them too.
+ * The engine's side of transforms, for the mocks: the SDK hands each transform to a callback
+ * server, which the engine calls when it registers the resource (and its descendants). The mocks
+ * have no engine, so the SDK refuses transforms ("The Pulumi CLI does not support transforms");
+ * here they are kept by token instead, and the recorder notes each resource's own. The render
+ * applies them as the engine would (render/tree.ts).
+ */
+/** The SDK's reference to a registered callback (proto `pulumirpc.Callback`). */
+interface CallbackReference {
+    getToken(): string;
+    setToken(token: string): CallbackReference;
+    setTarget(target: string): CallbackReference;
+}
+const { Callback } = callbackProto as unknown as { Callback: new () => CallbackReference };
+
+class TransformRegistry {
+    private readonly byToken = new Map<string, pulumi.ResourceTransform>();
+
+    async registerTransform(transform: pulumi.ResourceTransform): Promise<CallbackReference> {
+        const token = `mock-transform-${this.byToken.size}`;
+        this.byToken.set(token, transform);
+        return new Callback().setToken(token).setTarget("mocks");
+    }
+
+    find(token: string): pulumi.ResourceTransform {
+        return this.byToken.get(token) as pulumi.ResourceTransform;
+    }
+
+    awaitStackRegistrations(): Promise<void> {
+        return Promise.resolve();
+    }
+
+    shutdown(): void {}
+}
+
+/** The runtime's settings store, where the SDK looks for transform support and its callback server. */
+function runtimeStore(): { supportsTransforms: boolean; callbacks?: unknown } {
+    return (runtimeState as unknown as { getStore(): { supportsTransforms: boolean; callbacks?: unknown } }).getStore();
+}
+
+/**
+ * Parent, dependencies and transforms are not part of the mocks' arguments, so the mock
+ * monitor's registration is wrapped (once per process) to record them too.
  */
 function recordGraphEdges(): void {
     const original = MockMonitor.prototype.registerResource;
@@ -120,6 +164,8 @@ function recordGraphEdges(): void {
                 record.urn = response.getUrn();
                 record.parent = req.getParent() || undefined;
                 record.dependencies = [...req.getDependenciesList()].sort();
+                const registry = runtimeStore().callbacks as TransformRegistry;
+                record.transforms = (req.getTransformsList() as CallbackReference[]).map((callback) => registry.find(callback.getToken()));
             }
             callback(err, response);
         });
@@ -137,6 +183,8 @@ export function startMockRuntime(project: string, stack: string, config: Readonl
     registry[CURRENT] = recorder;
     pulumi.runtime.setAllConfig({ ...config });
     pulumi.runtime.setMocks(recorder, project, stack, preview, MOCK_ORGANIZATION);
+    // setMocks has set the store up synchronously; transforms go to the registry, not an engine.
+    Object.assign(runtimeStore(), { supportsTransforms: true, callbacks: new TransformRegistry() });
     return recorder;
 }
 

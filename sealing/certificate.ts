@@ -12,6 +12,7 @@ export interface SealingCertificate {
     readonly publicKey: crypto.KeyObject;
     /** SHA-256 of the DER certificate, lowercase hex. */
     readonly fingerprint: string;
+    readonly notBefore: Date;
     readonly notAfter: Date;
 }
 
@@ -151,8 +152,9 @@ export function parseSealingCertificate(pem: string, opts: { now?: Date; private
     const der = certificateDer(pem);
     const { cert, publicKey } = parseDer(der);
     checkRsa(publicKey);
+    const notBefore = opensslTime(cert.validFrom);
     const notAfter = opensslTime(cert.validTo);
-    checkValidity(opensslTime(cert.validFrom), notAfter, opts.now ?? new Date());
+    checkValidity(notBefore, notAfter, opts.now ?? new Date());
     if (opts.privateKeyPem !== undefined) {
         const privateKey = parsePrivateKey(opts.privateKeyPem);
         if (!spki(crypto.createPublicKey(privateKey)).equals(spki(publicKey))) {
@@ -163,6 +165,7 @@ export function parseSealingCertificate(pem: string, opts: { now?: Date; private
         pem: toPem(der),
         publicKey,
         fingerprint: certificateFingerprint(der),
+        notBefore,
         notAfter,
     };
 }

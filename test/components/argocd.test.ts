@@ -3,18 +3,21 @@ import { compareSync } from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import { ArgoCd } from "../../components/argocd";
 import { isSecretValue } from "../../render/mockRuntime";
-import { ofType, promiseOf, resource, runComponents } from "../harness";
+import { demoKeyPem, type ProgramRun, ofType, promiseOf, resource, runComponents } from "../harness";
+import { unseal } from "../helpers/unseal";
 import { demoSealer, owner, standIn } from "./support";
 
 const secrets = () => ({ "slack-webhook": pulumi.secret("http://127.0.0.1:9/hook"), "slack-token": pulumi.secret("xoxb-test") });
 const args = () => ({ argocd: owner.clusterWide.argocd, cluster: owner.cluster.name, sealer: demoSealer(), sealedSecretsController: standIn("controller"), notificationSecrets: secrets() });
 
-/** The bcrypt hash the chart gets, from the secret values file. */
-async function passedHash(chart: { inputs: Record<string, any> }): Promise<string> {
-    expect(isSecretValue(chart.inputs.valueYamlFiles)).toBe(true);
-    const text: string = await chart.inputs.valueYamlFiles.value[0].text;
-    return /argocdServerAdminPassword: "?([^"\n]+)"?/.exec(text)?.[1] as string;
+/** What the controller unseals into argocd-secret, as Argo CD reads it. */
+async function argocdSecret(run: ProgramRun): Promise<Record<string, string>> {
+    const sealed = resource(run, "kubernetes:bitnami.com/v1alpha1:SealedSecret", "cd-test-sealedsecret-argocd-secret");
+    const encrypted = (await promiseOf(sealed.inputs.spec.encryptedData)) as Record<string, string>;
+    return Object.fromEntries(Object.entries(encrypted).map(([key, value]) => [key, unseal(demoKeyPem, "argocd", "argocd-secret", value)]));
 }
+/** The admin password's bcrypt hash Argo CD checks logins against. */
+const passedHash = async (run: ProgramRun) => (await argocdSecret(run))["admin.password"];
 
 describe("ArgoCd", () => {
     it("hashes a configured admin password with bcrypt, keeps it secret, and keeps values readable", async () => {
@@ -23,18 +26,34 @@ describe("ArgoCd", () => {
             argocd = new ArgoCd("cd-test", { ...args(), adminPassword: pulumi.secret("correct horse battery") });
         });
         const chart = resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart");
-        expect(compareSync("correct horse battery", await passedHash(chart))).toBe(true);
-        expect(compareSync("wrong password", await passedHash(chart))).toBe(false);
-        expect(JSON.stringify(chart.inputs.values)).not.toContain("correct horse battery");
+        expect(compareSync("correct horse battery", await passedHash(run))).toBe(true);
+        expect(compareSync("wrong password", await passedHash(run))).toBe(false);
+        // No secret reaches the chart: its values are plain, and argocd-secret is the program's.
+        expect(JSON.stringify(chart.inputs)).not.toMatch(/correct horse battery|\$2[aby]\$/);
         expect(isSecretValue(chart.inputs.values)).toBe(false);
+        expect(chart.inputs.values.configs.secret).toStrictEqual({ createSecret: false });
+        expect(chart.dependencies).toContain(resource(run, "kubernetes:bitnami.com/v1alpha1:SealedSecret", "cd-test-sealedsecret-argocd-secret").urn);
         expect(await pulumi.isSecret(argocd.adminPassword)).toBe(true);
-        expect(ofType(run, "random:index/randomPassword:RandomPassword").map((r) => r.name)).toStrictEqual(["cd-test-redis-password"]);
+        expect(ofType(run, "random:index/randomPassword:RandomPassword").map((r) => r.name).sort()).toStrictEqual(["cd-test-redis-password", "cd-test-server-secretkey"]);
+    });
+
+    it("seals into argocd-secret everything Argo CD would otherwise write there at its first start", async () => {
+        const run = await runComponents("prod", () => new ArgoCd("cd-test", { ...args(), adminPassword: pulumi.secret("correct horse battery") }));
+        const data = await argocdSecret(run);
+        expect(Object.keys(data).sort()).toStrictEqual(["admin.password", "admin.passwordMtime", "server.secretkey"]);
+        // A fixed time in the past, in RFC 3339: Argo CD rewrites a missing or unreadable one.
+        expect(new Date(data["admin.passwordMtime"]).toISOString().replace(".000", "")).toBe(data["admin.passwordMtime"]);
+        expect(Date.parse(data["admin.passwordMtime"])).toBeLessThan(Date.now() - 24 * 3600_000);
+        const key = resource(run, "random:index/randomPassword:RandomPassword", "cd-test-server-secretkey");
+        // The session key kept in state: 32 characters, so sessions survive a restart of the server.
+        expect(key.inputs.length).toBe(32);
+        expect(data["server.secretkey"]).toMatch(/^[A-Za-z0-9]{32}$/);
     });
 
     it("salts the hash per stack: the same password hashes differently in another stack", async () => {
         const hashIn = async (stack: string) => {
             const run = await runComponents(stack, () => new ArgoCd("cd-test", { ...args(), adminPassword: pulumi.secret("correct horse battery") }));
-            return passedHash(resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart"));
+            return passedHash(run);
         };
         const [prod, dev] = [await hashIn("prod"), await hashIn("dev")];
         expect(prod).not.toBe(dev);
@@ -49,7 +68,7 @@ describe("ArgoCd", () => {
         const generated = resource(run, "random:index/randomPassword:RandomPassword", "cd-test-admin-password");
         expect(generated.parent).toBe(run.resources.find((r) => r.name === "cd-test")?.urn);
         const password = await promiseOf(argocd.adminPassword);
-        expect(compareSync(password, await passedHash(resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart")))).toBe(true);
+        expect(compareSync(password, await passedHash(run))).toBe(true);
         // Typed into a login form and a CLI prompt: letters and digits only.
         expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
     });

@@ -27,12 +27,13 @@ describe("toYaml", () => {
 });
 
 describe("sealedSecret", () => {
-    it("binds the Secret it unseals into to the same namespace and name", () => {
+    it("binds the Secret it unseals into to the same namespace and name, and has pulumi up wait until the controller has", () => {
         const object = sealedSecret("s", "ns", { team: "a" }, { key: "AgB" });
         expect(object).toStrictEqual({
             apiVersion: "bitnami.com/v1alpha1",
             kind: "SealedSecret",
-            metadata: { name: "s", namespace: "ns", labels: { team: "a" } },
+            // The condition the controller writes once it has unsealed (sealed-secrets pkg/apis/.../types.go: SealedSecretSynced).
+            metadata: { name: "s", namespace: "ns", labels: { team: "a" }, annotations: { "pulumi.com/waitFor": "condition=Synced" } },
             spec: { encryptedData: { key: "AgB" }, template: { metadata: { name: "s", namespace: "ns", labels: { team: "a" } }, type: "Opaque" } },
         });
     });

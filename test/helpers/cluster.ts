@@ -1,54 +1,44 @@
 /**
  * Everything stacks would put into a cluster: the objects the program registers plus what each
- * of its charts renders (helpers/charts.ts), with the identities, label selectors and host ports
- * the cluster-level tests judge.
+ * of its charts renders (helpers/charts.ts), as Pulumi applies them, with the identities, label
+ * selectors and host ports the cluster-level tests judge.
  */
-import type { RecordedResource } from "../../render/mockRuntime";
-import { chartValues } from "../../render/tree";
+import { appliedChartObjects, appliedProgramObjects, recordedReleases } from "../../render/applied";
 import type { ProgramRun } from "../harness";
-import { namespaceIn } from "../../render/charts";
-import { type ExpandedObject, expandCached, type ReleaseToExpand } from "./charts";
+import { expandCached, type ReleaseToExpand } from "./charts";
 
-const CHART = "kubernetes:helm.sh/v4:Chart";
-
-/** One object in the cluster, and who puts it there. */
+/** One object in the cluster as Pulumi applies it, and who puts it there. */
 export interface ClusterObject {
     readonly stack: string;
     /** `program`, or the release whose chart renders it. */
     readonly origin: string;
-    readonly hook: boolean;
     readonly object: Record<string, any>;
     /** Its namespace as the API server sees it: the release's for a namespaced chart object without one. */
     readonly namespace: string | undefined;
+    /** Pulumi leaves it in the cluster when it deletes it. */
+    readonly retainOnDelete: boolean;
 }
 
 /** A stack's Helm releases, as Chart v4 passes them to Helm (secret values redacted). */
-export async function releasesOf(run: ProgramRun): Promise<ReleaseToExpand[]> {
-    const charts = run.resources.filter((r) => r.type === CHART);
-    return Promise.all(
-        charts.map(async (r) => ({ name: r.inputs.name, namespace: r.inputs.namespace, chart: r.inputs.chart, version: r.inputs.version, repository: r.inputs.repositoryOpts?.repo, values: (await chartValues(r.inputs)).values })),
-    );
+export function releasesOf(run: ProgramRun): ReleaseToExpand[] {
+    return recordedReleases(run.resources).map(({ release }) => release);
 }
 
-function isProgramObject(r: RecordedResource): boolean {
-    return r.custom && r.type.startsWith("kubernetes:") && r.type !== CHART;
-}
-
-/** Everything one stack puts into the cluster: its own objects and its charts' (hooks included, flagged). */
-export async function clusterObjects(stack: string, run: ProgramRun): Promise<{ releases: ReleaseToExpand[]; objects: ClusterObject[] }> {
-    const releases = await releasesOf(run);
-    const expanded = await Promise.all(releases.map((release) => expandCached(release)));
-    const own = run.resources.filter(isProgramObject).map((r): ClusterObject => ({ stack, origin: "program", hook: false, object: r.inputs, namespace: r.inputs.metadata?.namespace }));
-    const rendered = releases.flatMap((release, i) =>
-        expanded[i].map(({ object, hook }: ExpandedObject): ClusterObject => ({
-            stack,
-            origin: `release ${release.name}`,
-            hook,
-            object,
-            namespace: namespaceIn(object, release.namespace),
-        })),
+/**
+ * Everything the stacks of one cluster put into it, as Pulumi applies it: their own objects and
+ * their charts' (hooks left out, as Chart v4 leaves them out), each through its transforms, a
+ * chart's custom kinds namespaced by the cluster's CRDs, whichever stack installs them.
+ */
+export async function clusterObjects(runs: readonly (readonly [stack: string, run: ProgramRun])[]): Promise<{ releases: (ReleaseToExpand & { stack: string })[]; objects: ClusterObject[] }> {
+    const releases = runs.flatMap(([stack, run]) => releasesOf(run).map((release) => ({ ...release, stack })));
+    const crds = (await Promise.all(releases.map((release) => expandCached(release)))).flat().map((e) => e.object).filter((o) => o.kind === "CustomResourceDefinition");
+    const objects = await Promise.all(
+        runs.map(async ([stack, run]) => [
+            ...(await appliedProgramObjects(run.resources)).map((o): ClusterObject => ({ stack, origin: "program", ...o })),
+            ...(await appliedChartObjects(run.resources, crds, expandCached)).map((o): ClusterObject => ({ stack, origin: `release ${o.release.name}`, object: o.object, namespace: o.namespace, retainOnDelete: o.retainOnDelete })),
+        ]),
     );
-    return { releases, objects: [...own, ...rendered] };
+    return { releases, objects: objects.flat() };
 }
 
 /** `group/Kind namespace/name`: what the API server keeps one of. */

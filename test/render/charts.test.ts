@@ -3,8 +3,9 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import * as yaml from "js-yaml";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { expandRelease, minihelm, namespaceIn, parseHelmTemplate, type ReleaseToExpand, SHARED_DIR } from "../../render/charts";
+import { crdScopes, expandRelease, minihelm, namespaceIn, parseHelmTemplate, type ReleaseToExpand, SHARED_DIR } from "../../render/charts";
 import { charts } from "../../stacks/shared/constants";
 import { importAfresh } from "../helpers/afresh";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
@@ -32,20 +33,23 @@ describe("namespaceIn", () => {
         expect(namespaceIn({ kind: "ClusterRole", metadata: { name: "a", namespace: "ignored" } }, "release")).toBeUndefined();
     });
 
-    it("puts in no namespace every kind Kubernetes keeps cluster-wide, and the charts' custom kinds as their CRDs scope them", () => {
+    it("puts in no namespace every kind Kubernetes keeps cluster-wide, and each custom kind as its CRD scopes it", () => {
         const builtIn = fs.readFileSync(path.join(ROOT, "test/fixtures/kubernetes/cluster-scoped-kinds.txt"), "utf8").split("\n").filter((line) => /^\w/.test(line));
-        const crds = path.join(REFERENCE, "crds");
-        const custom = fs.readdirSync(crds).flatMap((project) =>
-            fs.readdirSync(path.join(crds, project)).map((file) => {
-                const text = fs.readFileSync(path.join(crds, project, file), "utf8");
-                return [/\n {4}kind: (\w+)\n/.exec(text)?.[1], /\n {2}scope: (\w+)\n/.exec(text)?.[1]];
-            }),
-        );
-        expect(custom.filter(([, scope]) => scope === "Cluster").length).toBeGreaterThan(0);
-        const placed = (kind: string | undefined) => namespaceIn({ kind, metadata: { name: "a", namespace: "own" } }, "release");
-        for (const kind of builtIn) expect(placed(kind), kind).toBeUndefined();
-        for (const [kind, scope] of custom) expect(placed(kind), kind).toBe(scope === "Cluster" ? undefined : "own");
-        for (const kind of ["ConfigMap", "Secret", "Service", "ServiceAccount", "Role", "RoleBinding", "Deployment", "Job", "Ingress", "NetworkPolicy"]) expect(placed(kind), kind).toBe("own");
+        const dir = path.join(REFERENCE, "crds");
+        const crds = fs.readdirSync(dir).flatMap((project) => fs.readdirSync(path.join(dir, project)).map((file) => yaml.load(fs.readFileSync(path.join(dir, project, file), "utf8")) as Record<string, any>));
+        const scopes = crdScopes(crds);
+        expect(crds.filter((c) => c.spec.scope === "Cluster").map((c) => c.spec.names.kind).sort()).toStrictEqual(["ClusterAnalysisTemplate", "ClusterIssuer"]);
+        const placed = (apiVersion: string, kind: string | undefined) => namespaceIn({ apiVersion, kind, metadata: { name: "a", namespace: "own" } }, "release", scopes);
+        for (const kind of builtIn) expect(placed("v1", kind), kind).toBeUndefined();
+        for (const crd of crds) expect(placed(`${crd.spec.group}/${crd.spec.versions[0].name}`, crd.spec.names.kind), crd.spec.names.kind).toBe(crd.spec.scope === "Cluster" ? undefined : "own");
+        for (const [apiVersion, kind] of [["v1", "ConfigMap"], ["v1", "Secret"], ["v1", "Service"], ["rbac.authorization.k8s.io/v1", "Role"], ["apps/v1", "Deployment"], ["batch/v1", "Job"], ["networking.k8s.io/v1", "Ingress"]]) {
+            expect(placed(apiVersion, kind), kind).toBe("own");
+        }
+    });
+
+    it("refuses a custom kind no CRD of the cluster defines, naming it", () => {
+        const object = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } };
+        expect(() => namespaceIn(object, "release", crdScopes([]))).toThrow("Widget w (example.com/v1): no CRD of the cluster's charts defines example.com/Widget");
     });
 });
 

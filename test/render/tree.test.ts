@@ -6,11 +6,9 @@ import { REDACTED, renderTree } from "../../render/tree";
 
 /** A value as the mocked runtime hands over one marked secret. */
 const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
-/** A values file as the mocked runtime hands over a StringAsset. */
-const asset = (text: string) => ({ text: Promise.resolve(text) });
 
-const object = (inputs: Record<string, unknown>, type = `kubernetes:core/v1:${String(inputs.kind)}`): RecordedResource => ({ type, name: String((inputs.metadata as { name: string }).name), custom: true, inputs, dependencies: [] });
-const chart = (inputs: Record<string, unknown>): RecordedResource => ({ type: "kubernetes:helm.sh/v4:Chart", name: String(inputs.name), custom: true, inputs, dependencies: [] });
+const object = (inputs: Record<string, unknown>, type = `kubernetes:core/v1:${String(inputs.kind)}`): RecordedResource => ({ type, name: String((inputs.metadata as { name: string }).name), custom: true, inputs, dependencies: [], transforms: [] });
+const chart = (inputs: Record<string, unknown>): RecordedResource => ({ type: "kubernetes:helm.sh/v4:Chart", name: String(inputs.name), custom: true, inputs, dependencies: [], transforms: [] });
 
 describe("the render tree", () => {
     it("writes each Kubernetes object at <namespace>/<kind>/<name>.yaml, cluster-scoped ones under _cluster, in path order", async () => {
@@ -18,8 +16,8 @@ describe("the render tree", () => {
             object({ apiVersion: "v1", kind: "Namespace", metadata: { name: "zeta" } }),
             object({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b", namespace: "apps" }, data: { k: "v" } }),
             object({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "apps" }, data: {} }),
-            { type: "random:index/randomPassword:RandomPassword", name: "pw", custom: true, inputs: { length: 3 }, dependencies: [] },
-            { type: "gitops:index:Part", name: "part", custom: false, inputs: {}, dependencies: [] },
+            { type: "random:index/randomPassword:RandomPassword", name: "pw", custom: true, inputs: { length: 3 }, dependencies: [], transforms: [] },
+            { type: "gitops:index:Part", name: "part", custom: false, inputs: {}, dependencies: [], transforms: [] },
         ]);
         expect([...tree.files.keys()]).toStrictEqual(["_cluster/namespace/zeta.yaml", "apps/configmap/a.yaml", "apps/configmap/b.yaml"]);
         expect(yaml.load(tree.files.get("apps/configmap/b.yaml") as string)).toStrictEqual({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b", namespace: "apps" }, data: { k: "v" } });
@@ -52,27 +50,23 @@ describe("the render tree", () => {
                 chart: "kube-prometheus-stack",
                 version: "1.2.3",
                 repositoryOpts: { repo: "https://charts.example.com" },
-                values: { grafana: { adminUser: "admin", adminPassword: secret("pw"), ports: [1, 2] }, replicas: 1 },
-                valueYamlFiles: secret([asset("grafana:\n  adminUser: root\n  ports: [3]\n  extra: {a: 1}\nreplicas: null\n")]),
+                values: { grafana: { adminUser: "admin", adminPassword: secret("pw"), ports: [1, secret(2)] }, replicas: 1 },
             }),
         ]);
         expect(yaml.load(tree.files.get("charts/kps/release.yaml") as string)).toStrictEqual({ name: "kps", namespace: "monitoring", chart: "kube-prometheus-stack", version: "1.2.3", repository: "https://charts.example.com" });
         const values = tree.files.get("charts/kps/values.yaml") as string;
         expect(values.split("\n")[0]).toBe(`# Secret values are shown as "${REDACTED}"; pulumi up passes them to Helm.`);
-        // Every leaf of a secret values file is secret; maps merge key by key, lists and scalars are replaced.
-        expect(yaml.load(values)).toStrictEqual({ grafana: { adminUser: REDACTED, adminPassword: REDACTED, ports: [REDACTED], extra: { a: REDACTED } }, replicas: REDACTED });
+        expect(yaml.load(values)).toStrictEqual({ grafana: { adminUser: "admin", adminPassword: REDACTED, ports: [1, REDACTED] }, replicas: 1 });
         expect(values).not.toContain("pw");
     });
 
     it("writes a chart with no secret values as they are, without the header", async () => {
-        // Helm merges a values file into the values before it map by map; anything else it replaces.
-        const before = { a: { b: [1] }, scalarToMap: "x", listToMap: [1, 2], mapToScalar: { k: 1 }, mapToNull: { k: 1 }, mapToList: { k: 1 } };
-        const file = "a:\n  c: 2\nscalarToMap: {k: 1}\nlistToMap: {k: 1}\nmapToScalar: x\nmapToNull: null\nmapToList: [1]\n";
-        const tree = await renderTree([chart({ name: "plain", namespace: "ns", chart: "c", version: "1", values: before, valueYamlFiles: [asset(file)] })]);
+        const given = { a: { b: [1] }, none: null };
+        const tree = await renderTree([chart({ name: "plain", namespace: "ns", chart: "c", version: "1", values: given })]);
         expect(yaml.load(tree.files.get("charts/plain/release.yaml") as string)).toStrictEqual({ name: "plain", namespace: "ns", chart: "c", version: "1" });
         const values = tree.files.get("charts/plain/values.yaml") as string;
         expect(values.startsWith("#")).toBe(false);
-        expect(yaml.load(values)).toStrictEqual({ a: { b: [1], c: 2 }, scalarToMap: { k: 1 }, listToMap: { k: 1 }, mapToScalar: "x", mapToNull: null, mapToList: [1] });
+        expect(yaml.load(values)).toStrictEqual(given);
     });
 
     it("redacts a secret that is a whole map, and keeps what is not secret", async () => {
@@ -82,10 +76,4 @@ describe("the render tree", () => {
         expect(yaml.load(values)).toStrictEqual({ keep: "yes", hide: REDACTED });
     });
 
-    it("puts the header on values whose only secret is a values file", async () => {
-        const tree = await renderTree([chart({ name: "file", namespace: "ns", chart: "c", version: "1", values: { keep: "yes" }, valueYamlFiles: secret([asset("token: t\n")]) })]);
-        const values = tree.files.get("charts/file/values.yaml") as string;
-        expect(values.startsWith("# Secret values")).toBe(true);
-        expect(yaml.load(values)).toStrictEqual({ keep: "yes", token: REDACTED });
-    });
 });

@@ -3,7 +3,6 @@
  * ../shared/reference/charts (README §2): a key the chart does not know is silently ignored by
  * Helm, so a typo would switch nothing on or off.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { HelmRelease } from "../../../core/helm";
 import { argocdRelease } from "../../../core/argocd/release";
@@ -17,13 +16,6 @@ import { INSTALLERS, installerModel } from "../../helpers/models";
 
 /** Every stack that installs all five releases: the cluster-wide ones and its environment's. */
 const models: [string, ReturnType<typeof installerModel>][] = INSTALLERS.map(([stack, topology]) => [`${stack}, ${topology}`, installerModel(stack, topology)]);
-
-const ADMIN_HASH = "$2b$10$hash";
-
-/** The value of a Pulumi output, outside any deployment. */
-function resolved<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((value) => resolve(value)));
-}
 
 /**
  * Per chart: the defaults (with subchart defaults coalesced under their key, as Helm does) and the
@@ -78,7 +70,7 @@ function envRelease(model: ReturnType<typeof installerModel>): HelmRelease {
 
 function releases(model: ReturnType<typeof installerModel>): HelmRelease[] {
     const { argocd, rollouts, sealedSecrets, monitoring } = model.clusterWide;
-    return [argocdRelease(argocd, pulumi.output(ADMIN_HASH)), rolloutsRelease(rollouts), sealedSecretsRelease(sealedSecrets), clusterMonitoringRelease(monitoring), envRelease(model)];
+    return [argocdRelease(argocd), rolloutsRelease(rollouts), sealedSecretsRelease(sealedSecrets), clusterMonitoringRelease(monitoring), envRelease(model)];
 }
 
 function judge(release: { chart: string }): { defaults: Record<string, unknown>; rules: ValuesRules } {
@@ -105,13 +97,6 @@ describe.each(models)("Helm releases of %s", (_, model) => {
         const { defaults, rules } = judge(release);
         expect(Object.keys(release.values).length).toBeGreaterThan(0);
         expect(valuesKeyProblems(release.values, defaults, rules)).toEqual([]);
-    });
-
-    it.each(all.filter((r) => r.secretValues).map((r) => [r.chart, r] as const))("%s secret values are chart keys too", async (_, release) => {
-        const { defaults, rules } = judge(release);
-        const secret = await resolved(release.secretValues as pulumi.Output<Record<string, unknown>>);
-        expect(Object.keys(secret).length).toBeGreaterThan(0);
-        expect(valuesKeyProblems(secret, defaults, rules)).toEqual([]);
     });
 
     it("kube-prometheus-stack: the *Spec values the chart copies into the Prometheus and Alertmanager CRs fit those CRDs", () => {

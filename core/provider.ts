@@ -1,0 +1,37 @@
+import type * as k8s from "@pulumi/kubernetes";
+import { CONFIG_NAMESPACE, type PlatformConfig } from "../model/config";
+
+/**
+ * The arguments of the stack's Kubernetes provider, from its cluster's name and its config:
+ * - `clusterIdentifier`, the model's cluster: the provider (and everything under it) is replaced
+ *   only when that changes, never when the context is renamed or the kubeconfig moves
+ *   (pulumi-kubernetes >= 4.16, provider.go's DiffConfig);
+ * - the context named in config, and without one a kubeconfig of a cluster that cannot exist
+ *   (`.invalid`, RFC 2606), so that nothing ever reads whichever context is current: the provider
+ *   marks such a cluster unreachable and Chart v4 refuses the preview, saying so;
+ * - server-side apply: kube-prometheus-stack's CRDs are too large for client-side apply's
+ *   last-applied annotation;
+ * - `upsertExistingObjects` only for the `up` that adopts a cluster built by hand: since 4.29 a
+ *   new object is created with a plain create, which refuses an object that exists already.
+ */
+export function kubernetesProviderArgs(cluster: string, settings: Pick<PlatformConfig, "kubeContext" | "adoptExisting">): k8s.ProviderArgs {
+    return {
+        clusterIdentifier: cluster,
+        ...(settings.kubeContext ? { context: settings.kubeContext } : { kubeconfig: noClusterKubeconfig(cluster) }),
+        enableServerSideApply: true,
+        ...(settings.adoptExisting ? { upsertExistingObjects: true } : {}),
+    };
+}
+
+/** A kubeconfig whose one context points at a host that cannot resolve. */
+function noClusterKubeconfig(cluster: string): string {
+    const context = `${CONFIG_NAMESPACE}-kubeContext-not-set`;
+    return JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: cluster, cluster: { server: `https://${CONFIG_NAMESPACE}-kubecontext-not-set.invalid` } }],
+        contexts: [{ name: context, context: { cluster, user: "none" } }],
+        users: [{ name: "none", user: {} }],
+        "current-context": context,
+    });
+}
