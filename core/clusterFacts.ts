@@ -3,6 +3,7 @@
  * custom resource kinds on either side: what the cluster-wide parts' charts bring CRDs for, and
  * what an environment's parts create.
  */
+import { deploymentTargets } from "../model/checks/overlap";
 import { type ClusterFacts, clusterViewOf } from "../model/cluster";
 import type { StackModel } from "../model/schema";
 
@@ -35,6 +36,7 @@ export function clusterFacts(model: StackModel & { clusterWide: NonNullable<Stac
         kubeContext: settings.kubeContext,
         sealingCertificateFingerprint: settings.certificateFingerprint,
         customResourceKinds: [...CLUSTER_CUSTOM_RESOURCE_KINDS],
+        deployments: deploymentTargets(model).map(({ at: _, ...target }) => target),
         ...clusterViewOf(model.clusterWide),
     };
 }

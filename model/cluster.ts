@@ -78,6 +78,8 @@ export const clusterFactsSchema = clusterViewSchema.extend({
     sealingCertificateFingerprint: z.string(),
     /** `<group>/<Kind>` of every custom resource kind whose CRD the cluster-wide parts install. */
     customResourceKinds: z.array(z.string()),
+    /** What the owner's own root Applications and ApplicationSets can deploy, so a stack sharing the cluster deploys none of it again. */
+    deployments: z.array(z.object({ what: z.string(), repoURL: z.string(), path: z.string(), server: z.string(), namespace: z.string() })),
 });
 export type ClusterFacts = z.infer<typeof clusterFactsSchema>;
 

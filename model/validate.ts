@@ -4,6 +4,7 @@ import { checkArgoCd } from "./checks/argocd";
 import { checkEnvironmentAgainstCluster, checkTopology } from "./checks/cluster";
 import { checkMonitoring } from "./checks/monitoring";
 import { checkNotifications } from "./checks/notifications";
+import { checkOwnDeployments } from "./checks/overlap";
 import { formatPath, ProblemCollector } from "./problems";
 import { type StackModel, stackModelSchema } from "./schema";
 
@@ -57,6 +58,7 @@ export function validateModel(stack: string, source: string, input: unknown, out
         checkEnvironmentAgainstCluster(model, clusterViewOf(model.clusterWide), source, problems);
     }
     checkMonitoring(model, problems);
+    checkOwnDeployments(model, problems);
     for (const check of outputChecks) check(model, problems);
     problems.throwIfAny(stack, source);
     return model;

@@ -13,6 +13,7 @@ import { pathOf, promtool, run, skipWithout, suiteTitle } from "./helpers/binari
 import { assertCanExpand, expandCached, expansionTitle, skipExpansion } from "./helpers/charts";
 import { type ClusterObject, clusterObjects, configIn, duplicateIdentities, hostPorts, identity, images, type LabelSelector, requiredConfig, selectedBy, selects } from "./helpers/cluster";
 import { customResourceProblems } from "./helpers/crds";
+import { violations } from "./helpers/policies";
 import { temporaryDirs } from "./helpers/tmp";
 import { shippedConfig, type Topology } from "./helpers/models";
 
@@ -73,6 +74,18 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
             expect(release.rendered.length, release.name).toBeGreaterThan(0);
             expect(release.hooks, release.name).toStrictEqual([]);
         }
+    });
+
+    it("breaks no rule of the policy pack, over the charts' objects as over the program's", async () => {
+        expect(await violations(objects.map((o) => o.object))).toStrictEqual([]);
+        // What the rules are about is there: the Ingress of Argo CD, the CRDs of four charts.
+        expect(ofKind("Ingress").map(named)).toStrictEqual([expect.stringMatching(/: networking.k8s.io\/Ingress argocd\/argocd-server \(release argocd\)$/)]);
+        expect(ofKind("CustomResourceDefinition").length).toBeGreaterThan(10);
+    });
+
+    it("keeps every CRD when its release or stack is removed, and nothing else", () => {
+        const kept = objects.filter((o) => o.retainOnDelete);
+        expect(kept.map(named).sort()).toStrictEqual(ofKind("CustomResourceDefinition").map(named).sort());
     });
 
     it("has each custom resource valid against its upstream CRD, with no unknown field", () => {

@@ -35,7 +35,10 @@ export function application(model: StackModel, argocdNamespace: string, app: App
 
 /**
  * An ApplicationSet with Go templates that fail on a missing key instead of rendering `<no value>`.
- * The Applications it generates carry the environment's label, which default subscriptions select by.
+ * The Applications it generates carry the environment's label, which default subscriptions select
+ * by, and no resources finalizer: with `preserveResourcesOnDeletion` the controller leaves it off
+ * (Argo CD docs, operator-manual/applicationset/Application-Deletion.md), so deleting the
+ * ApplicationSet deletes its Applications but never the teams' workloads they synced.
  */
 export function applicationSet(model: StackModel, argocdNamespace: string, set: ApplicationSetModel): KubeObject {
     return {
@@ -45,6 +48,7 @@ export function applicationSet(model: StackModel, argocdNamespace: string, set: 
         spec: {
             goTemplate: true,
             goTemplateOptions: ["missingkey=error"],
+            syncPolicy: { preserveResourcesOnDeletion: true },
             generators: set.generators,
             template: { metadata: { name: set.nameTemplate, labels: { [ENVIRONMENT_LABEL]: model.environment }, annotations: annotations(set) }, spec: appSpec(set) },
         },

@@ -6,6 +6,7 @@ import { type ClusterFacts, type ClusterView, installsClusterParts } from "../cl
 import type { ProblemCollector } from "../problems";
 import type { StackModel } from "../schema";
 import { checkApplications, type ViewSource } from "./applications";
+import { checkDeploymentsAgainstOwner } from "./overlap";
 
 /** `cluster` and `clusterWide` agree with each other and with the stack's name. */
 export function checkTopology(model: StackModel, stack: string, problems: ProblemCollector): void {
@@ -75,4 +76,5 @@ export function checkAgainstOwner(model: StackModel, facts: ClusterFacts, settin
     }
     const source = { projects: `stack "${owner}"'s clusterWide.argocd.projects`, notifications: `stack "${owner}"'s clusterWide.argocd.notifications`, monitoring: `stack "${owner}"'s clusterWide.monitoring` };
     checkEnvironmentAgainstCluster(model, facts, source, problems);
+    checkDeploymentsAgainstOwner(model, owner, facts.deployments, problems);
 }

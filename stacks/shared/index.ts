@@ -62,6 +62,25 @@ function teamApplication(env: EnvironmentSettings, team: "frontend" | "backend",
     };
 }
 
+/**
+ * The cluster's add-ons (ingress controller, storage...), each folder of `platform/addons/` into
+ * its own namespace. Once per cluster: two stacks syncing them would fight over the same objects.
+ */
+function platformAddons(env: EnvironmentSettings) {
+    const e = env.environment;
+    return {
+        name: `platform-addons-${e}`,
+        project: "platform",
+        generators: [gitDirectories("platform/addons/*", env.revision)],
+        nameTemplate: `{{.path.basename}}-${e}`,
+        source: { repoURL: GIT_REPO, path: "{{.path.path}}", targetRevision: env.revision },
+        destination: { server: IN_CLUSTER, namespace: "{{.path.basename}}" },
+        // Add-ons (ingress, storage) come before any team's workloads.
+        syncWave: -1,
+        syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ["CreateNamespace=true", "ServerSideApply=true"] },
+    };
+}
+
 /** A ClusterAnalysisTemplate metric sampled every 30s, five times, failing after three bad samples. */
 function metric(name: string, successCondition: string, query: string) {
     return { name, interval: "30s", count: 5, failureLimit: 3, successCondition, query };
@@ -89,17 +108,8 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
             // The frontend syncs after the backend it calls.
             applications: [teamApplication(env, "backend", 1), teamApplication(env, "frontend", 2)],
             applicationSets: [
-                {
-                    name: `platform-addons-${e}`,
-                    project: "platform",
-                    generators: [gitDirectories("platform/addons/*", env.revision)],
-                    nameTemplate: `{{.path.basename}}-${e}`,
-                    source: { repoURL: GIT_REPO, path: "{{.path.path}}", targetRevision: env.revision },
-                    destination: { server: IN_CLUSTER, namespace: "{{.path.basename}}" },
-                    // Add-ons (ingress, storage) come before any team's workloads.
-                    syncWave: -1,
-                    syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ["CreateNamespace=true", "ServerSideApply=true"] },
-                },
+                // The cluster's add-ons, once per cluster: from the stack that installs the cluster-wide parts.
+                ...(installs ? [platformAddons(env)] : []),
                 {
                     name: `frontend-previews-${e}`,
                     project: "team-frontend",

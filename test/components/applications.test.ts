@@ -33,11 +33,11 @@ describe("RootApplications", () => {
         // AND no list of dependencies grows with the number of applications
         expect(Math.max(...run.resources.filter((r) => r.type === APPLICATION).map((r) => r.dependencies.length))).toBe(1);
         const barriers = ofType(run, "pulumi:index:Stash");
-        expect(barriers.map((b) => b.name)).toStrictEqual(["apps-test-after-wave--1", "apps-test-after-wave-1", "apps-test-after-wave-2", "apps-test-after-wave-3", "apps-test-after-wave-10", "apps-test-after-wave-11", "apps-test-after-wave-12"]);
+        expect(barriers.map((b) => b.name)).toStrictEqual(["apps-test-after-wave-1", "apps-test-after-wave-2", "apps-test-after-wave-3", "apps-test-after-wave-10", "apps-test-after-wave-11", "apps-test-after-wave-12"]);
     });
 
     it("needs nothing to wait for in a stack that shares the owner's Argo CD", async () => {
         const run = await runComponents("dev", () => new RootApplications("apps-test", { model, argocdNamespace: "argocd" }));
-        expect(resource(run, APPLICATION_SET, "apps-test-applicationset-platform-addons-dev").dependencies).toStrictEqual([]);
+        expect(resource(run, APPLICATION, "apps-test-application-backend-dev").dependencies).toStrictEqual([]);
     });
 });

@@ -214,8 +214,9 @@ describe("what a model leaves out", () => {
     it("is filled with the documented defaults", () => {
         const { model, problems } = validated((m) => {
             apps(m).push(application());
-            apps(m).push(application({ name: "automated-prod", syncPolicy: { automated: { prune: true, selfHeal: true } }, subscriptions: [{ trigger: "on-deployed", service: "slack_webhook" }] }));
-            m.argocd.applicationSets.push(applicationSet({ generators: [{ git: { repoURL: "https://github.com/example-org/platform-gitops", directories: [{ path: "apps/*" }] } }] }));
+            const automated = { name: "automated-prod", source: { repoURL: "https://github.com/example-org/platform-gitops", path: "apps/automated" }, syncPolicy: { automated: { prune: true, selfHeal: true } } };
+            apps(m).push(application({ ...automated, subscriptions: [{ trigger: "on-deployed", service: "slack_webhook" }] }));
+            m.argocd.applicationSets.push(applicationSet({ generators: [{ git: { repoURL: "https://github.com/example-org/platform-gitops", directories: [{ path: "sets/*" }] } }], source: { repoURL: "https://github.com/example-org/platform-gitops", path: "{{.path.path}}" } }));
             m.clusterWide.argocd.projects[1].roles = [{ name: "ci", actions: ["get"] }];
             m.clusterWide.argocd.accounts = [{ name: "ci", capabilities: ["apiKey"] }];
             delete m.clusterWide.argocd.rbac.defaultRole;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { type ClusterFacts, clusterViewOf } from "../../../model/cluster";
 import { checkAgainstOwner, type SharedSettings } from "../../../model/checks/cluster";
+import { deploymentTargets } from "../../../model/checks/overlap";
 import { ProblemCollector } from "../../../model/problems";
 import { application, stackModel } from "../../helpers/models";
 
@@ -18,6 +19,7 @@ const facts: ClusterFacts = {
     kubeContext: "kind-gitops-shared",
     sealingCertificateFingerprint: "sha256:owner",
     customResourceKinds: kinds,
+    deployments: deploymentTargets(owner).map(({ at: _, ...target }) => target),
 };
 const settings: SharedSettings = { certificateFingerprint: "sha256:owner", kubeContext: "kind-gitops-shared" };
 
@@ -47,6 +49,18 @@ describe("checkAgainstOwner", () => {
 
     it("refuses a monitoring chart other than the cluster release's, by name as by version", () => {
         expect(problemsOf({ edit: (m) => (m.monitoring.chart = { ...m.monitoring.chart, chart: "other-stack" }) }).map(([path]) => path)).toStrictEqual(["monitoring.chart"]);
+    });
+
+    it("refuses an ApplicationSet that can deploy what the owner's does, naming both", () => {
+        // GIVEN dev with the add-ons of the cluster, which prod deploys already
+        const addons = stackModel("prod").argocd.applicationSets.find((s) => s.name === "platform-addons-prod");
+        const problems = problemsOf({ edit: (m) => m.argocd.applicationSets.push({ ...addons, name: "platform-addons-dev", nameTemplate: "{{.path.basename}}-dev" }) });
+        expect(problems).toStrictEqual([
+            [
+                "argocd.applicationSets[2]",
+                'ApplicationSet "platform-addons-dev" can deploy platform/addons/* of https://github.com/example-org/platform-gitops into namespace "*" on https://kubernetes.default.svc, as stack "prod"\'s ApplicationSet "platform-addons-prod" can: two Argo CD Applications would fight over the same objects, and removing either stack would delete what the other deploys; deploy it from one stack only (a cluster\'s add-ons from its owner), or give each its own path or namespace',
+            ],
+        ]);
     });
 
     it("names the owner's model where a subscription's service is missing", () => {

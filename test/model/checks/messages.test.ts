@@ -217,7 +217,7 @@ describe("what the checks leave alone", () => {
     it("takes generated Applications whose destination or repository only a git generator fills in", () => {
         const git = { git: { repoURL: "https://github.com/example-org/platform-gitops", directories: [{ path: "apps/*" }] } };
         const { problems } = validated((m) => {
-            sets(m).push(applicationSet({ generators: [git], destination: { server: "https://kubernetes.default.svc", namespace: "{{.path.basename}}" } }));
+            sets(m).push(applicationSet({ generators: [git], source: { repoURL: "https://github.com/example-org/platform-gitops", path: "{{.path.path}}" }, destination: { server: "https://kubernetes.default.svc", namespace: "{{.path.basename}}" } }));
             sets(m).push(applicationSet({ name: "hosts-prod", project: "platform", generators: [git], source: { repoURL: "https://{{ .path.basename }}/repo", path: "a" } }));
         });
         expect([...problems]).toStrictEqual([]);
