@@ -75,7 +75,15 @@ export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unkno
 export class ResourceRecorder implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
 
-    constructor(private readonly stackOutputs: StackOutputs = {}) {}
+    /**
+     * `firstPreview`: nothing exists yet, as in the preview before a stack's first `pulumi up`:
+     * every output a provider computes (a generated password, random bytes) is unknown, as the
+     * engine leaves it; only the inputs are known.
+     */
+    constructor(
+        private readonly stackOutputs: StackOutputs = {},
+        private readonly firstPreview = false,
+    ) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider: args.provider || undefined, dependencies: [], transforms: [] });
@@ -83,7 +91,8 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
             // Stryker disable next-line ArrayDeclaration: a secret output name that names no output marks nothing
             return { id: args.id, state: { name: args.inputs.name, outputs: this.stackOutputs[args.inputs.name] ?? {}, secretOutputNames: [] } };
         }
-        return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) } };
+        const computed = this.firstPreview ? {} : computedOutputs(args.type, args.name, args.inputs);
+        return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computed } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
@@ -175,11 +184,12 @@ function recordGraphEdges(): void {
 
 /**
  * Installs fresh mocks and the stack's config; call it before the program is imported.
- * `preview` false runs the program as `pulumi up` would; `stackOutputs` are what other stacks exported.
+ * `preview` false runs the program as `pulumi up` would; `stackOutputs` are what other stacks
+ * exported; `firstPreview` leaves computed outputs unknown, as before a stack's first `up`.
  */
-export function startMockRuntime(project: string, stack: string, config: Readonly<Record<string, string>>, preview = true, stackOutputs: StackOutputs = {}): ResourceRecorder {
+export function startMockRuntime(project: string, stack: string, config: Readonly<Record<string, string>>, preview = true, stackOutputs: StackOutputs = {}, firstPreview = false): ResourceRecorder {
     recordGraphEdges();
-    const recorder = new ResourceRecorder(stackOutputs);
+    const recorder = new ResourceRecorder(stackOutputs, firstPreview);
     registry[CURRENT] = recorder;
     pulumi.runtime.setAllConfig({ ...config });
     pulumi.runtime.setMocks(recorder, project, stack, preview, MOCK_ORGANIZATION);

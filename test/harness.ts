@@ -39,6 +39,8 @@ export interface RunOptions {
      * computes: the owner of a shared cluster as its own model and demo config would export it.
      */
     readonly stackOutputs?: StackOutputs;
+    /** The preview before the stack's first `up`: what providers compute is unknown (render/mockRuntime.ts). */
+    readonly firstPreview?: boolean;
 }
 
 const runs = new TestCache<Promise<ProgramRun>>();
@@ -49,13 +51,13 @@ const runs = new TestCache<Promise<ProgramRun>>();
  * test file of the worker) get the same run, which callers must only read.
  */
 export function runProgram(stack: string, config: Readonly<Record<string, string>>, opts: RunOptions = {}): Promise<ProgramRun> {
-    const key = JSON.stringify([stack, Object.entries(config).sort(), opts.preview ?? true, opts.stackOutputs ?? null]);
+    const key = JSON.stringify([stack, Object.entries(config).sort(), opts.preview ?? true, opts.stackOutputs ?? null, opts.firstPreview ?? false]);
     return runs.get(key, () => runFresh(stack, config, opts));
 }
 
 async function runFresh(stack: string, config: Readonly<Record<string, string>>, opts: RunOptions): Promise<ProgramRun> {
     const stackOutputs = opts.stackOutputs ?? offlineOwnerOutputs(stack, config["gitops:model"] ?? defaultModelFile(stack));
-    const recorder = startMockRuntime("gitops", stack, config, opts.preview ?? true, stackOutputs);
+    const recorder = startMockRuntime("gitops", stack, config, opts.preview ?? true, stackOutputs, opts.firstPreview);
     try {
         const outputs = await runMockedProgram(() => import("../index.js"));
         return { resources: recorder.resources, outputs };

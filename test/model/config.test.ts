@@ -7,6 +7,8 @@ import type { StackModel } from "../../model/schema";
 import { demoConfig, demoKeyPem, ROOT } from "../harness";
 import { stackModel } from "../helpers/models";
 
+const fixture = (file: string) => fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", file), "utf8");
+
 /** prod installs the shared cluster's parts; dev shares them. */
 const models = { prod: stackModel("prod"), dev: stackModel("dev") };
 
@@ -45,6 +47,29 @@ describe("readPlatformConfig", () => {
         expect(message).toMatch(/gitops:sealingKey: is set, but stack "prod" installs the sealed-secrets controller and Argo CD of cluster "gitops-shared".*`pulumi config rm gitops:sealingKey`/);
         expect(message).toMatch(/gitops:argocdAdminPassword: is set, but stack "prod" installs/);
         expect(message).not.toContain("long enough password");
+    });
+
+    it("gives the controller its active key, then each retired one, and nothing when it keeps its own", () => {
+        const withKey = read({ ...demoConfig("prod"), "gitops:sealingKey": demoKeyPem });
+        expect(withKey.controllerKeys.map((k) => [k.secretName, k.privateKeyPem])).toStrictEqual([[expect.stringMatching(/^sealed-secrets-key-[0-9a-f]{12}$/), demoKeyPem]]);
+        expect(withKey.controllerKeys[0].certificatePem).toBe(withKey.certificate.pem);
+        expect(read(demoConfig("prod")).controllerKeys).toStrictEqual([]);
+        const rotated = read({ ...demoConfig("prod"), "gitops:sealingCertificate": fixture("rotated.crt"), "gitops:sealingKey": fixture("rotated.key"), "gitops:sealingRetiredKeys": demoKeyPem });
+        expect(rotated.controllerKeys.map((k) => k.secretName)).toStrictEqual([expect.any(String), withKey.controllerKeys[0].secretName]);
+    });
+
+    it("refuses retired keys without an active one, and in a stack that installs no controller", () => {
+        expect(messageOf({ ...demoConfig("prod"), "gitops:sealingRetiredKeys": demoKeyPem })).toMatch(/gitops:sealingRetiredKeys: is set, but gitops:sealingKey is not: .*`pulumi config set --secret gitops:sealingKey <value>`/);
+        expect(messageOf({ ...demoConfig("dev"), "gitops:sealingRetiredKeys": demoKeyPem }, undefined, "dev")).toMatch(/gitops:sealingRetiredKeys: is set, but stack "prod" installs the sealed-secrets controller/);
+        const broken = messageOf({ ...demoConfig("prod"), "gitops:sealingKey": demoKeyPem, "gitops:sealingRetiredKeys": "not a key" });
+        expect(broken).toMatch(/gitops:sealingRetiredKeys: is not a list of PEM private keys/);
+    });
+
+    it("adopts existing objects only when told exactly so, and refuses any other value", () => {
+        expect(read(demoConfig("prod")).adoptExisting).toBe(false);
+        expect(read({ ...demoConfig("prod"), "gitops:adoptExisting": "true" }).adoptExisting).toBe(true);
+        expect(read({ ...demoConfig("prod"), "gitops:adoptExisting": "false" }).adoptExisting).toBe(false);
+        expect(messageOf({ ...demoConfig("prod"), "gitops:adoptExisting": "yes" })).toMatch(/gitops:adoptExisting: is "yes", but must be "true" or "false"/);
     });
 
     it("lists every missing key at once, each with the command that sets it", () => {

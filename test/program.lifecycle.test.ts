@@ -1,0 +1,154 @@
+/**
+ * The program as a cluster's life meets it: the first preview of a stack (nothing created yet),
+ * the provider it deploys with, a config key mistyped, adopting a cluster built by hand, and a
+ * rotation of the sealing key, which must leave every secret sealed before it readable.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+import { describe, expect, it } from "vitest";
+import { appliedProgramObjects } from "../render/applied";
+import { isSecretValue } from "../render/mockRuntime";
+import { demoConfig, demoKeyPem, ofType, promiseOf, type ProgramRun, ROOT, runProgram } from "./harness";
+import { INSTALLERS, shippedConfig } from "./helpers/models";
+import { unseal } from "./helpers/unseal";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
+const fixture = (file: string) => fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", file), "utf8");
+
+describe.each(INSTALLERS)("the first preview of %s (%s), before anything exists", (stack, topology) => {
+    it("passes no unknown value to any chart, so Chart v4 renders every object in it", async () => {
+        const run = await runProgram(stack, shippedConfig(stack, topology), { firstPreview: true });
+        if (run.error) throw run.error;
+        const charts = ofType(run, CHART);
+        expect(charts.length).toBe(5);
+        for (const chart of charts) expect(pulumi.containsUnknowns(chart.inputs), chart.name).toBe(false);
+        // What depends on a generated value is unknown indeed: argocd-secret holds a generated key.
+        const argocdSecret = ofType(run, SEALED).find((r) => r.inputs.metadata.name === "argocd-secret");
+        expect(pulumi.containsUnknowns(argocdSecret?.inputs)).toBe(true);
+    });
+});
+
+/** The stack's Kubernetes provider, as registered. */
+function providerOf(run: ProgramRun): Record<string, string> {
+    const providers = ofType(run, "pulumi:providers:kubernetes");
+    expect(providers.map((p) => p.name)).toStrictEqual(["kubernetes"]);
+    return providers[0].inputs;
+}
+
+describe("the Kubernetes provider", () => {
+    it("targets the configured context, and is replaced only when the model's cluster changes", async () => {
+        const run = await runProgram("dev", demoConfig("dev"));
+        // Provider inputs reach the engine as strings.
+        expect(providerOf(run)).toStrictEqual({ clusterIdentifier: "gitops-shared", context: "kind-gitops-shared", enableServerSideApply: "true" });
+    });
+
+    it("without a context, points at a cluster that cannot exist, never at the current context", async () => {
+        const { "gitops:kubeContext": _, ...withoutContext } = demoConfig("dev");
+        const provider = providerOf(await runProgram("dev", withoutContext));
+        expect(provider.context).toBeUndefined();
+        expect(provider.clusterIdentifier).toBe("gitops-shared");
+        // Read as kubectl reads a kubeconfig: its current context's cluster.
+        const kubeconfig = yaml.load(provider.kubeconfig) as { "current-context": string; contexts: { name: string; context: { cluster: string } }[]; clusters: { name: string; cluster: { server: string } }[] };
+        const context = kubeconfig.contexts.find((c) => c.name === kubeconfig["current-context"]);
+        const server = new URL(kubeconfig.clusters.find((c) => c.name === context?.context.cluster)?.cluster.server as string);
+        // RFC 2606: .invalid never resolves.
+        expect(server.hostname.endsWith(".invalid")).toBe(true);
+    });
+
+    it("upserts objects that exist already, and takes their fields over, only for the up that adopts a cluster", async () => {
+        const run = await runProgram("prod", { ...demoConfig("prod"), "gitops:adoptExisting": "true" });
+        expect(providerOf(run).upsertExistingObjects).toBe("true");
+        const objects = await appliedProgramObjects(run.resources);
+        expect(objects.length).toBeGreaterThan(10);
+        for (const { object } of objects) expect(object.metadata.annotations?.["pulumi.com/patchForce"], `${object.kind} ${object.metadata.name}`).toBe("true");
+        // Without it, a plain create: one that finds an object refuses it.
+        const plain = await runProgram("prod", demoConfig("prod"));
+        expect(providerOf(plain).upsertExistingObjects).toBeUndefined();
+        for (const { object } of await appliedProgramObjects(plain.resources)) expect(object.metadata.annotations?.["pulumi.com/patchForce"]).toBeUndefined();
+    });
+});
+
+describe("a config key the project does not declare", () => {
+    it("is refused with the declared key it most likely means, before anything is registered", async () => {
+        const run = await runProgram("dev", { ...demoConfig("dev"), "gitops:kubeContxt": "kind-gitops-shared", "gitops:alertmanagerSlackWebhok": "https://hooks.slack.invalid/x" });
+        expect((run.error as Error).message).toBe(
+            [
+                'Stack "dev": the stack config has 2 problems:',
+                "  - gitops:alertmanagerSlackWebhok: is not a config key of this project (Pulumi.yaml declares none by that name); did you mean gitops:alertmanagerSlackWebhook? Move the value with `pulumi config rm gitops:alertmanagerSlackWebhok` and `pulumi config set --secret gitops:alertmanagerSlackWebhook <value>`",
+                "  - gitops:kubeContxt: is not a config key of this project (Pulumi.yaml declares none by that name); did you mean gitops:kubeContext? Move the value with `pulumi config rm gitops:kubeContxt` and `pulumi config set gitops:kubeContext <value>`",
+            ].join("\n"),
+        );
+        expect(run.resources).toStrictEqual([]);
+    });
+
+    it("of another namespace is left alone: other providers read theirs", async () => {
+        const run = await runProgram("dev", { ...demoConfig("dev"), "kubernetes:context": "x" });
+        expect(run.error).toBeUndefined();
+    });
+});
+
+describe("rotating the sealing key", () => {
+    const before = { ...demoConfig("prod"), "gitops:sealingKey": demoKeyPem };
+    // The next key pair is active; the demo key is retired.
+    const after = { ...demoConfig("prod"), "gitops:sealingCertificate": fixture("rotated.crt"), "gitops:sealingKey": fixture("rotated.key"), "gitops:sealingRetiredKeys": demoKeyPem };
+
+    /** Every sealed value of a run: where it unseals to, and the ciphertext. */
+    async function sealedValues(run: ProgramRun): Promise<{ namespace: string; name: string; key: string; value: string }[]> {
+        const values = await Promise.all(
+            ofType(run, SEALED).map(async (r) => {
+                const data = (await promiseOf(r.inputs.spec.encryptedData)) as Record<string, string>;
+                return Object.entries(data).map(([key, value]) => ({ namespace: r.inputs.metadata.namespace, name: r.inputs.metadata.name, key, value }));
+            }),
+        );
+        return values.flat();
+    }
+
+    /** The controller's key Secrets of a run: name, certificate and private key (a secret in the inputs). */
+    function controllerKeys(run: ProgramRun): { name: string; certificate: crypto.X509Certificate; key: string }[] {
+        return ofType(run, "kubernetes:core/v1:Secret")
+            .filter((r) => r.inputs.metadata.labels["sealedsecrets.bitnami.com/sealed-secrets-key"] === "active")
+            .map((r) => {
+                expect(isSecretValue(r.inputs.stringData)).toBe(true);
+                const data = (r.inputs.stringData as { value: Record<string, string> }).value;
+                return { name: r.inputs.metadata.name, certificate: new crypto.X509Certificate(data["tls.crt"]), key: data["tls.key"] };
+            });
+    }
+
+    /** The key the controller seals with and serves to `kubeseal --fetch-cert`: the one whose certificate's NotBefore is latest (keyregistry.go). */
+    const offered = (keys: ReturnType<typeof controllerKeys>) => [...keys].sort((a, b) => Date.parse(b.certificate.validFrom) - Date.parse(a.certificate.validFrom))[0];
+
+    it("keeps every secret sealed for the old key readable with a key the cluster holds, and seals the new ones for the active key", async () => {
+        const [old, rotated] = [await runProgram("prod", before), await runProgram("prod", after)];
+        for (const run of [old, rotated]) if (run.error) throw run.error;
+        const keys = controllerKeys(rotated);
+        expect(keys).toHaveLength(2);
+        const oldValues = await sealedValues(old);
+        expect(oldValues.length).toBeGreaterThan(5);
+        for (const v of oldValues) {
+            expect(keys.some((k) => { try { unseal(k.key, v.namespace, v.name, v.value); return true; } catch { return false; } }), `${v.namespace}/${v.name} ${v.key}`).toBe(true);
+        }
+        // kubeseal --fetch-cert gives the configured certificate, and everything new is sealed for it.
+        const active = offered(keys);
+        expect(active.certificate.raw).toStrictEqual(new crypto.X509Certificate(fixture("rotated.crt")).raw);
+        for (const v of await sealedValues(rotated)) expect(() => unseal(active.key, v.namespace, v.name, v.value), `${v.namespace}/${v.name} ${v.key}`).not.toThrow();
+    });
+
+    it("adds a Secret and overwrites none: the old key keeps its Secret, with the same key in it", async () => {
+        const [oldKeys, newKeys] = [controllerKeys(await runProgram("prod", before)), controllerKeys(await runProgram("prod", after))];
+        expect(oldKeys).toHaveLength(1);
+        const kept = newKeys.find((k) => k.name === oldKeys[0].name);
+        expect(crypto.createPrivateKey(kept?.key as string).export({ type: "pkcs8", format: "der" })).toStrictEqual(crypto.createPrivateKey(oldKeys[0].key).export({ type: "pkcs8", format: "der" }));
+        expect(newKeys.map((k) => k.name)).toContain(oldKeys[0].name);
+    });
+
+    it("restarts the controller, which reads its keys only when it starts", async () => {
+        const annotation = async (config: Record<string, string>) => ofType(await runProgram("prod", config), CHART).find((c) => c.inputs.chart === "sealed-secrets")?.inputs.values.podAnnotations;
+        const [a, b] = [await annotation(before), await annotation(after)];
+        expect(a).toBeDefined();
+        expect(b).not.toStrictEqual(a);
+    });
+});
