@@ -115,7 +115,7 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
     const sealingKeyPem = get("sealingKey");
     let certificate: SealingCertificate | undefined;
     if (certificatePem === undefined) {
-        problems.add(at("sealingCertificate"), `is not set: fetch the controller's certificate with \`kubeseal --fetch-cert --controller-name sealed-secrets --controller-namespace kube-system\` or create a key pair with \`npm run keygen\`, then \`${setCommand("sealingCertificate")}\``);
+        problems.add(at("sealingCertificate"), `is not set: fetch the controller's certificate with \`kubeseal --fetch-cert > sealing.crt\` or create a key pair with \`npm run keygen\`, then \`${setCommand("sealingCertificate")}\``);
     } else {
         try {
             certificate = parseSealingCertificate(certificatePem, { now, privateKeyPem: sealingKeyPem });

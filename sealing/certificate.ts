@@ -35,7 +35,7 @@ const CERT_KEY = "gitops:sealingCertificate";
 const KEY_KEY = "gitops:sealingKey";
 const MIN_MODULUS_BITS = 2048;
 const FETCH_CERT =
-    "fetch the controller's certificate with `kubeseal --fetch-cert --controller-name sealed-secrets --controller-namespace kube-system > sealing.crt` " +
+    "fetch the controller's certificate with `kubeseal --fetch-cert > sealing.crt` (kubeseal finds kube-system/sealed-secrets-controller by default) " +
     'and store it with `pulumi config set gitops:sealingCertificate -- "$(cat sealing.crt)"`, or run `npm run keygen` to make a new key pair';
 const STORE_PAIR =
     "store the key that belongs to gitops:sealingCertificate with " +

@@ -21,7 +21,7 @@ const KEY_KEY = "gitops:sealingKey";
 // The pair's advice: the key of this very certificate, stored as a secret.
 const STORE_ADVICE = /store the key that belongs to gitops:sealingCertificate with `pulumi config set --secret gitops:sealingKey.*npm run keygen/;
 // Messages follow "<configKey>: " in the stack's problem list; their advice names the key.
-const FETCH_ADVICE = /kubeseal --fetch-cert --controller-name sealed-secrets --controller-namespace kube-system.*pulumi config set gitops:sealingCertificate/;
+const FETCH_ADVICE = /kubeseal --fetch-cert > sealing.crt` \(kubeseal finds kube-system\/sealed-secrets-controller by default\).*pulumi config set gitops:sealingCertificate/;
 
 function pkcs1(keyPem: string): string {
     return crypto.createPrivateKey(keyPem).export({ type: "pkcs1", format: "pem" }).toString();
