@@ -25,7 +25,7 @@ export default {
     // What only module loading reaches, outside every test file, would need the whole suite per
     // mutant; test/helpers/strykerSetup.ts credits what a file reaches outside its tests to them.
     ignoreStatic: true,
-    mutate: ["core/**/*.ts", "model/**/*.ts", "sealing/**/*.ts", "components/**/*.ts", "render/**/*.ts", "index.ts"],
+    mutate: ["core/**/*.ts", "model/**/*.ts", "sealing/**/*.ts", "components/**/*.ts", "render/**/*.ts", "policy/policies.ts", "lib/**/*.ts", "index.ts"],
     incremental: true,
     incrementalFile: "reports/mutation/stryker-incremental.json",
     reporters: ["html", "json", "clear-text", "progress"],

@@ -23,12 +23,15 @@ export function globAllowed(patterns: readonly string[], value: string): boolean
  * (one folder) and what `{{.path.basename}}` becomes. A character no path or name holds.
  */
 export const SEGMENT = "\u{E000}";
+const WILDCARD = /[*?\u{E000}]/u;
 
 /**
  * True when some string matches both patterns: `*` any run of characters, SEGMENT any run without
  * `/`, `?` one character (no negation). Each position pair is decided once.
  */
 export function globsOverlap(a: string, b: string): boolean {
+    // Two plain strings, as most are, overlap when they are one.
+    if (!WILDCARD.test(a) && !WILDCARD.test(b)) return a === b;
     const decided = new Map<number, boolean>();
     const isStar = (c: string | undefined) => c === "*" || c === SEGMENT;
     // What a star may take of the other side: anything, but a `/` only for `*`.

@@ -49,12 +49,17 @@ export function kubernetesType(object: Record<string, any>): string {
     return `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${object.kind}`;
 }
 
-/** The transforms the engine runs on `resource` (or on a child of it): its own, then each ancestor's, nearest first. */
-export function transformsOf(resource: RecordedResource, resources: readonly RecordedResource[]): pulumi.ResourceTransform[] {
+/**
+ * For each of `resources`, the transforms the engine runs on it (or on a child of it): its own,
+ * then each ancestor's, nearest first.
+ */
+export function transformsOf(resources: readonly RecordedResource[]): (resource: RecordedResource) => pulumi.ResourceTransform[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const chain: pulumi.ResourceTransform[] = [];
-    for (let r: RecordedResource | undefined = resource; r; r = r.parent ? byUrn.get(r.parent) : undefined) chain.push(...r.transforms);
-    return chain;
+    return (resource) => {
+        const chain: pulumi.ResourceTransform[] = [];
+        for (let r: RecordedResource | undefined = resource; r; r = r.parent ? byUrn.get(r.parent) : undefined) chain.push(...r.transforms);
+        return chain;
+    };
 }
 
 /** Runs `transforms` over an object as the engine runs them over a resource of `type` named `name`. */
@@ -70,9 +75,10 @@ export async function transformed(props: Record<string, any>, type: string, name
 /** The Kubernetes objects the program registers itself, through their transforms. */
 export async function appliedProgramObjects(resources: readonly RecordedResource[]): Promise<AppliedObject[]> {
     const own = resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== CHART_TYPE);
+    const chainOf = transformsOf(resources);
     return Promise.all(
         own.map(async (r) => {
-            const { props, retainOnDelete } = await transformed(r.inputs, r.type, r.name, transformsOf(r, resources));
+            const { props, retainOnDelete } = await transformed(r.inputs, r.type, r.name, chainOf(r));
             return { object: props, namespace: props.metadata?.namespace, retainOnDelete };
         }),
     );
@@ -89,28 +95,45 @@ export function recordedReleases(resources: readonly RecordedResource[]): { rele
         });
 }
 
+/** What the recorded charts render, as Pulumi applies it, and each release that could not be expanded here, with why. */
+export interface AppliedCharts {
+    readonly objects: readonly AppliedChartObject[];
+    readonly notExpanded: readonly { readonly release: string; readonly reason: string }[];
+}
+
 /**
  * Every object the recorded charts render, as Pulumi applies it: hooks left out (Chart v4 omits
  * them), each namespaced by its CRD's scope (the CRDs of these charts and `clusterCrds`, those
- * the cluster has from another stack) and run through the chart's transforms.
+ * the cluster has from another stack) and run through the chart's transforms. A release that
+ * cannot be expanded here (a chart version not available offline) is told, not thrown.
  */
 export async function appliedChartObjects(
     resources: readonly RecordedResource[],
     clusterCrds: readonly Record<string, any>[] = [],
     expand: (release: ReleaseToExpand) => Promise<ExpandedObject[]> = expandRelease,
-): Promise<AppliedChartObject[]> {
+): Promise<AppliedCharts> {
     const releases = recordedReleases(resources);
-    const expanded = await Promise.all(releases.map(({ release }) => expand(release)));
-    const scopes: CrdScopes = crdScopes([...clusterCrds, ...expanded.flat().map((e) => e.object)]);
-    const applied: AppliedChartObject[] = [];
+    const expanded = await Promise.all(releases.map(({ release }) => expand(release).catch((e: Error) => e)));
+    const scopes: CrdScopes = crdScopes([...clusterCrds, ...expanded.flatMap((e) => (e instanceof Error ? [] : e.map((o) => o.object)))]);
+    const objects: AppliedChartObject[] = [];
+    const notExpanded: { release: string; reason: string }[] = [];
+    const chainOf = transformsOf(resources);
     for (const [i, { release, record }] of releases.entries()) {
-        const transforms = transformsOf(record, resources);
-        for (const { object, source, hook } of expanded[i]) {
-            if (hook) continue;
-            const namespace = namespaceIn(object, release.namespace, scopes);
-            const { props, retainOnDelete } = await transformed(object, kubernetesType(object), `${release.name}:${namespace ?? ""}/${object.metadata?.name}`, transforms);
-            applied.push({ object: props, namespace, retainOnDelete, release, source });
+        const transforms = chainOf(record);
+        try {
+            const rendered = expanded[i];
+            if (rendered instanceof Error) throw rendered;
+            const ofRelease: AppliedChartObject[] = [];
+            for (const { object, source, hook } of rendered) {
+                if (hook) continue;
+                const namespace = namespaceIn(object, release.namespace, scopes);
+                const { props, retainOnDelete } = await transformed(object, kubernetesType(object), `${release.name}:${namespace ?? ""}/${object.metadata?.name}`, transforms);
+                ofRelease.push({ object: props, namespace, retainOnDelete, release, source });
+            }
+            objects.push(...ofRelease);
+        } catch (e) {
+            notExpanded.push({ release: release.name, reason: (e as Error).message });
         }
     }
-    return applied;
+    return { objects, notExpanded };
 }

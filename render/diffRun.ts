@@ -4,7 +4,8 @@
  * worktree, never the working tree) and rendered by its own `render/cli.ts`, its render kept by
  * tree hash in node_modules/.cache; commits whose code is the same (they differ only in stacks/,
  * demo/ and Pulumi.<stack>.yaml) render in one process. The working tree renders in place, into a
- * temporary folder.
+ * temporary folder. With `--charts` each side writes the objects Pulumi applies from each of its
+ * charts (`render --charts`), which are compared like the rest.
  */
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -12,12 +13,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import * as yaml from "js-yaml";
-import { toYaml } from "../core/objects";
-import { expandRelease, namespaceIn } from "./charts";
+import { SHARED_DIR } from "./charts";
 import { type ChartDiff, type DiffReport, diffTrees, type FileChange, report, type StackDiff } from "./diff";
 import { MARKER } from "./render";
-import { objectPath } from "./tree";
+import { NOT_EXPANDED } from "./tree";
 
 /** A failure of the diff itself, with what to do: printed without a stack trace. */
 export class DiffError extends Error {}
@@ -32,7 +31,7 @@ export interface DiffOptions {
     readonly head?: string;
     /** A plaintext config file, used for both sides; each side's own demo config otherwise. */
     readonly configFile?: string;
-    /** Also expand every changed release and compare the objects its chart renders. */
+    /** Also compare the objects every release's chart renders, as Pulumi applies them. */
     readonly charts?: boolean;
     /** Where commits' renders are kept: GITOPS_RENDER_CACHE, else node_modules/.cache/gitops-render of the repository. */
     readonly cacheDir?: string;
@@ -106,25 +105,40 @@ interface Job {
     readonly out: string;
     readonly projectDir: string;
     readonly configFile?: string;
+    readonly charts?: boolean;
 }
 
-/** Runs a program; resolves with its stdout, or rejects with what it printed on stderr. */
+/**
+ * Runs a program; resolves with its stdout, or rejects with what it printed on stderr. A commit
+ * exported elsewhere has no shared/ beside it: it expands charts with this checkout's.
+ */
 function runNode(args: readonly string[], cwd: string): Promise<string> {
+    const env = { ...process.env, GITOPS_SHARED_DIR: SHARED_DIR };
     return new Promise((resolve, reject) => {
-        execFile(process.execPath, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        execFile(process.execPath, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
             if (!error) return resolve(stdout);
             reject(new Error(stderr.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("note:")).slice(0, 12).join("\n") || error.message));
         });
     });
 }
 
-/** Whether the render of the project at `dir` takes a `--jobs` list (commits from before it do not). */
-function rendersJobs(dir: string): boolean {
-    // The option moved from cli.ts to renderCommand.ts; commits of either kind know it.
+/** Whether the render of the project at `dir` has an option (commits from before it do not). */
+function rendersWith(dir: string, option: string): boolean {
+    // The options moved from cli.ts to renderCommand.ts; commits of either kind know them.
     return ["cli.ts", "renderCommand.ts"].some((file) => {
         const full = path.join(dir, "render", file);
-        return fs.existsSync(full) && fs.readFileSync(full, "utf8").includes('"--jobs <file>"');
+        return fs.existsSync(full) && fs.readFileSync(full, "utf8").includes(`"${option}`);
     });
+}
+
+/**
+ * What a render without `--charts` (a commit from before it) says of each release whose objects
+ * were asked for: that they are not compared, and why.
+ */
+function markChartsNotRendered(dir: string, what: string): void {
+    for (const release of fs.existsSync(path.join(dir, "charts")) ? fs.readdirSync(path.join(dir, "charts")) : []) {
+        fs.writeFileSync(path.join(dir, "charts", release, NOT_EXPANDED), `the render of ${what} predates \`render --charts\`\n`);
+    }
 }
 
 /**
@@ -134,7 +148,8 @@ function rendersJobs(dir: string): boolean {
 async function render(codeDir: string, jobs: readonly Job[]): Promise<(string | undefined)[]> {
     const cliOf = (dir: string) => path.join(dir, "render", "cli.ts");
     const node = (dir: string) => ["--import", pathToFileURL(require.resolve("tsx", { paths: [dir] })).href, cliOf(dir)];
-    if (rendersJobs(codeDir)) {
+    if (!rendersWith(codeDir, "--charts")) jobs = jobs.map(({ charts: _, ...job }) => job);
+    if (rendersWith(codeDir, "--jobs <file>")) {
         const list = path.join(path.dirname(jobs[0].out), `jobs-${process.pid}-${Date.now()}.json`);
         fs.mkdirSync(path.dirname(list), { recursive: true });
         fs.writeFileSync(list, JSON.stringify(jobs));
@@ -176,6 +191,7 @@ class CommitRenders {
         private readonly cache: string,
         private readonly scratch: string,
         private readonly configFile: string | undefined,
+        private readonly charts = false,
     ) {}
 
     private exported(commit: string): Promise<string> {
@@ -197,7 +213,7 @@ class CommitRenders {
         const tree = await git(this.root, ["rev-parse", `${commit}^{tree}`]);
         // Stryker disable next-line MethodExpression: how much of the config's hash names the kept folder changes only its name
         const config = this.configFile ? createHash("sha256").update(fs.readFileSync(this.configFile)).digest("hex").slice(0, 12) : "demo";
-        return path.join(this.cache, `${tree}-${stack}-${config}`);
+        return path.join(this.cache, `${tree}-${stack}-${config}${this.charts ? "-charts" : ""}`);
     }
 
     /** What identifies a commit's code: the hash of everything but its data. */
@@ -223,10 +239,11 @@ class CommitRenders {
         await Promise.all(
             [...groups.values()].map(async (group) => {
                 const dirs = await Promise.all(group.map((t) => this.exported(t.commit.commit)));
-                const jobs = group.map((t, i) => ({ stack: t.stack, out: `${t.kept}.${process.pid}`, projectDir: dirs[i], configFile: this.configFile }));
+                const jobs = group.map((t, i) => ({ stack: t.stack, out: `${t.kept}.${process.pid}`, projectDir: dirs[i], configFile: this.configFile, charts: this.charts }));
                 const failures = await render(dirs[0], jobs);
                 group.forEach((t, i) => {
                     if (failures[i] === undefined) {
+                        if (this.charts && !rendersWith(dirs[0], "--charts")) markChartsNotRendered(jobs[i].out, t.commit.what);
                         fs.rmSync(t.kept, { recursive: true, force: true });
                         fs.renameSync(jobs[i].out, t.kept);
                     }
@@ -250,33 +267,25 @@ class CommitRenders {
     }
 }
 
-/** The objects a rendered release's chart renders, keyed like render files. */
-async function chartObjects(files: ReadonlyMap<string, string>, release: string): Promise<Map<string, string>> {
-    const meta = files.get(`charts/${release}/release.yaml`);
-    if (meta === undefined) return new Map();
-    const { name, namespace, chart, version, repository } = yaml.load(meta) as Record<string, string>;
-    const values = yaml.load(files.get(`charts/${release}/values.yaml`) ?? "{}");
-    const objects = await expandRelease({ name, namespace, chart, version, repository, values });
-    return new Map(objects.map(({ object }) => [objectPath(object, namespaceIn(object, namespace)), toYaml(object)]));
+/** The release whose chart objects (or note of why there are none) a render file is, if it is one. */
+function chartOf(file: string): string | undefined {
+    return new RegExp(`^charts/([^/]+)/(objects/|${NOT_EXPANDED.replace(".", "\\.")}$)`).exec(file)?.[1];
 }
 
-/** The releases whose release or values file changed. */
-function changedReleases(changes: readonly FileChange[]): string[] {
-    return [...new Set(changes.flatMap((c) => /^charts\/([^/]+)\//.exec(c.path)?.[1] ?? []))].sort();
-}
-
-/** The charts part of a stack's diff: each changed release's objects, or why they were not expanded. */
-async function chartDiffs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, changes: readonly FileChange[]): Promise<ChartDiff[]> {
-    const diffs: ChartDiff[] = [];
-    for (const release of changedReleases(changes)) {
-        try {
-            const [a, b] = await Promise.all([chartObjects(before, release), chartObjects(after, release)]);
-            diffs.push({ release, changes: diffTrees(a, b) });
-        } catch (e) {
-            diffs.push({ release, changes: [], notExpanded: (e as Error).message });
-        }
-    }
-    return diffs;
+/**
+ * A stack's changes, the objects of each chart apart: for every release that changed, its
+ * objects compared, or, where either side could not expand it, why they are not.
+ */
+function withChartsApart(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, changes: readonly FileChange[]): { own: FileChange[]; charts: ChartDiff[] } {
+    const releases = [...new Set(changes.flatMap((c) => /^charts\/([^/]+)\//.exec(c.path)?.[1] ?? []))].sort();
+    const charts = releases.flatMap((release): ChartDiff[] => {
+        const file = `charts/${release}/${NOT_EXPANDED}`;
+        const reason = before.get(file) ?? after.get(file);
+        if (reason !== undefined) return [{ release, changes: [], notExpanded: reason.trim() }];
+        const objects = changes.filter((c) => chartOf(c.path) === release);
+        return objects.length > 0 ? [{ release, changes: objects }] : [];
+    });
+    return { own: changes.filter((c) => chartOf(c.path) === undefined), charts };
 }
 
 /** Renders commits of the repository at `cwd` into the render cache ahead of diffs that will read them, sharing processes where their code is the same. */
@@ -303,21 +312,21 @@ export async function runDiff(options: DiffOptions): Promise<DiffReport> {
     if (configFile && !fs.existsSync(configFile)) throw new DiffError(`--config-file ${options.configFile} does not exist`);
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-diff-"));
     try {
-        const renders = new CommitRenders(root, cacheOf(root, options), scratch, configFile);
+        const renders = new CommitRenders(root, cacheOf(root, options), scratch, configFile, options.charts);
         const base = options.base ? { ref: options.base, commit: await commitOf(root, options.base, "base") } : await defaultBase(root);
         const baseCommit = { commit: base.commit, what: `base ref "${base.ref}" (${base.commit.slice(0, 7)})` };
         const head = options.head ? { commit: await commitOf(root, options.head, "head"), what: `head ref "${options.head}"` } : undefined;
         const commits = head ? [baseCommit, head] : [baseCommit];
         const [working] = await Promise.all([
-            head ? Promise.resolve(undefined) : renderWorkingTree(root, options.stacks, configFile, scratch),
+            head ? Promise.resolve(undefined) : renderWorkingTree(root, options.stacks, configFile, scratch, options.charts),
             renders.prepare(commits, options.stacks),
         ]);
         const diffs: StackDiff[] = [];
         for (const stack of options.stacks) {
             const before = await renders.read(baseCommit, stack);
             const after = head ? await renders.read(head, stack) : (working as Map<string, Map<string, string>>).get(stack) as Map<string, string>;
-            const changes = diffTrees(before, after);
-            diffs.push({ stack, changes, charts: options.charts ? await chartDiffs(before, after, changes) : [] });
+            const { own, charts } = withChartsApart(before, after, diffTrees(before, after));
+            diffs.push({ stack, changes: own, charts });
         }
         const headName = head ? `${options.head} (\`${head.commit.slice(0, 7)}\`)` : "the working tree";
         return report(diffs, `${base.ref} (\`${base.commit.slice(0, 7)}\`)`, headName);
@@ -327,8 +336,8 @@ export async function runDiff(options: DiffOptions): Promise<DiffReport> {
 }
 
 /** The working tree's render of every stack, in one process of its own code. */
-async function renderWorkingTree(root: string, stacks: readonly string[], configFile: string | undefined, scratch: string): Promise<Map<string, Map<string, string>>> {
-    const jobs = stacks.map((stack) => ({ stack, out: path.join(scratch, `head-${stack}`), projectDir: root, configFile }));
+async function renderWorkingTree(root: string, stacks: readonly string[], configFile: string | undefined, scratch: string, charts = false): Promise<Map<string, Map<string, string>>> {
+    const jobs = stacks.map((stack) => ({ stack, out: path.join(scratch, `head-${stack}`), projectDir: root, configFile, charts }));
     const failures = await render(root, jobs);
     const failed = failures.findIndex((f) => f !== undefined);
     if (failed >= 0) throw new DiffError(`the working tree does not render stack "${stacks[failed]}":\n${failures[failed]}`);

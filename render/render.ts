@@ -20,6 +20,8 @@ export interface RenderOptions {
     readonly model?: string;
     /** The copy of the project whose config, demo config and stacks/ to render (one with the same code); this one by default. */
     readonly projectDir?: string;
+    /** Also expand every release and write the objects Pulumi applies from it. */
+    readonly charts?: boolean;
 }
 
 /** Where a stack deploys to and what it installs there (the program's `target` output). */
@@ -54,16 +56,18 @@ export class RenderInputError extends Error {}
  */
 export async function renderStack(options: RenderOptions): Promise<Render> {
     const { config, modelFile, demoFile } = renderInputs(options);
-    const [{ RunError }, { runMockedProgram, startMockRuntime }, { offlineOwnerOutputs }, { renderTree }] = await Promise.all([
+    const [{ RunError }, { runMockedProgram, startMockRuntime }, { offlineOwnerOutputs, ownerCrds }, { renderTree }, { appliedChartObjects }] = await Promise.all([
         import("@pulumi/pulumi"),
         import("./mockRuntime.js"),
         import("./ownerFacts.js"),
         import("./tree.js"),
+        import("./applied.js"),
     ]);
     const recorder = startMockRuntime("gitops", options.stack, config, true, offlineOwnerOutputs(options.stack, modelFile, options.projectDir));
     try {
         const outputs = await runMockedProgram(() => import("../index.js"));
-        return { tree: await renderTree(recorder.resources), target: outputs.target as Target, demoFile };
+        const charts = options.charts ? await appliedChartObjects(recorder.resources, await ownerCrds(options.stack, modelFile, options.projectDir)) : undefined;
+        return { tree: await renderTree(recorder.resources, charts), target: outputs.target as Target, demoFile };
     } catch (e) {
         throw RunError.isInstance(e) ? new RenderInputError((e as Error).message) : e;
     }

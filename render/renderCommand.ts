@@ -2,7 +2,7 @@
  * `npm run render -- --stack <name>`: runs the Pulumi program under the runtime's mocks and
  * writes every object it would create, offline, for review, GitOps commits and diffs.
  *
- * `--jobs <file>` renders a list of `{ stack, out, configFile?, projectDir? }` in this one
+ * `--jobs <file>` renders a list of `{ stack, out, configFile?, projectDir?, charts? }` in this one
  * process, each from the config and stacks of its `projectDir` (a copy of this project with the
  * same code), and prints `[{ ok: true } | { ok: false, message }]`: `npm run diff` renders many
  * commits this way, paying for loading the program once.
@@ -29,6 +29,7 @@ interface Options {
     model?: string;
     dumpModel?: boolean;
     jobs?: string;
+    charts?: boolean;
 }
 
 /** One render of a `--jobs` list. */
@@ -37,6 +38,7 @@ interface Job {
     readonly out: string;
     readonly configFile?: string;
     readonly projectDir?: string;
+    readonly charts?: boolean;
 }
 
 /** Renders every job, each into its folder; a job that fails does not stop the others. */
@@ -109,7 +111,8 @@ export async function renderCommand(argv: readonly string[], out: CommandOutput)
         .option("--config-file <file>", "YAML mapping of config keys to plaintext values, layered over Pulumi.<stack>.yaml")
         .option("--model <file>", "model file to use instead of stacks/<stack>.ts (.ts, .json or .yaml)")
         .option("--dump-model", "print the resolved, validated model as JSON and exit")
-        .option("--jobs <file>", "render the JSON list of { stack, out, configFile?, projectDir? } in this file, and print how each went")
+        .option("--charts", "also expand every release (helm, or ../shared/tools/minihelm) and write the objects Pulumi applies from it")
+        .option("--jobs <file>", "render the JSON list of { stack, out, configFile?, projectDir?, charts? } in this file, and print how each went")
         .action((options: Options) => {
             if (!options.stack && !options.jobs) program.error("error: required option '--stack <name>' not specified");
             return render(options, out);

@@ -4,7 +4,7 @@
  * chart. Plaintext never gets in.
  */
 import { SECRET_PLACEHOLDER, toYaml } from "../core/objects";
-import { type AppliedChartObject, appliedProgramObjects, containsSecret, recordedReleases } from "./applied";
+import { type AppliedCharts, appliedProgramObjects, containsSecret, recordedReleases } from "./applied";
 import type { RecordedResource } from "./mockRuntime";
 
 /** What a secret value becomes in a rendered chart's values. */
@@ -22,11 +22,14 @@ export function objectPath(object: Record<string, any>, namespace: string | unde
     return `${namespace ?? "_cluster"}/${String(object.kind).toLowerCase()}/${object.metadata.name}.yaml`;
 }
 
+/** The file of a release whose chart could not be expanded: why, in place of its objects. */
+export const NOT_EXPANDED = "not-expanded.txt";
+
 /**
  * Builds the render tree from every resource the program registered, each object as Pulumi
- * applies it (through its transforms), and with `chartObjects` what each chart renders.
+ * applies it (through its transforms), and with `charts` what each chart renders.
  */
-export async function renderTree(resources: readonly RecordedResource[], chartObjects: readonly AppliedChartObject[] = []): Promise<RenderedTree> {
+export async function renderTree(resources: readonly RecordedResource[], charts: AppliedCharts = { objects: [], notExpanded: [] }): Promise<RenderedTree> {
     const files = new Map<string, string>();
     const notes: string[] = [];
     const add = (path: string, content: string) => {
@@ -46,7 +49,11 @@ export async function renderTree(resources: readonly RecordedResource[], chartOb
         }
         add(objectPath(object, object.metadata.namespace), toYaml(object));
     }
-    for (const { object, namespace, release } of chartObjects) add(`charts/${release.name}/objects/${objectPath(object, namespace)}`, toYaml(object));
+    for (const { object, namespace, release } of charts.objects) add(`charts/${release.name}/objects/${objectPath(object, namespace)}`, toYaml(object));
+    for (const { release, reason } of charts.notExpanded) {
+        add(`charts/${release}/${NOT_EXPANDED}`, `${reason}\n`);
+        notes.push(`release ${release}: its objects are not rendered: ${reason}`);
+    }
     // Stryker disable next-line EqualityOperator: the paths are a Map's keys, so no two are equal
     return { files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))), notes: notes.sort() };
 }

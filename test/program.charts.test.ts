@@ -83,6 +83,17 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
         expect(ofKind("CustomResourceDefinition").length).toBeGreaterThan(10);
     });
 
+    it.runIf(stacks.length > 1)("gives a stack that shares the cluster only objects of its own environment: destroying it removes nothing of another's", () => {
+        for (const [stack] of stacks.filter(([s]) => s !== "prod")) {
+            const own = objects.filter((o) => o.stack === stack);
+            expect(own.length).toBeGreaterThan(50);
+            // Every object is in its environment's namespace, or named after it (cluster-scoped ones, root Applications in the shared Argo CD).
+            const foreign = own.filter((o) => o.namespace !== `monitoring-${stack}` && !String(o.object.metadata.name).includes(stack));
+            expect(foreign.map(named)).toStrictEqual([]);
+            expect(own.filter((o) => o.object.kind === "CustomResourceDefinition").map(named)).toStrictEqual([]);
+        }
+    });
+
     it("keeps every CRD when its release or stack is removed, and nothing else", () => {
         const kept = objects.filter((o) => o.retainOnDelete);
         expect(kept.map(named).sort()).toStrictEqual(ofKind("CustomResourceDefinition").map(named).sort());

@@ -70,7 +70,8 @@ export function deploymentTargets(model: StackModel): (DeploymentTarget & { at: 
 }
 
 function overlap(a: DeploymentTarget, b: DeploymentTarget): boolean {
-    return globsOverlap(a.repoURL, b.repoURL) && globsOverlap(a.path, b.path) && globsOverlap(a.server, b.server) && globsOverlap(a.namespace, b.namespace);
+    // The namespace first: it tells most pairs apart.
+    return globsOverlap(a.namespace, b.namespace) && globsOverlap(a.path, b.path) && globsOverlap(a.repoURL, b.repoURL) && globsOverlap(a.server, b.server);
 }
 
 const ADVICE =

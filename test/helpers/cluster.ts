@@ -3,7 +3,7 @@
  * of its charts renders (helpers/charts.ts), as Pulumi applies them, with the identities, label
  * selectors and host ports the cluster-level tests judge.
  */
-import { appliedChartObjects, appliedProgramObjects, recordedReleases } from "../../render/applied";
+import { type AppliedChartObject, appliedChartObjects, appliedProgramObjects, recordedReleases } from "../../render/applied";
 import type { ProgramRun } from "../harness";
 import { expandCached, type ReleaseToExpand } from "./charts";
 
@@ -35,10 +35,17 @@ export async function clusterObjects(runs: readonly (readonly [stack: string, ru
     const objects = await Promise.all(
         runs.map(async ([stack, run]) => [
             ...(await appliedProgramObjects(run.resources)).map((o): ClusterObject => ({ stack, origin: "program", ...o })),
-            ...(await appliedChartObjects(run.resources, crds, expandCached)).map((o): ClusterObject => ({ stack, origin: `release ${o.release.name}`, object: o.object, namespace: o.namespace, retainOnDelete: o.retainOnDelete })),
+            ...(await chartObjectsOf(run, crds)).map((o): ClusterObject => ({ stack, origin: `release ${o.release.name}`, object: o.object, namespace: o.namespace, retainOnDelete: o.retainOnDelete })),
         ]),
     );
     return { releases, objects: objects.flat() };
+}
+
+/** What a stack's charts render as Pulumi applies it; every release must expand. */
+async function chartObjectsOf(run: ProgramRun, crds: readonly Record<string, any>[]): Promise<AppliedChartObject[]> {
+    const { objects, notExpanded } = await appliedChartObjects(run.resources, crds, expandCached);
+    if (notExpanded.length > 0) throw new Error(notExpanded.map((n) => `${n.release}: ${n.reason}`).join("\n"));
+    return [...objects];
 }
 
 /** `group/Kind namespace/name`: what the API server keeps one of. */

@@ -14,6 +14,7 @@ import { MARKER, RenderInputError, writeTree } from "../../render/render";
 import { diffFailureMessage } from "../../render/diffCommand";
 import { failureMessage, renderCommand } from "../../render/renderCommand";
 import { capturedOutput, demoConfig, demoKeyPem, ROOT } from "../harness";
+import { assertCanExpand, expansionTitle, skipExpansion } from "../helpers/charts";
 import { temporaryDirs } from "../helpers/tmp";
 
 const run = promisify(execFile);
@@ -202,5 +203,33 @@ describe("failureMessage", () => {
         vi.stubEnv("GITOPS_DEBUG", "1");
         const error = new Error("boom");
         expect(failureMessage(error)).toBe(`error: boom\n${error.stack}\n`);
+    });
+});
+
+describe.skipIf(skipExpansion)(expansionTitle("npm run render --charts"), () => {
+    const tmp = temporaryDirs("render-charts-", "all");
+    const dir = tmp();
+    const outputs: Record<string, { code: number; stdout: string; stderr: string }> = {};
+    beforeAll(async () => {
+        assertCanExpand();
+        for (const [name, stack] of [["prod", "prod"], ["again", "prod"], ["dev", "dev"]]) outputs[name] = await render("--stack", stack, "--charts", "--out", path.join(dir, name));
+    }, 120_000);
+
+    it("writes every release's objects as Pulumi applies them, after the transforms, the same bytes twice", () => {
+        for (const output of Object.values(outputs)) expect(output.code, output.stderr).toBe(0);
+        const prod = tree(path.join(dir, "prod"));
+        expect(prod).toStrictEqual(tree(path.join(dir, "again")));
+        const ingress = yaml.load(prod.get("charts/argocd/objects/argocd/ingress/argocd-server.yaml") as string) as any;
+        expect(ingress.metadata.annotations["pulumi.com/skipAwait"]).toBe("true");
+        const crds = [...prod.keys()].filter((f) => /^charts\/[^/]+\/objects\/_cluster\/customresourcedefinition\//.test(f));
+        expect(crds.length).toBeGreaterThan(10);
+        for (const file of crds) expect((yaml.load(prod.get(file) as string) as any).metadata.annotations["helm.sh/resource-policy"], file).toBe("keep");
+        expect([...prod.keys()].filter((f) => f.endsWith("not-expanded.txt"))).toStrictEqual([]);
+    });
+
+    it("places a shared cluster's custom kinds by the CRDs its owner installs", () => {
+        const dev = tree(path.join(dir, "dev"));
+        expect([...dev.keys()]).toContain("charts/monitoring-dev/objects/monitoring-dev/prometheus/monitoring-dev-kube-promet-prometheus.yaml");
+        expect([...dev.keys()].filter((f) => f.includes("/customresourcedefinition/"))).toStrictEqual([]);
     });
 });

@@ -193,7 +193,8 @@ const prod: StackModelInput = {
         const own = files(r).filter((f) => !r.sections.find((s) => s.includes(`\`${f}\``))?.includes(", chart "));
         expect(own).toEqual(expect.arrayContaining(["charts/argocd/values.yaml", "argocd/configmap/argocd-notifications-cm.yaml"]));
         const chart = r.sections.filter((s) => s.includes("(prod, chart argocd)"));
-        expect(chart.map((s) => /`([^`]+)`/.exec(s.split("\n")[2])?.[1]).sort()).toEqual(expect.arrayContaining(["argocd/configmap/argocd-cm.yaml", "argocd/ingress/argocd-server.yaml"]));
+        // Where `npm run render -- --charts` writes them: the objects Pulumi applies from the release.
+        expect(chart.map((s) => /`([^`]+)`/.exec(s.split("\n")[2])?.[1]).sort()).toEqual(expect.arrayContaining(["charts/argocd/objects/argocd/configmap/argocd-cm.yaml", "charts/argocd/objects/argocd/ingress/argocd-server.yaml"]));
         expect(chart.find((s) => s.includes("argocd/ingress/argocd-server.yaml"))).toMatch(/-\s+- host: argocd.example.com\n\+\s+- host: cd.example.com/);
         expect(r.sections.filter((s) => /, chart (?!argocd\))/.test(s))).toStrictEqual([]);
         expect(r.summary).toMatch(/\| prod, chart argocd \| ConfigMap \| 0 \| \d+ \| 0 \|/);
@@ -388,5 +389,33 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
             await git(repo, "update-ref", "-d", "refs/remotes/origin/main");
             await git(repo, "branch", "-m", "trunk", "main");
         }
+    });
+});
+
+describe("npm run diff --charts on commits whose renderer predates render --charts", () => {
+    // GIVEN a renderer that knows --jobs but not --charts, and writes one release's values from web.txt
+    const renderer = `import * as fs from "node:fs";
+import * as path from "node:path";
+const jobs = process.argv[2] === "--jobs" ? JSON.parse(fs.readFileSync(process.argv[3], "utf8")) : [];
+for (const job of jobs) {
+    fs.mkdirSync(path.join(job.out, "charts", "web"), { recursive: true });
+    fs.writeFileSync(path.join(job.out, "charts", "web", "values.yaml"), fs.readFileSync(path.join(job.projectDir, "web.txt"), "utf8"));
+    fs.writeFileSync(path.join(job.out, ".gitops-render"), "");
+}
+process.stdout.write(JSON.stringify(jobs.map(() => ({ ok: true }))));
+// "--jobs <file>"
+`;
+    const tmp = temporaryDirs("diff-nocharts-");
+
+    it("compares the values it has, and says the objects of each changed release are not compared, and why", async () => {
+        const repo = tmp();
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
+        await repositoryWith(repo, { "render/cli.ts": renderer, "web.txt": "replicas: 1\n" }, { excluded: ["node_modules"] });
+        fs.writeFileSync(path.join(repo, "web.txt"), "replicas: 2\n");
+        await git(repo, "commit", "-qam", "two");
+        const r = await runDiff({ cwd: repo, stacks: ["dev"], base: "HEAD~1", head: "HEAD", cacheDir: tmp(), charts: true });
+        expect(r.sections.map((s) => s.split("\n")[0])).toStrictEqual(["#### changed: values of release web (dev)", "#### chart web (dev): its objects are not compared"]);
+        const base = (await git(repo, "rev-parse", "HEAD~1")).slice(0, 7);
+        expect(r.sections[1]).toBe(`#### chart web (dev): its objects are not compared\n\nthe render of base ref "HEAD~1" (${base}) predates \`render --charts\`\n`);
     });
 });
