@@ -62,7 +62,10 @@ async function render(options: Options, out: CommandOutput): Promise<void> {
     if (options.jobs) return renderJobs(options.jobs, out);
     const { stack } = options;
     const { modelFile, demoFile } = renderInputs(options);
-    if (demoFile) out.stderr(`note: stack "${stack}" has no config of its own yet; using the demo config ${path.relative(process.cwd(), demoFile)}\n`);
+    if (demoFile) {
+        const layered = options.configFile ? `, with ${options.configFile} layered over it` : "";
+        out.stderr(`note: stack "${stack}" has no config of its own yet; using the demo config ${path.relative(process.cwd(), demoFile)}${layered}\n`);
+    }
     const dir = path.resolve(options.out ?? path.join(PROJECT_DIR, "rendered", stack));
     if (!options.dumpModel) checkOutDir(dir);
     // The program checks the model too; checked here first, a mistake is told before the SDK loads.
@@ -108,7 +111,7 @@ export async function renderCommand(argv: readonly string[], out: CommandOutput)
         .description("Render every Kubernetes object and Helm release of a stack, offline.")
         .option("--stack <name>", "stack to render (reads Pulumi.<name>.yaml and stacks/<name>.ts)")
         .option("--out <dir>", "output folder (default: rendered/<stack>)")
-        .option("--config-file <file>", "YAML mapping of config keys to plaintext values, layered over Pulumi.<stack>.yaml")
+        .option("--config-file <file>", "YAML mapping of config keys to plaintext values, layered over Pulumi.<stack>.yaml (over the demo config while the stack has none)")
         .option("--model <file>", "model file to use instead of stacks/<stack>.ts (.ts, .json or .yaml)")
         .option("--dump-model", "print the resolved, validated model as JSON and exit")
         .option("--charts", "also expand every release (helm, or ../shared/tools/minihelm) and write the objects Pulumi applies from it")

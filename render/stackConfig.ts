@@ -47,8 +47,8 @@ export interface OfflineConfig {
 }
 
 /**
- * The config of `stack`. `configFile` is layered over `Pulumi.<stack>.yaml`; when neither sets
- * any `gitops:` key, the demo config is used. Encrypted values not overridden are reported by
+ * The config of `stack`: `Pulumi.<stack>.yaml`, or, while it sets no `gitops:` key, the demo
+ * config; `configFile` is layered over either. Encrypted values not overridden are reported by
  * key with what to do. With `only`, just those keys are read (so other keys may stay encrypted).
  * `projectDir` is the copy of the project whose config it is: this one by default.
  */
@@ -61,10 +61,9 @@ export function offlineStackConfig(stack: string, configFile?: string, only?: re
     }
     const base = (readYamlMapping(stack, stackFile, `Pulumi.${stack}.yaml`).config ?? {}) as Record<string, unknown>;
     const configured = Object.keys(base).some((key) => key.startsWith("gitops:"));
-    const demoFile = !configFile && !configured && fs.existsSync(demoConfigFile(stack, projectDir)) ? demoConfigFile(stack, projectDir) : undefined;
-    const layer = configFile ?? demoFile;
-    const overrides = layer ? readYamlMapping(stack, layer, layer) : {};
-    const merged = Object.fromEntries(Object.entries({ ...base, ...overrides }).filter(([key]) => only === undefined || only.includes(key)));
+    const demoFile = !configured && fs.existsSync(demoConfigFile(stack, projectDir)) ? demoConfigFile(stack, projectDir) : undefined;
+    const layers = [demoFile, configFile].flatMap((file) => (file ? [readYamlMapping(stack, file, file)] : []));
+    const merged = Object.fromEntries(Object.entries(Object.assign({}, base, ...layers)).filter(([key]) => only === undefined || only.includes(key)));
     const config: Record<string, string> = {};
     const encrypted: string[] = [];
     for (const [key, value] of Object.entries(merged)) {

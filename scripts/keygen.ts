@@ -11,6 +11,16 @@ import { parseArgs, promisify } from "node:util";
 import { selfSignedCertificate } from "../sealing/x509";
 
 const USAGE = "usage: npm run keygen -- [--out <dir>] [--stack <name>]";
+const HELP = `${USAGE}
+
+Makes a sealing key pair for the sealed-secrets controller (RSA-4096, self-signed, CN "sealed-secret",
+10 years), writes sealing.key and sealing.crt into the folder, and prints the commands that store them
+in the stack's Pulumi config. Never overwrites a file.
+
+  --out <dir>      the folder to write into, made if missing (default: the current folder)
+  --stack <name>   the stack the printed commands set the config of
+  -h, --help       print this and exit
+`;
 const KEY_FILE = "sealing.key";
 const CERT_FILE = "sealing.crt";
 const MODULUS_BITS = 4096;
@@ -19,12 +29,13 @@ const VALIDITY_MS = 3650 * 24 * 60 * 60 * 1000;
 interface Options {
     readonly outDir: string;
     readonly stack?: string;
+    readonly help?: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-    let values: { out?: string; stack?: string };
+    let values: { out?: string; stack?: string; help?: boolean };
     try {
-        ({ values } = parseArgs({ args: argv, options: { out: { type: "string" }, stack: { type: "string" } }, strict: true, allowPositionals: false }));
+        ({ values } = parseArgs({ args: argv, options: { out: { type: "string" }, stack: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
     } catch (e) {
         throw new Error(`${(e as Error).message} (${USAGE})`);
     }
@@ -34,7 +45,7 @@ function parseOptions(argv: string[]): Options {
     if (values.stack !== undefined && !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(values.stack)) {
         throw new Error(`--stack "${values.stack}" is not a Pulumi stack name`);
     }
-    return { outDir: path.resolve(values.out ?? "."), stack: values.stack };
+    return { outDir: path.resolve(values.out ?? "."), stack: values.stack, help: values.help };
 }
 
 /** Writes both files or neither; `wx` never replaces a file, even one created since the check. */
@@ -77,6 +88,7 @@ async function generateSealingKey(): Promise<crypto.KeyObject> {
  */
 export async function keygen(argv: string[], generateKey: () => Promise<crypto.KeyObject> = generateSealingKey): Promise<string> {
     const options = parseOptions(argv);
+    if (options.help) return HELP;
     const keyFile = path.join(options.outDir, KEY_FILE);
     const certFile = path.join(options.outDir, CERT_FILE);
     // Checked before the slow key generation, so a refusal is immediate.

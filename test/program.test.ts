@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue } from "../render/mockRuntime";
 import { demoConfig, demoKeyPem, objectKeys, ofType, type ProgramRun, resource, ROOT, runProgram, waitsFor } from "./harness";
 import { shippedConfig, type Topology } from "./helpers/models";
+import { charts } from "../stacks/shared/constants";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
@@ -50,12 +51,12 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
 
     it(installs ? "installs the four pinned charts, and its environment's monitoring release" : "installs only its environment's monitoring release", () => {
         const releases = ofType(run, CHART).map((c) => [c.inputs.name, c.inputs.namespace, c.inputs.chart, c.inputs.version]);
-        const environment = [`monitoring-${stack}`, `monitoring-${stack}`, "kube-prometheus-stack", "88.5.3"];
+        const environment = [`monitoring-${stack}`, `monitoring-${stack}`, "kube-prometheus-stack", charts.kubePrometheusStack.version];
         const clusterWide = [
-            ["sealed-secrets", "kube-system", "sealed-secrets", "2.18.5"],
-            ["argocd", "argocd", "argo-cd", "10.1.1"],
-            ["argo-rollouts", "argo-rollouts", "argo-rollouts", "2.41.0"],
-            ["kube-prometheus-stack", "monitoring", "kube-prometheus-stack", "88.5.3"],
+            ["sealed-secrets", "kube-system", "sealed-secrets", charts.sealedSecrets.version],
+            ["argocd", "argocd", "argo-cd", charts.argoCd.version],
+            ["argo-rollouts", "argo-rollouts", "argo-rollouts", charts.argoRollouts.version],
+            ["kube-prometheus-stack", "monitoring", "kube-prometheus-stack", charts.kubePrometheusStack.version],
         ];
         expect(releases.sort()).toStrictEqual([environment, ...(installs ? clusterWide : [])].sort());
     });

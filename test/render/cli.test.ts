@@ -16,6 +16,7 @@ import { failureMessage, renderCommand } from "../../render/renderCommand";
 import { capturedOutput, demoConfig, demoKeyPem, ROOT } from "../harness";
 import { assertCanExpand, expansionTitle, skipExpansion } from "../helpers/charts";
 import { temporaryDirs } from "../helpers/tmp";
+import { charts } from "../../stacks/shared/constants";
 
 const run = promisify(execFile);
 /** tsx as `npm run render` uses it, loaded into the one process (its CLI would start a second). */
@@ -79,6 +80,8 @@ describe("npm run render", () => {
 
     it("prints the target of the stack that installs the cluster-wide parts", () => {
         expect(output.code, output.stderr).toBe(0);
+        // Its config file is layered over the demo config, as the note says.
+        expect(output.stderr).toMatch(/^note: stack "prod" has no config of its own yet; using the demo config demo\/prod\.yaml, with \S*prod-config\.yaml layered over it$/m);
         expect(output.stdout).toContain('target: kube context "kind-gitops-shared", cluster "gitops-shared", shared: stack "prod" installs the cluster-wide parts and its own environment');
     });
 
@@ -107,7 +110,7 @@ describe("npm run render", () => {
             ]),
         );
         const release = yaml.load(fs.readFileSync(path.join(first, "charts/argocd/release.yaml"), "utf8"));
-        expect(release).toStrictEqual({ name: "argocd", namespace: "argocd", chart: "argo-cd", version: "10.1.1", repository: "https://argoproj.github.io/argo-helm" });
+        expect(release).toStrictEqual({ name: "argocd", namespace: "argocd", ...charts.argoCd });
     });
 
     it("never writes a plaintext secret: no Secret object, no secret value, a note for the key it leaves out", () => {
@@ -160,8 +163,8 @@ describe("npm run render", () => {
 
     it("prints the target of a dedicated cluster, and that pulumi up needs a kube context when none is set", async () => {
         const configFile = path.join(tmp, "no-context.yaml");
-        const { "gitops:kubeContext": _, ...withoutContext } = demoConfig("dev");
-        fs.writeFileSync(configFile, yaml.dump(withoutContext));
+        // Layered over the demo config: an empty value unsets its context.
+        fs.writeFileSync(configFile, yaml.dump({ "gitops:kubeContext": "" }));
         // Rendered into the folder it runs in (as the command sees it: workers cannot chdir), which it names as such.
         const out = path.join(tmp, "dedicated");
         fs.mkdirSync(out);

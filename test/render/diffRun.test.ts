@@ -15,6 +15,7 @@ import { DiffError, renderCommits, runDiff } from "../../render/diffRun";
 import { capturedOutput, demoConfig, ROOT } from "../harness";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 import { temporaryDirs } from "../helpers/tmp";
+import { charts } from "../../stacks/shared/constants";
 
 const exec = promisify(execFile);
 const git = (cwd: string, ...args: string[]) => exec("git", args, { cwd }).then((r) => r.stdout.trim());
@@ -86,7 +87,8 @@ describe("npm run diff on a fixture repository", () => {
         // AND one commit per kind of change
         const webhook = demoConfig("prod")["gitops:argocdSlackWebhook"];
         commits.push(await commit("a webhook in the demo config", ["demo/prod.yaml", (t) => t.replace(webhook, `${webhook}-rotated`)]));
-        commits.push(await commit("a chart version", ["stacks/shared/constants.ts", (t) => t.replace('chart: "sealed-secrets", version: "2.18.5"', 'chart: "sealed-secrets", version: "2.18.6"')]));
+        const pinned = `chart: "sealed-secrets", version: "${charts.sealedSecrets.version}"`;
+        commits.push(await commit("a chart version", ["stacks/shared/constants.ts", (t) => t.replace(pinned, pinned.replace(/\d+"$/, (patch) => `${Number(patch.slice(0, -1)) + 1}"`))]));
         commits.push(
             await commit("an Application", [
                 "stacks/prod.ts",
@@ -202,7 +204,8 @@ const prod: StackModelInput = {
 
     it.skipIf(skipExpansion || HELM !== undefined)(expansionTitle("with --charts, says why a release it cannot expand here is not compared"), async () => {
         const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[1], head: commits[2], cacheDir: cache, charts: true });
-        expect(r.sections.at(-1)).toMatch(/^#### chart sealed-secrets \(prod\): its objects are not compared\n\n.*is sealed-secrets 2.18.5, but the release pins 2.18.6/);
+        const bumped = charts.sealedSecrets.version.replace(/\d+$/, (patch) => String(Number(patch) + 1));
+        expect(r.sections.at(-1)).toMatch(new RegExp(`^#### chart sealed-secrets \\(prod\\): its objects are not compared\n\n.*is sealed-secrets ${charts.sealedSecrets.version}, but the release pins ${bumped}`));
     }, 60_000);
 
     it("names a base ref that does not exist, and one that does not render, and leaves the repository as it was", async () => {

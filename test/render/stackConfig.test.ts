@@ -19,9 +19,10 @@ describe("offlineStackConfig", () => {
         expect(config.values["gitops:argocdSlackToken"]).toMatch(/^xoxb-demo-/);
     });
 
-    it("layers a config file instead of the demo config", () => {
+    it("layers a config file over the demo config while the stack has none of its own", () => {
         const config = offlineStackConfig("dev", tempYaml("gitops:alertmanagerSlackWebhook: http://127.0.0.1:9/hook\n"));
-        expect(config).toStrictEqual({ values: { "gitops:alertmanagerSlackWebhook": "http://127.0.0.1:9/hook" }, demoFile: undefined });
+        expect(config.demoFile).toBe(demoConfigFile("dev"));
+        expect(config.values).toStrictEqual({ ...offlineStackConfig("dev").values, "gitops:alertmanagerSlackWebhook": "http://127.0.0.1:9/hook" });
     });
 
     it("names each encrypted value and says how to pass it", () => {
@@ -63,7 +64,7 @@ describe("offlineStackConfig", () => {
         it("uses the demo config when the stack sets only keys of other namespaces, and an empty file as no keys", () => {
             const dir = project({ "Pulumi.qa.yaml": "config:\n  kubernetes:context: other\n", "demo/qa.yaml": "gitops:kubeContext: demo\n", "empty.yaml": "" });
             expect(offlineStackConfig("qa", undefined, undefined, dir)).toStrictEqual({ values: { "kubernetes:context": "other", "gitops:kubeContext": "demo" }, demoFile: path.join(dir, "demo", "qa.yaml") });
-            expect(offlineStackConfig("qa", path.join(dir, "empty.yaml"), undefined, dir)).toStrictEqual({ values: { "kubernetes:context": "other" }, demoFile: undefined });
+            expect(offlineStackConfig("qa", path.join(dir, "empty.yaml"), undefined, dir)).toStrictEqual({ values: { "kubernetes:context": "other", "gitops:kubeContext": "demo" }, demoFile: path.join(dir, "demo", "qa.yaml") });
             for (const nothing of ["", "~\n"]) expect(offlineStackConfig("qa", undefined, undefined, project({ "Pulumi.qa.yaml": nothing }))).toStrictEqual({ values: {}, demoFile: undefined });
         });
 

@@ -65,6 +65,17 @@ describe("npm run keygen", () => {
         SLOW,
     );
 
+    it("prints its usage with --help or -h, exits 0 and writes nothing", () => {
+        for (const flag of ["--help", "-h"]) {
+            const dir = tmpDir();
+            const result = keygen(dir, flag);
+            expect(result.status).toBe(0);
+            expect(result.stdout).toMatch(/^usage: npm run keygen -- \[--out <dir>\] \[--stack <name>\]\n\n/);
+            expect(result.stdout).toMatch(/--out <dir>.*\n.*--stack <name>/);
+            expect(fs.readdirSync(dir)).toStrictEqual([]);
+        }
+    });
+
     it("writes into --out, creating it, and quotes paths the shell would split", async () => {
         const dir = path.join(tmpDir(), "new dir", "keys");
         // The test's own key: the generation is the first test's, and takes seconds.
