@@ -74,6 +74,8 @@ export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unkno
  */
 export class ResourceRecorder implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
+    /** The latest record of each type and name, for the monitor's answer to find its own. */
+    private readonly byTypeAndName = new Map<string, RecordedResource>();
 
     /**
      * `firstPreview`: nothing exists yet, as in the preview before a stack's first `pulumi up`:
@@ -86,13 +88,20 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     ) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider: args.provider || undefined, dependencies: [], transforms: [] });
+        const record: RecordedResource = { type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider: args.provider || undefined, dependencies: [], transforms: [] };
+        this.resources.push(record);
+        this.byTypeAndName.set(`${args.type}::${args.name}`, record);
         if (args.type === "pulumi:pulumi:StackReference") {
             // Stryker disable next-line ArrayDeclaration: a secret output name that names no output marks nothing
             return { id: args.id, state: { name: args.inputs.name, outputs: this.stackOutputs[args.inputs.name] ?? {}, secretOutputNames: [] } };
         }
         const computed = this.firstPreview ? {} : computedOutputs(args.type, args.name, args.inputs);
         return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computed } };
+    }
+
+    /** The record of the resource of this type and name registered last. */
+    recordOf(type: string, name: string): RecordedResource | undefined {
+        return this.byTypeAndName.get(`${type}::${name}`);
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
@@ -167,8 +176,8 @@ function recordGraphEdges(): void {
     type Callback = (err: unknown, response: { getUrn(): string } | undefined) => void;
     const wrapped = function (this: MockMonitor, req: any, callback: Callback) {
         return original.call(this, req, (err: unknown, response: { getUrn(): string } | undefined) => {
-            // Stryker disable next-line ConditionalExpression: the mock monitor answers a registration before the next one reaches it, so the last record of a name is its own; the type keeps it so should that change
-            const record = registry[CURRENT]?.resources.findLast((r) => r.type === req.getType() && r.name === req.getName());
+            // By type and name: the mock monitor answers a registration after it recorded it, and many registrations are under way at once.
+            const record = registry[CURRENT]?.recordOf(req.getType(), req.getName());
             if (record && response) {
                 record.urn = response.getUrn();
                 record.parent = req.getParent() || undefined;

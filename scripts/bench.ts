@@ -5,7 +5,9 @@
  * - render: the shipped dev model grown by N Applications of the backend project, in one sync
  *   wave or spread over ten, rendered offline as `npm run render` does (program, tree, files);
  * - floor: a bare Pulumi program that registers N Applications with the same provider under the
- *   same mocks, and nothing else.
+ *   SDK's own mocks (`pulumi.runtime.setMocks` with a trivial mock), and nothing else;
+ * - recorder floor: the same program under the render's recorder (render/mockRuntime.ts), which
+ *   the render runs under: what recording costs on top of Pulumi.
  *
  * Per Application is the marginal cost, (T(N) - T(0)) / N, median of R runs; memory is the peak
  * RSS of the process at 0, N/2 and N Applications.
@@ -16,12 +18,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { settled, startMockRuntime } from "../render/mockRuntime";
 import { renderStack, writeTree } from "../render/render";
 import dev from "../stacks/dev";
 
-type Shape = "one-wave" | "ten-waves" | "floor";
-const SHAPES: Shape[] = ["one-wave", "ten-waves", "floor"];
+type Shape = "one-wave" | "ten-waves" | "recorder-floor" | "floor";
+const SHAPES: Shape[] = ["one-wave", "ten-waves", "recorder-floor", "floor"];
 const ROOT = path.join(__dirname, "..");
 
 /** One Application of the backend project, in wave `wave`. */
@@ -51,9 +54,14 @@ async function renderChild(apps: number, waves: number): Promise<number> {
     return performance.now() - started;
 }
 
-async function floorChild(apps: number): Promise<number> {
+/**
+ * N Applications registered and nothing else: under the SDK's own mocks with a trivial mock (the
+ * floor: what Pulumi's registration costs), or under the render's recorder.
+ */
+async function floorChild(apps: number, recorder: boolean): Promise<number> {
     const started = performance.now();
-    startMockRuntime("gitops", "dev", {});
+    if (recorder) startMockRuntime("gitops", "dev", {});
+    else pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs }, "gitops", "dev", true);
     const provider = new k8s.Provider("kubernetes", { enableServerSideApply: true });
     for (let i = 0; i < apps; i++) {
         const app = benchApplication(i, 10);
@@ -90,7 +98,7 @@ async function main(): Promise<void> {
     const apps = Number(values.apps);
     if (values.child) {
         const shape = values.child as Shape;
-        const ms = shape === "floor" ? await floorChild(apps) : await renderChild(apps, shape === "ten-waves" ? 10 : 1);
+        const ms = shape.endsWith("floor") ? await floorChild(apps, shape === "recorder-floor") : await renderChild(apps, shape === "ten-waves" ? 10 : 1);
         process.stdout.write(`${JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
         return;
     }
@@ -116,16 +124,18 @@ async function main(): Promise<void> {
         results.set(shape, { perApp: (ms[2] - ms[0]) / apps, rss: taken.map((t) => median(t.map((s) => s.maxRssMB))) });
     }
     const floor = (results.get("floor") as { perApp: number }).perApp;
+    const recorderFloor = (results.get("recorder-floor") as { perApp: number }).perApp;
     const oneWave = (results.get("one-wave") as { perApp: number }).perApp;
     const lines = [
         `${apps} Applications, median of ${runs} runs, on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`,
         "",
-        `| shape | ms per Application | × floor | × one wave | peak RSS at 0 / ${sizes[1]} / ${sizes[2]} (MB) | growth ${sizes[1]}→${sizes[2]} ÷ 0→${sizes[1]} |`,
-        "|---|---|---|---|---|---|",
+        `| shape | ms per Application | × floor | × recorder floor | × one wave | peak RSS at 0 / ${sizes[1]} / ${sizes[2]} (MB) | growth ${sizes[1]}→${sizes[2]} ÷ 0→${sizes[1]} |`,
+        "|---|---|---|---|---|---|---|",
         ...SHAPES.map((shape) => {
             const { perApp, rss } = results.get(shape) as { perApp: number; rss: number[] };
             const linearity = (rss[2] - rss[1]) / Math.max(1, rss[1] - rss[0]);
-            return `| ${shape} | ${perApp.toFixed(2)} | ${(perApp / floor).toFixed(2)} | ${shape === "floor" ? "" : (perApp / oneWave).toFixed(2)} | ${rss.map((m) => m.toFixed(0)).join(" / ")} | ${linearity.toFixed(2)} |`;
+            const waves = shape.endsWith("floor") ? "" : (perApp / oneWave).toFixed(2);
+            return `| ${shape} | ${perApp.toFixed(2)} | ${(perApp / floor).toFixed(2)} | ${(perApp / recorderFloor).toFixed(2)} | ${waves} | ${rss.map((m) => m.toFixed(0)).join(" / ")} | ${linearity.toFixed(2)} |`;
         }),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
