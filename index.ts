@@ -8,16 +8,11 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AnalysisTemplates } from "./components/analysisTemplates";
-import { RootApplications } from "./components/applications";
-import { ArgoCd } from "./components/argocd";
-import { ClusterMonitoring } from "./components/clusterMonitoring";
-import { Monitoring } from "./components/monitoring";
-import { ArgoRollouts } from "./components/rollouts";
-import { SealedSecretsController } from "./components/sealedSecrets";
+import { installParts } from "./components/catalogue";
 import { lifecycleTransform } from "./components/register";
 import { Sealing } from "./components/sealing";
-import { clusterFacts, ENVIRONMENT_CUSTOM_RESOURCE_KINDS } from "./core/clusterFacts";
+import { ENVIRONMENT_CUSTOM_RESOURCE_KINDS } from "./core/catalogue";
+import { clusterFacts } from "./core/clusterFacts";
 import { kubernetesProviderArgs } from "./core/provider";
 import { loadStackModel } from "./core/stackModel";
 import { CLUSTER_FACTS_OUTPUT, type ClusterView, clusterFactsSchema, clusterViewOf } from "./model/cluster";
@@ -25,7 +20,7 @@ import { checkAgainstOwner } from "./model/checks/cluster";
 import { CONFIG_NAMESPACE, checkConfigKeys, type ConfigKey, type PlatformConfig, readPlatformConfig } from "./model/config";
 import { defaultModelFile } from "./model/load";
 import { type Problem, ProblemCollector, StackInputError } from "./model/problems";
-import type { ClusterWideModel, NotificationsModel, StackModel } from "./model/schema";
+import type { StackModel } from "./model/schema";
 
 /** The stack being deployed and its config, read when the program runs (the render runs it once per stack). */
 interface Context {
@@ -105,74 +100,25 @@ async function main(): Promise<Record<string, unknown>> {
     const { model, settings } = readInputs(context);
     const view = model.clusterWide ? clusterViewOf(model.clusterWide) : await ownerView(context, model, settings);
 
-    /** The secret values of a notifications secret, by data key. */
-    const notificationSecrets = (n: NotificationsModel): Record<string, pulumi.Output<string>> =>
-        Object.fromEntries(Object.entries(n.secretData).map(([dataKey, configKey]) => [dataKey, pulumi.secret(settings.secrets[configKey] as string)]));
-
     if (settings.kubeContext === undefined) {
         pulumi.log.warn(`${CONFIG_NAMESPACE}:kubeContext is not set: the Kubernetes provider points at no cluster (the current context is never used), so \`pulumi preview\` cannot expand the charts and \`pulumi up\` refuses; set it with \`pulumi config set ${CONFIG_NAMESPACE}:kubeContext <context>\` (see \`kubectl config get-contexts\`)`);
     }
     const kubernetes = new k8s.Provider("kubernetes", kubernetesProviderArgs(model.cluster.name, settings));
     // Every object the stack applies, its own and its charts', goes through the one transform.
     const opts = { providers: [kubernetes], transforms: [lifecycleTransform({ adoptExisting: settings.adoptExisting })] };
-    const env = model.environment;
 
-    const sealing = new Sealing("sealing", { certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) }, opts);
-    const { sealer } = sealing;
-    const installed = model.clusterWide ? installClusterParts(model.clusterWide, model, settings, sealer, notificationSecrets, opts) : undefined;
-
-    const monitoring = new Monitoring(
-        `monitoring-${env}`,
-        {
-            model,
-            clusterMonitoring: view.monitoring,
-            sealer,
-            slackWebhookUrl: pulumi.secret(settings.secrets.alertmanagerSlackWebhook as string),
-            after: installed && { sealedSecretsController: installed.sealedSecrets, clusterMonitoring: installed.monitoring },
-        },
-        opts,
-    );
-    new RootApplications(`applications-${env}`, { model, argocdNamespace: view.argocd.namespace, after: installed?.argocd.ready }, opts);
-    // The templates query the environment's Prometheus.
-    new AnalysisTemplates(`analysis-${env}`, { model, after: [monitoring, ...(installed ? [installed.rollouts.chart] : [])] }, opts);
+    const { sealer } = new Sealing("sealing", { certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) }, opts);
+    const outputs = installParts({ model, view, settings, sealer, opts });
 
     return {
-        environment: env,
-        target: { cluster: model.cluster.name, mode: model.cluster.mode, installsClusterParts: installed !== undefined, kubeContext: settings.kubeContext ?? "" },
+        environment: model.environment,
+        target: { cluster: model.cluster.name, mode: model.cluster.mode, installsClusterParts: model.clusterWide !== undefined, kubeContext: settings.kubeContext ?? "" },
         argocdUrl: view.argocd.url,
-        ...(installed ? { argocdAdminPassword: installed.argocd.adminPassword } : {}),
-        alertmanagerConfigSecret: monitoring.configSecretName,
-        runbook: monitoring.runbook,
+        ...outputs,
         ...(model.clusterWide
             ? { [CLUSTER_FACTS_OUTPUT]: clusterFacts({ ...model, clusterWide: model.clusterWide }, stack, { certificateFingerprint: settings.certificate.fingerprint, kubeContext: settings.kubeContext }) }
             : {}),
     };
-}
-
-/** The cluster-wide parts, installed once per cluster: by this stack when it is dedicated or the owner. */
-function installClusterParts(
-    clusterWide: ClusterWideModel,
-    model: StackModel,
-    settings: PlatformConfig,
-    sealer: Sealing["sealer"],
-    notificationSecrets: (n: NotificationsModel) => Record<string, pulumi.Output<string>>,
-    opts: pulumi.ComponentResourceOptions,
-) {
-    const cluster = model.cluster.name;
-    const sealedSecrets = new SealedSecretsController(
-        "sealed-secrets",
-        { sealedSecrets: clusterWide.sealedSecrets, cluster, keys: settings.controllerKeys },
-        opts,
-    );
-    const common = { cluster, sealer, sealedSecretsController: sealedSecrets };
-    const argocd = new ArgoCd(
-        "argocd",
-        { ...common, argocd: clusterWide.argocd, notificationSecrets: notificationSecrets(clusterWide.argocd.notifications), adminPassword: secretOf(settings.argocdAdminPassword) },
-        opts,
-    );
-    const rollouts = new ArgoRollouts("argo-rollouts", { ...common, rollouts: clusterWide.rollouts, notificationSecrets: notificationSecrets(clusterWide.rollouts.notifications) }, opts);
-    const monitoring = new ClusterMonitoring("cluster-monitoring", { cluster, monitoring: clusterWide.monitoring }, opts);
-    return { sealedSecrets, argocd, rollouts, monitoring };
 }
 
 export = () => main().catch((e) => Promise.reject(asRunError(e)));

@@ -15,10 +15,13 @@ export interface AnalysisTemplatesArgs {
 
 /** The environment's ClusterAnalysisTemplates (`<name>-<environment>`), querying its Prometheus. */
 export class AnalysisTemplates extends pulumi.ComponentResource {
+    /** What waits for the templates: they are registered, and nothing of the stack waits on them. */
+    public readonly ready: readonly pulumi.Resource[];
+
     constructor(name: string, args: AnalysisTemplatesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:rollouts:AnalysisTemplates", name, {}, opts);
         const dependsOn = [...(args.after ?? [])];
-        for (const template of clusterAnalysisTemplates(args.model)) registerObject(name, template, { parent: this, dependsOn });
+        this.ready = clusterAnalysisTemplates(args.model).map((template) => registerObject(name, template, { parent: this, dependsOn }));
         this.registerOutputs({});
     }
 }

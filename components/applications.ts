@@ -17,6 +17,9 @@ export interface RootApplicationsArgs {
 
 /** The environment's root Applications and ApplicationSets, wave by wave, in the cluster's Argo CD. */
 export class RootApplications extends pulumi.ComponentResource {
+    /** What waits for every root Application: the last wave's. */
+    public readonly ready: readonly pulumi.Resource[];
+
     constructor(name: string, args: RootApplicationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:argocd:RootApplications", name, {}, opts);
         // Lower sync waves first. Each wave waits for one barrier, a Stash (state only, nothing in
@@ -30,6 +33,7 @@ export class RootApplications extends pulumi.ComponentResource {
             before = objects.map((app) => registerObject(name, app, { parent: this, dependsOn: before }));
             previous = wave;
         }
+        this.ready = before;
         this.registerOutputs({});
     }
 }

@@ -17,8 +17,8 @@ export interface ArgoCdArgs {
     readonly cluster: string;
     /** Seals the notifications secret and the Redis password for the controller. */
     readonly sealer: Sealer;
-    /** The sealed-secrets controller: SealedSecrets wait for its CRD. */
-    readonly sealedSecretsController: pulumi.Resource;
+    /** What its SealedSecrets and chart wait for (the sealed-secrets controller): the parts it runs on, where this stack installs them. Defaults to none. */
+    readonly after?: readonly pulumi.Resource[];
     /** Values of the notifications secret by data key (`clusterWide.argocd.notifications.secretData`), secrets. */
     readonly notificationSecrets: Readonly<Record<string, pulumi.Output<string>>>;
     /** The admin password (`gitops:argocdAdminPassword`), a secret. Defaults to a random password kept in state. */
@@ -35,8 +35,8 @@ export class ArgoCd extends pulumi.ComponentResource {
     public readonly url: string;
     /** The admin password: a secret output. */
     public readonly adminPassword: pulumi.Output<string>;
-    /** What root Applications wait for: the chart (its CRDs) and the projects. */
-    public readonly ready: pulumi.Resource[];
+    /** What waits for Argo CD (root Applications): the chart (its CRDs) and the projects. */
+    public readonly ready: readonly pulumi.Resource[];
 
     constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:argocd:ArgoCd", name, {}, opts);
@@ -57,7 +57,7 @@ export class ArgoCd extends pulumi.ComponentResource {
         }
 
         const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
-        const sealedOpts = { parent: this, dependsOn: [nsResource, args.sealedSecretsController] };
+        const sealedOpts = { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] };
         const notificationsData = sealer.seal({ namespace: ns, name: NOTIFICATIONS_SECRET }, args.notificationSecrets);
         const notificationsSecret = registerObject(name, sealedSecret(NOTIFICATIONS_SECRET, ns, labels, notificationsData), sealedOpts);
         const redisPassword = new random.RandomPassword(`${name}-redis-password`, { length: 32, special: false }, { parent: this });

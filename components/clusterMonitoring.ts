@@ -9,6 +9,8 @@ export interface ClusterMonitoringArgs {
     readonly monitoring: ClusterWideModel["monitoring"];
     /** The cluster's name (`cluster.name`), in the labels. */
     readonly cluster: string;
+    /** What its objects wait for: the parts it runs on, where this stack installs them. Defaults to none. */
+    readonly after?: readonly pulumi.Resource[];
 }
 
 /**
@@ -16,13 +18,13 @@ export interface ClusterMonitoringArgs {
  * prometheus-operator, node-exporter, kube-state-metrics and the kubelet Service.
  */
 export class ClusterMonitoring extends pulumi.ComponentResource {
-    /** The chart: environments' releases wait for its CRDs and operator. */
-    public readonly chart: pulumi.Resource;
+    /** What environments' releases wait for: the chart, with the CRDs and the operator. */
+    public readonly ready: readonly pulumi.Resource[];
 
     constructor(name: string, args: ClusterMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:monitoring:ClusterMonitoring", name, {}, opts);
         const nsResource = registerObject(name, namespace(args.monitoring.namespace, clusterLabels(args.cluster, "monitoring")), { parent: this });
-        this.chart = registerChart(name, clusterMonitoringRelease(args.monitoring), { parent: this, dependsOn: [nsResource] });
+        this.ready = [registerChart(name, clusterMonitoringRelease(args.monitoring), { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] })];
         this.registerOutputs({});
     }
 }

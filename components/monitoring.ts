@@ -23,11 +23,11 @@ export interface MonitoringArgs {
     /** The environment's Slack incoming-webhook URL (`gitops:alertmanagerSlackWebhook`), a secret. */
     readonly slackWebhookUrl: pulumi.Output<string>;
     /**
-     * What must exist first when this stack installs the cluster-wide parts: the sealed-secrets
-     * controller (for the SealedSecrets) and the cluster release (CRDs, operator). Defaults to
-     * none: the owner of the shared cluster has installed them already.
+     * What its SealedSecrets and chart wait for where this stack installs the cluster-wide parts:
+     * the sealed-secrets controller and the cluster release (CRDs, operator). Defaults to none:
+     * the owner of the shared cluster has installed them already.
      */
-    readonly after?: { readonly sealedSecretsController: pulumi.Resource; readonly clusterMonitoring: pulumi.Resource };
+    readonly after?: readonly pulumi.Resource[];
 }
 
 /**
@@ -40,8 +40,8 @@ export class Monitoring extends pulumi.ComponentResource {
     public readonly runbook: string;
     /** Name of the Secret the Alertmanager CR reads its config from. */
     public readonly configSecretName: string;
-    /** The chart: what queries this environment's Prometheus waits for it. */
-    public readonly chart: pulumi.Resource;
+    /** What queries this environment's Prometheus waits for: its chart. */
+    public readonly ready: readonly pulumi.Resource[];
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:monitoring:Monitoring", name, {}, opts);
@@ -52,7 +52,7 @@ export class Monitoring extends pulumi.ComponentResource {
         this.runbook = monitoringRunbook(model);
 
         const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
-        const sealedOpts = { parent: this, dependsOn: [nsResource, ...(args.after ? [args.after.sealedSecretsController] : [])] };
+        const sealedOpts = { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] };
 
         const configYaml = args.slackWebhookUrl.apply((url) => toYaml(alertmanagerConfig(model, url)));
         const configData = sealer.seal({ namespace: ns, name: this.configSecretName }, { [CONFIG_KEY]: configYaml });
@@ -65,9 +65,9 @@ export class Monitoring extends pulumi.ComponentResource {
         const grafanaData = sealer.seal({ namespace: ns, name: grafanaName }, { "admin-user": GRAFANA_ADMIN_USER, "admin-password": grafanaPassword.result });
         const grafanaSecret = registerObject(name, sealedSecret(grafanaName, ns, labels, grafanaData, { "admin-user": GRAFANA_ADMIN_USER }), sealedOpts);
 
-        const chartAfter = [nsResource, configSecret, grafanaSecret, ...(args.after ? [args.after.clusterMonitoring] : [])];
-        this.chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: chartAfter });
-        for (const rule of prometheusRules(model)) registerObject(name, rule, { parent: this, dependsOn: [this.chart] });
+        const chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: [nsResource, configSecret, grafanaSecret, ...(args.after ?? [])] });
+        for (const rule of prometheusRules(model)) registerObject(name, rule, { parent: this, dependsOn: [chart] });
+        this.ready = [chart];
 
         // Stryker disable next-line ObjectLiteral: registered outputs only show in the component's state: nothing reads them, and Pulumi's mocks never see them
         this.registerOutputs({ runbook: this.runbook, configSecretName: this.configSecretName });

@@ -12,16 +12,16 @@ export interface ArgoRolloutsArgs {
     readonly cluster: string;
     /** Seals the notifications secret for the controller. */
     readonly sealer: Sealer;
-    /** The sealed-secrets controller: SealedSecrets wait for its CRD. */
-    readonly sealedSecretsController: pulumi.Resource;
+    /** What its SealedSecret waits for (the sealed-secrets controller): the parts it runs on, where this stack installs them. Defaults to none. */
+    readonly after?: readonly pulumi.Resource[];
     /** Values of the notifications secret by data key (`clusterWide.rollouts.notifications.secretData`), secrets. */
     readonly notificationSecrets: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 /** The cluster's one Argo Rollouts controller, with its notifications. */
 export class ArgoRollouts extends pulumi.ComponentResource {
-    /** The controller's chart: analysis templates wait for its CRDs. */
-    public readonly chart: pulumi.Resource;
+    /** What waits for Argo Rollouts (analysis templates): its chart, with the CRDs. */
+    public readonly ready: readonly pulumi.Resource[];
 
     constructor(name: string, args: ArgoRolloutsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:rollouts:ArgoRollouts", name, {}, opts);
@@ -33,10 +33,10 @@ export class ArgoRollouts extends pulumi.ComponentResource {
         const secretData = sealer.seal({ namespace: ns, name: ROLLOUTS_NOTIFICATIONS_SECRET }, args.notificationSecrets);
         const secret = registerObject(name, sealedSecret(ROLLOUTS_NOTIFICATIONS_SECRET, ns, labels, secretData), {
             parent: this,
-            dependsOn: [nsResource, args.sealedSecretsController],
+            dependsOn: [nsResource, ...(args.after ?? [])],
         });
         const cm = registerObject(name, rolloutsNotificationsConfigMap(rollouts, args.cluster), { parent: this, dependsOn: [nsResource] });
-        this.chart = registerChart(name, rolloutsRelease(rollouts), { parent: this, dependsOn: [nsResource, secret, cm] });
+        this.ready = [registerChart(name, rolloutsRelease(rollouts), { parent: this, dependsOn: [nsResource, secret, cm] })];
 
         this.registerOutputs({});
     }

@@ -1,4 +1,3 @@
-import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { sealedSecretsRelease, sealingKeySecret } from "../core/sealedSecrets";
 import type { ClusterWideModel } from "../model/schema";
@@ -16,20 +15,22 @@ export interface SealedSecretsControllerArgs {
      * none: the controller keeps the key it generated.
      */
     readonly keys?: readonly ControllerKey[];
+    /** What its objects wait for: the parts it runs on, where this stack installs them. Defaults to none. */
+    readonly after?: readonly pulumi.Resource[];
 }
 
 /** The cluster's one Bitnami sealed-secrets controller, with the keys it unseals with when the program brings them. */
 export class SealedSecretsController extends pulumi.ComponentResource {
-    /** The controller's chart: SealedSecrets depend on it (CRD and controller). */
-    public readonly chart: k8s.helm.v4.Chart;
+    /** What SealedSecrets wait for: the controller's chart (its CRD and controller). */
+    public readonly ready: readonly pulumi.Resource[];
 
     constructor(name: string, args: SealedSecretsControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:sealing:SealedSecretsController", name, {}, opts);
         const { sealedSecrets } = args;
         const keys = (args.keys ?? []).map((key) => ({ ...key, privateKeyPem: pulumi.secret(key.privateKeyPem) }));
-        const keySecrets = keys.map((key) => registerObject(name, sealingKeySecret(sealedSecrets, args.cluster, key), { parent: this }));
-        this.chart = registerChart(name, sealedSecretsRelease(sealedSecrets, keys), { parent: this, dependsOn: keySecrets });
-        // Stryker disable next-line ObjectLiteral: registered outputs only show in the component's state: nothing reads them, and Pulumi's mocks never see them
-        this.registerOutputs({ chart: this.chart });
+        const after = [...(args.after ?? [])];
+        const keySecrets = keys.map((key) => registerObject(name, sealingKeySecret(sealedSecrets, args.cluster, key), { parent: this, dependsOn: after }));
+        this.ready = [registerChart(name, sealedSecretsRelease(sealedSecrets, keys), { parent: this, dependsOn: [...keySecrets, ...after] })];
+        this.registerOutputs({});
     }
 }

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { CLUSTER_API_VERSIONS } from "../core/catalogue";
 import { PROJECT_DIR } from "./stackConfig";
 
 /** Where `shared/` is: beside the checkout, or GITOPS_SHARED_DIR. */
@@ -156,12 +157,6 @@ export function minihelm(): Promise<string> {
     return minihelmBuild;
 }
 
-/** The API groups of the CRDs the platform installs, which Chart v4 finds on the cluster and helm template is told of. */
-const CRD_API_GROUPS = [
-    "monitoring.coreos.com/v1",
-    // Stryker disable next-line StringLiteral: no template of the four pinned charts asks for these two (only for monitoring.coreos.com/v1); the cluster has them all the same
-    "argoproj.io/v1alpha1", "bitnami.com/v1alpha1",
-];
 
 /** `helm template` output: `# Source:` comments and YAML documents. */
 export function parseHelmTemplate(text: string): ExpandedObject[] {
@@ -191,7 +186,8 @@ async function expandUncached(release: ReleaseToExpand): Promise<ExpandedObject[
         if (HELM) {
             const chart = local ? [local] : [release.chart, "--repo", release.repository, "--version", release.version];
             const args = ["template", release.name, ...chart, "--namespace", release.namespace, "--values", valuesFile, "--include-crds", "--kube-version", "1.31.0"];
-            for (const group of CRD_API_GROUPS) args.push("--api-versions", group);
+            // The API versions of the CRDs the platform installs, which Chart v4 finds on the cluster.
+            for (const apiVersion of CLUSTER_API_VERSIONS) args.push("--api-versions", apiVersion);
             return parseHelmTemplate(await run(HELM, args, `helm template: ${what}`));
         }
         if (!local) throw new Error(`${what}: no chart ${release.chart} under ${CHARTS}`);

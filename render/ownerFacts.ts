@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { clusterFacts } from "../core/clusterFacts";
-import { clusterWideReleases } from "../core/clusterReleases";
+import { clusterWideReleases } from "../core/catalogue";
 import { loadStackModel } from "../core/stackModel";
 import { CLUSTER_FACTS_OUTPUT, installsClusterParts } from "../model/cluster";
 import { CONFIG_NAMESPACE } from "../model/config";

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { toYaml } from "../core/objects";
-import { CLUSTER_CUSTOM_RESOURCE_KINDS } from "../core/clusterFacts";
+import { CLUSTER_CUSTOM_RESOURCE_KINDS, CLUSTER_PARTS } from "../core/catalogue";
 import { type ProgramRun, runProgram } from "./harness";
 import { pathOf, promtool, run, skipWithout, suiteTitle } from "./helpers/binaries";
 import { assertCanExpand, expandCached, expansionTitle, skipExpansion } from "./helpers/charts";
@@ -28,7 +28,8 @@ const SCENARIOS: Scenario[] = [
     { name: "a cluster of prod's own", stacks: [["prod", "dedicated"]] },
 ];
 
-const CUSTOM_GROUPS = ["argoproj.io", "bitnami.com", "monitoring.coreos.com"];
+/** The API groups of the custom resources the cluster-wide parts bring. */
+const CUSTOM_GROUPS = [...new Set(CLUSTER_PARTS.flatMap((p) => p.customResources.map((k) => k.group)))];
 const groupOf = (o: ClusterObject) => (String(o.object.apiVersion).includes("/") ? String(o.object.apiVersion).split("/")[0] : "");
 const named = (o: ClusterObject) => `${o.stack}: ${identity(o)} (${o.origin})`;
 
@@ -137,10 +138,12 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
         expect(running("/kube-state-metrics/kube-state-metrics:")).toHaveLength(1);
     });
 
-    it("installs argo-cd, argo-rollouts and sealed-secrets once, and kube-prometheus-stack once for the cluster and once per environment", () => {
+    it("installs the chart of each cluster-wide part once, and kube-prometheus-stack once for the cluster and once per environment", () => {
         const count = (chart: string) => releases.filter((r) => r.chart === chart).length;
-        expect([count("argo-cd"), count("argo-rollouts"), count("sealed-secrets")]).toStrictEqual([1, 1, 1]);
-        expect(count("kube-prometheus-stack")).toBe(1 + stacks.length);
+        // Each cluster-wide part has a chart of its own; the environments' releases are the cluster release's chart.
+        const charts = [...new Set(releases.map((r) => r.chart))];
+        expect(charts.length).toBe(CLUSTER_PARTS.length);
+        for (const chart of charts) expect(count(chart), chart).toBe(chart === "kube-prometheus-stack" ? 1 + stacks.length : 1);
         // The CRDs come once, with the cluster release.
         expect(ofKind("CustomResourceDefinition").filter((o) => o.object.spec.group === "monitoring.coreos.com").map((o) => o.origin)).toStrictEqual(Array(10).fill("release kube-prometheus-stack"));
     });

@@ -9,8 +9,9 @@ import * as yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue } from "../render/mockRuntime";
 import { demoConfig, demoKeyPem, objectKeys, ofType, type ProgramRun, resource, ROOT, runProgram, waitsFor } from "./harness";
-import { shippedConfig, type Topology } from "./helpers/models";
+import { shippedConfig, stackModel, type Topology } from "./helpers/models";
 import { charts } from "../stacks/shared/constants";
+import { CLUSTER_PARTS, clusterWideReleases, ENVIRONMENT_PARTS } from "../core/catalogue";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
@@ -49,16 +50,15 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         if (run.error) throw run.error;
     });
 
-    it(installs ? "installs the four pinned charts, and its environment's monitoring release" : "installs only its environment's monitoring release", () => {
+    it(installs ? "installs a pinned chart per cluster-wide part of the catalogue, and its environment's monitoring release" : "installs only its environment's monitoring release", () => {
         const releases = ofType(run, CHART).map((c) => [c.inputs.name, c.inputs.namespace, c.inputs.chart, c.inputs.version]);
         const environment = [`monitoring-${stack}`, `monitoring-${stack}`, "kube-prometheus-stack", charts.kubePrometheusStack.version];
-        const clusterWide = [
-            ["sealed-secrets", "kube-system", "sealed-secrets", charts.sealedSecrets.version],
-            ["argocd", "argocd", "argo-cd", charts.argoCd.version],
-            ["argo-rollouts", "argo-rollouts", "argo-rollouts", charts.argoRollouts.version],
-            ["kube-prometheus-stack", "monitoring", "kube-prometheus-stack", charts.kubePrometheusStack.version],
-        ];
-        expect(releases.sort()).toStrictEqual([environment, ...(installs ? clusterWide : [])].sort());
+        const model = stackModel(stack, topology);
+        const clusterWide = model.clusterWide ? CLUSTER_PARTS.map((p) => p.release(model.clusterWide?.[p.key] as never)).map((r) => [r.name, r.namespace, r.chart, r.version]) : [];
+        expect(clusterWide.length).toBe(installs ? CLUSTER_PARTS.length : 0);
+        expect(releases.sort()).toStrictEqual([environment, ...clusterWide].sort());
+        // Each at a version pinned in stacks/shared/constants.ts.
+        for (const [, , chart, version] of releases) expect(Object.values(charts).filter((c) => c.chart === chart && c.version === version), chart).toHaveLength(1);
     });
 
     it("labels every object it makes with the platform, its part and its environment or cluster, so `kubectl get -l` finds them", () => {
@@ -90,7 +90,9 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
 
     it("creates its namespaces, but never kube-system", () => {
         const namespaces = objectKeys(run).filter((k) => k.startsWith("Namespace/"));
-        const clusterWide = installs ? ["Namespace//argo-rollouts", "Namespace//argocd", "Namespace//monitoring"] : [];
+        const model = stackModel(stack, topology);
+        const clusterWide = model.clusterWide ? clusterWideReleases(model.clusterWide).map((r) => `Namespace//${r.namespace}`).filter((ns) => ns !== "Namespace//kube-system") : [];
+        expect(clusterWide.length).toBe(installs ? CLUSTER_PARTS.length - 1 : 0);
         expect(namespaces).toStrictEqual([...clusterWide, `Namespace//monitoring-${stack}`].sort());
     });
 
@@ -127,8 +129,8 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
 
     it("parents every resource to a component named like its children", () => {
         const components = new Map(run.resources.filter((r) => r.type.startsWith("gitops:")).map((r) => [r.urn, r.name]));
-        const clusterWide = installs ? ["argo-rollouts", "argocd", "cluster-monitoring", "sealed-secrets"] : [];
-        expect([...components.values()].sort()).toStrictEqual([...clusterWide, `analysis-${stack}`, `applications-${stack}`, `monitoring-${stack}`, "sealing"].sort());
+        const clusterWide = installs ? CLUSTER_PARTS.map((p) => p.name) : [];
+        expect([...components.values()].sort()).toStrictEqual([...clusterWide, ...ENVIRONMENT_PARTS.map((p) => `${p.name}-${stack}`), "sealing"].sort());
         const children = run.resources.filter((r) => !r.type.startsWith("gitops:") && !r.type.startsWith("pulumi:"));
         for (const r of children) {
             const parent = components.get(r.parent as string);

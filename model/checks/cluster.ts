@@ -70,7 +70,7 @@ export function checkAgainstOwner(model: StackModel, facts: ClusterFacts, settin
         );
     }
     const installed = new Set(facts.customResourceKinds);
-    const missing = kinds.filter((k) => !installed.has(k));
+    const missing = kinds.filter((k) => !installed.has(k)).sort();
     if (missing.length > 0) {
         problems.add("(cluster)", `stack "${owner}" installs no CRD for ${missing.join(", ")}, which this stack creates; bring "${owner}" up to date first (\`pulumi up --stack ${owner}\`)`);
     }

@@ -8,7 +8,7 @@ import { unseal } from "../helpers/unseal";
 import { demoSealer, owner, standIn } from "./support";
 
 const secrets = () => ({ "slack-webhook": pulumi.secret("http://127.0.0.1:9/hook"), "slack-token": pulumi.secret("xoxb-test") });
-const args = () => ({ argocd: owner.clusterWide.argocd, cluster: owner.cluster.name, sealer: demoSealer(), sealedSecretsController: standIn("controller"), notificationSecrets: secrets() });
+const args = () => ({ argocd: owner.clusterWide.argocd, cluster: owner.cluster.name, sealer: demoSealer(), after: [standIn("controller")], notificationSecrets: secrets() });
 
 /** What the controller unseals into argocd-secret, as Argo CD reads it. */
 async function argocdSecret(run: ProgramRun): Promise<Record<string, string>> {

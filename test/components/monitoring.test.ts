@@ -19,7 +19,7 @@ describe("Monitoring", () => {
                 clusterMonitoring,
                 sealer: demoSealer(),
                 slackWebhookUrl: pulumi.secret("http://127.0.0.1:9/hook"),
-                after: { sealedSecretsController: standIn("controller"), clusterMonitoring: standIn("cluster-release") },
+                after: [standIn("controller"), standIn("cluster-release")],
             });
         });
     });

@@ -12,7 +12,7 @@ describe("ArgoRollouts", () => {
                 rollouts: owner.clusterWide.rollouts,
                 cluster: owner.cluster.name,
                 sealer: demoSealer(),
-                sealedSecretsController: standIn("controller"),
+                after: [standIn("controller")],
                 notificationSecrets: { "slack-token": pulumi.secret("xoxb-test") },
             });
         });

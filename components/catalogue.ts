@@ -1,0 +1,107 @@
+/**
+ * How each part of the catalogue (core/catalogue.ts) is registered: the parts with components of
+ * their own, and every other cluster-wide part as a ChartPart (its namespace and chart). index.ts
+ * installs the parts in the catalogue's order, each after the parts it waits for.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { type ClusterPart, type ClusterPartKey, CLUSTER_PARTS, ENVIRONMENT_PARTS, type EnvironmentPart } from "../core/catalogue";
+import type { ClusterView } from "../model/cluster";
+import type { PlatformConfig } from "../model/config";
+import type { ClusterWideModel, NotificationsModel, StackModel } from "../model/schema";
+import type { Sealer } from "../sealing/sealer";
+import { AnalysisTemplates } from "./analysisTemplates";
+import { RootApplications } from "./applications";
+import { ArgoCd } from "./argocd";
+import { ChartPart } from "./chartPart";
+import { ClusterMonitoring } from "./clusterMonitoring";
+import { Monitoring } from "./monitoring";
+import { ArgoRollouts } from "./rollouts";
+import { SealedSecretsController } from "./sealedSecrets";
+
+/** What a part gives the rest of the stack once registered: what waits for it, and its stack outputs. */
+export interface Installed {
+    readonly ready: readonly pulumi.Resource[];
+    readonly outputs?: Readonly<Record<string, unknown>>;
+}
+
+/** What every installer is given: the stack's inputs, the sealer, what the part waits for, and the options of every component. */
+export interface InstallContext {
+    readonly model: StackModel;
+    /** The cluster-wide parts as this stack sees them: its own, or its owner's facts. */
+    readonly view: ClusterView;
+    readonly settings: PlatformConfig;
+    readonly sealer: Sealer;
+    readonly after: readonly pulumi.Resource[];
+    readonly opts: pulumi.ComponentResourceOptions;
+}
+
+type ClusterInstaller<K extends ClusterPartKey> = (part: ClusterPart<K>, slice: ClusterWideModel[K], context: InstallContext) => Installed;
+
+/** The secret values of a notifications secret, by data key, from the config keys the model names. */
+function notificationSecrets(n: NotificationsModel, settings: PlatformConfig): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(Object.entries(n.secretData).map(([dataKey, configKey]) => [dataKey, pulumi.secret(settings.secrets[configKey] as string)]));
+}
+
+/** The cluster-wide parts with components of their own; every other is a ChartPart. */
+const CLUSTER_INSTALLERS: { readonly [K in ClusterPartKey]?: ClusterInstaller<K> } = {
+    sealedSecrets: (part, slice, { model, settings, after, opts }) => new SealedSecretsController(part.name, { sealedSecrets: slice, cluster: model.cluster.name, keys: settings.controllerKeys, after }, opts),
+    argocd: (part, slice, { model, settings, sealer, after, opts }) => {
+        const adminPassword = settings.argocdAdminPassword === undefined ? undefined : pulumi.secret(settings.argocdAdminPassword);
+        const argocd = new ArgoCd(part.name, { argocd: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), adminPassword, after }, opts);
+        return { ready: argocd.ready, outputs: { argocdAdminPassword: argocd.adminPassword } };
+    },
+    rollouts: (part, slice, { model, settings, sealer, after, opts }) =>
+        new ArgoRollouts(part.name, { rollouts: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), after }, opts),
+    monitoring: (part, slice, { model, after, opts }) => new ClusterMonitoring(part.name, { monitoring: slice, cluster: model.cluster.name, after }, opts),
+};
+
+/** Registers a cluster-wide part: with its own component, or as a ChartPart. */
+export function installClusterPart(part: ClusterPart, clusterWide: ClusterWideModel, context: InstallContext): Installed {
+    const install = (CLUSTER_INSTALLERS[part.key] as ClusterInstaller<ClusterPartKey> | undefined) ?? installChartPart;
+    return install(part, clusterWide[part.key], context);
+}
+
+function installChartPart(part: ClusterPart, slice: ClusterWideModel[ClusterPartKey], { model, after, opts }: InstallContext): Installed {
+    return new ChartPart(part.name, { release: part.release(slice as never), cluster: model.cluster.name, after }, opts);
+}
+
+/** The environment parts, by name. */
+const ENVIRONMENT_INSTALLERS: Readonly<Record<string, (name: string, context: InstallContext) => Installed>> = {
+    monitoring: (name, { model, view, settings, sealer, after, opts }) => {
+        const slackWebhookUrl = pulumi.secret(settings.secrets.alertmanagerSlackWebhook as string);
+        const monitoring = new Monitoring(name, { model, clusterMonitoring: view.monitoring, sealer, slackWebhookUrl, after }, opts);
+        return { ready: monitoring.ready, outputs: { alertmanagerConfigSecret: monitoring.configSecretName, runbook: monitoring.runbook } };
+    },
+    applications: (name, { model, view, after, opts }) => new RootApplications(name, { model, argocdNamespace: view.argocd.namespace, after }, opts),
+    analysis: (name, { model, after, opts }) => new AnalysisTemplates(name, { model, after }, opts),
+};
+
+/** Registers an environment part, named `<part>-<environment>`. */
+export function installEnvironmentPart(part: EnvironmentPart, context: InstallContext): Installed {
+    return ENVIRONMENT_INSTALLERS[part.name](`${part.name}-${context.model.environment}`, context);
+}
+
+/**
+ * Installs every part the stack installs, in the catalogue's order, each after what it waits for:
+ * the cluster-wide parts where the stack installs them, then its environment's. Resolves with
+ * every part's stack outputs.
+ */
+export function installParts(context: Omit<InstallContext, "after">): Record<string, unknown> {
+    const ready = new Map<string, readonly pulumi.Resource[]>();
+    const outputs: Record<string, unknown> = {};
+    const afterOf = (names: readonly string[]) => names.flatMap((name) => ready.get(name) ?? []);
+    const { clusterWide } = context.model;
+    for (const part of clusterWide ? CLUSTER_PARTS : []) {
+        const installed = installClusterPart(part, clusterWide as ClusterWideModel, { ...context, after: afterOf(part.after) });
+        ready.set(part.key, installed.ready);
+        Object.assign(outputs, installed.outputs);
+    }
+    const environmentReady = new Map<string, readonly pulumi.Resource[]>();
+    for (const part of ENVIRONMENT_PARTS) {
+        const after = [...afterOf(part.after.cluster ?? []), ...(part.after.environment ?? []).flatMap((name) => environmentReady.get(name) ?? [])];
+        const installed = installEnvironmentPart(part, { ...context, after });
+        environmentReady.set(part.name, installed.ready);
+        Object.assign(outputs, installed.outputs);
+    }
+    return outputs;
+}

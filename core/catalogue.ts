@@ -1,0 +1,103 @@
+/**
+ * The catalogue of platform parts: one entry per part, and every list of parts the program, the
+ * render and the tests need derived from it (what a stack installs and in which order, the CRDs
+ * the cluster-wide parts bring, the releases the offline render expands). A part's model slice is
+ * `clusterWide.<key>` (model/schema.ts) for a cluster-wide part; components/catalogue.ts says how
+ * each is registered, a chart-only part needing nothing there. See the README, "Adding a platform
+ * part".
+ */
+import type { ClusterWideModel } from "../model/schema";
+import { argocdRelease } from "./argocd/release";
+import type { HelmRelease } from "./helm";
+import { clusterMonitoringRelease } from "./monitoring/release";
+import { rolloutsRelease } from "./rollouts";
+import { sealedSecretsRelease } from "./sealedSecrets";
+
+/** The key of a cluster-wide part in the model (`clusterWide.<key>`). */
+export type ClusterPartKey = keyof ClusterWideModel;
+
+/** A custom resource kind a part's chart brings the CRD of, as its objects name it. */
+export interface CustomResourceKind {
+    readonly group: string;
+    readonly version: string;
+    readonly kind: string;
+}
+
+/** A part installed once per cluster, by the stack that installs the cluster-wide parts. */
+export interface ClusterPart<K extends ClusterPartKey = ClusterPartKey> {
+    readonly key: K;
+    /** Its component's name, and the prefix of every resource of it. */
+    readonly name: string;
+    /** The kinds its chart installs CRDs for. */
+    readonly customResources: readonly CustomResourceKind[];
+    /** The parts whose objects must be ready before its own are applied. */
+    readonly after: readonly ClusterPartKey[];
+    /** Its Helm release, from its slice of the model. */
+    readonly release: (slice: ClusterWideModel[K]) => HelmRelease;
+}
+
+/** A part every stack installs for its own environment. */
+export interface EnvironmentPart {
+    /** Its component's name, suffixed with the environment. */
+    readonly name: string;
+    /** The custom resource kinds it creates, itself or through its chart: the cluster must have their CRDs. */
+    readonly creates: readonly string[];
+    /** What it waits for: cluster-wide parts (where this stack installs them) by key, environment parts by name. */
+    readonly after: { readonly cluster?: readonly ClusterPartKey[]; readonly environment?: readonly string[] };
+}
+
+const kinds = (group: string, version: string, names: readonly string[]): CustomResourceKind[] => names.map((kind) => ({ group, version, kind }));
+
+/** Cluster-wide parts, in the order they are registered: each after those it waits for. */
+export const CLUSTER_PARTS: readonly ClusterPart[] = [
+    part({ key: "sealedSecrets", name: "sealed-secrets", customResources: kinds("bitnami.com", "v1alpha1", ["SealedSecret"]), after: [], release: (s) => sealedSecretsRelease(s) }),
+    part({ key: "argocd", name: "argocd", customResources: kinds("argoproj.io", "v1alpha1", ["Application", "ApplicationSet", "AppProject"]), after: ["sealedSecrets"], release: argocdRelease }),
+    part({
+        key: "rollouts",
+        name: "argo-rollouts",
+        customResources: kinds("argoproj.io", "v1alpha1", ["AnalysisRun", "AnalysisTemplate", "ClusterAnalysisTemplate", "Experiment", "Rollout"]),
+        after: ["sealedSecrets"],
+        release: rolloutsRelease,
+    }),
+    part({
+        key: "monitoring",
+        name: "cluster-monitoring",
+        customResources: [
+            ...kinds("monitoring.coreos.com", "v1", ["Alertmanager", "PodMonitor", "Probe", "Prometheus", "PrometheusRule", "ServiceMonitor", "ThanosRuler"]),
+            ...kinds("monitoring.coreos.com", "v1alpha1", ["AlertmanagerConfig", "PrometheusAgent", "ScrapeConfig"]),
+        ],
+        after: [],
+        release: clusterMonitoringRelease,
+    }),
+];
+
+/** Environment parts, in the order they are registered. */
+export const ENVIRONMENT_PARTS: readonly EnvironmentPart[] = [
+    {
+        name: "monitoring",
+        creates: ["bitnami.com/SealedSecret", ...["Alertmanager", "Prometheus", "PrometheusRule", "ServiceMonitor"].map((k) => `monitoring.coreos.com/${k}`)],
+        after: { cluster: ["sealedSecrets", "monitoring"] },
+    },
+    { name: "applications", creates: ["argoproj.io/Application", "argoproj.io/ApplicationSet"], after: { cluster: ["argocd"] } },
+    // The templates query the environment's Prometheus.
+    { name: "analysis", creates: ["argoproj.io/ClusterAnalysisTemplate"], after: { cluster: ["rollouts"], environment: ["monitoring"] } },
+];
+
+/** A cluster part typed by its key (the list holds parts of every key). */
+function part<K extends ClusterPartKey>(entry: ClusterPart<K>): ClusterPart {
+    return entry as unknown as ClusterPart;
+}
+
+/** `<group>/<Kind>` of every CRD the cluster-wide parts install. */
+export const CLUSTER_CUSTOM_RESOURCE_KINDS: readonly string[] = CLUSTER_PARTS.flatMap((p) => p.customResources.map((k) => `${k.group}/${k.kind}`));
+
+/** `<group>/<Kind>` of every custom resource an environment's parts create. */
+export const ENVIRONMENT_CUSTOM_RESOURCE_KINDS: readonly string[] = [...new Set(ENVIRONMENT_PARTS.flatMap((p) => p.creates))];
+
+/** `<group>/<version>` of every custom resource API the cluster-wide parts serve: what Helm's `.Capabilities` finds on such a cluster. */
+export const CLUSTER_API_VERSIONS: readonly string[] = [...new Set(CLUSTER_PARTS.flatMap((p) => p.customResources.map((k) => `${k.group}/${k.version}`)))];
+
+/** The Helm releases of the cluster-wide parts, from the model alone (without the sealing keys' checksum, which needs config). */
+export function clusterWideReleases(clusterWide: ClusterWideModel): HelmRelease[] {
+    return CLUSTER_PARTS.map((p) => p.release(clusterWide[p.key] as never));
+}
