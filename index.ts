@@ -17,7 +17,7 @@ import { kubernetesProviderArgs } from "./core/provider";
 import { loadStackModel } from "./core/stackModel";
 import { CLUSTER_FACTS_OUTPUT, type ClusterView, clusterFactsSchema, clusterViewOf } from "./model/cluster";
 import { checkAgainstOwner } from "./model/checks/cluster";
-import { CONFIG_NAMESPACE, checkConfigKeys, type ConfigKey, type PlatformConfig, readPlatformConfig } from "./model/config";
+import { CONFIG_NAMESPACE, checkConfigKeys, type PlatformConfig, readPlatformConfig } from "./model/config";
 import { defaultModelFile } from "./model/load";
 import { type Problem, ProblemCollector, StackInputError } from "./model/problems";
 import type { StackModel } from "./model/schema";
@@ -25,13 +25,13 @@ import type { StackModel } from "./model/schema";
 /** The stack being deployed and its config, read when the program runs (the render runs it once per stack). */
 interface Context {
     readonly stack: string;
-    readonly get: (key: ConfigKey) => string | undefined;
+    readonly get: (key: string) => string | undefined;
 }
 
 function currentContext(): Context {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     // Optional keys default to "" in Pulumi.yaml: empty means unset.
-    return { stack: pulumi.getStack(), get: (key: ConfigKey) => config.get(key) || undefined };
+    return { stack: pulumi.getStack(), get: (key: string) => config.get(key) || undefined };
 }
 
 /** A user's mistake becomes a RunError, which Pulumi prints without a stack trace. */

@@ -37,9 +37,14 @@ export interface InstallContext {
 
 type ClusterInstaller<K extends ClusterPartKey> = (part: ClusterPart<K>, slice: ClusterWideModel[K], context: InstallContext) => Installed;
 
-/** The secret values of a notifications secret, by data key, from the config keys the model names. */
+/** The value of a secret the model names (`gitops:<key>`), a secret. */
+export function configSecret(settings: PlatformConfig, reference: string): pulumi.Output<string> {
+    return pulumi.secret(settings.secrets[reference.slice(reference.indexOf(":") + 1)] as string);
+}
+
+/** The secret values of a notifications secret, by data key, from the config secrets the model names. */
 function notificationSecrets(n: NotificationsModel, settings: PlatformConfig): Record<string, pulumi.Output<string>> {
-    return Object.fromEntries(Object.entries(n.secretData).map(([dataKey, configKey]) => [dataKey, pulumi.secret(settings.secrets[configKey] as string)]));
+    return Object.fromEntries(Object.entries(n.secretData).map(([dataKey, reference]) => [dataKey, configSecret(settings, reference)]));
 }
 
 /** The cluster-wide parts with components of their own; every other is a ChartPart. */
@@ -68,7 +73,7 @@ function installChartPart(part: ClusterPart, slice: ClusterWideModel[ClusterPart
 /** The environment parts, by name. */
 const ENVIRONMENT_INSTALLERS: Readonly<Record<string, (name: string, context: InstallContext) => Installed>> = {
     monitoring: (name, { model, view, settings, sealer, after, opts }) => {
-        const slackWebhookUrl = pulumi.secret(settings.secrets.alertmanagerSlackWebhook as string);
+        const slackWebhookUrl = configSecret(settings, model.monitoring.alertmanager.slack.webhook);
         const monitoring = new Monitoring(name, { model, clusterMonitoring: view.monitoring, sealer, slackWebhookUrl, after }, opts);
         return { ready: monitoring.ready, outputs: { alertmanagerConfigSecret: monitoring.configSecretName, runbook: monitoring.runbook } };
     },

@@ -6,29 +6,68 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { closest } from "fastest-levenshtein";
+import * as yaml from "js-yaml";
 import { certificateFingerprint, parseSealingCertificate, type SealingCertificate, SealingConfigError } from "../sealing/certificate";
 import { type ControllerKey, keySecretName, retiredKeys } from "../sealing/keys";
 import { ProblemCollector } from "./problems";
-import { type SecretConfigKey, type StackModel } from "./schema";
+import { CONFIG_REFERENCE, type StackModel } from "./schema";
 
 export const CONFIG_NAMESPACE = "gitops";
 
-/** Every config key, as declared in Pulumi.yaml (optional ones default to "", read as unset). */
+/**
+ * The config keys the program reads itself, as declared in Pulumi.yaml (optional ones default to
+ * "", read as unset). The secrets a model names (`gitops:<key>`, see `configReferences`) are
+ * declared there too, and read only where a model names them.
+ */
 export const CONFIG_KEYS = {
     sealingCertificate: { secret: false, optional: false, description: "PEM certificate of the sealed-secrets controller: every secret is sealed for it" },
     sealingKey: { secret: true, optional: true, description: "PEM private key of the sealed-secrets controller (bring your own key)" },
     sealingRetiredKeys: { secret: true, optional: true, description: "the controller's retired PEM private keys, one after another: kept in the cluster so that what was sealed for them still opens" },
-    alertmanagerSlackWebhook: { secret: true, optional: false, description: "Slack incoming-webhook URL of this environment's Alertmanager receiver" },
-    // Needed where the model's notifications name them: by the stack that installs the cluster-wide parts.
-    argocdSlackWebhook: { secret: true, optional: true, description: "Slack incoming-webhook URL for Argo CD notifications (service.webhook)" },
-    argocdSlackToken: { secret: true, optional: true, description: "Slack bot token for Argo CD notifications (service.slack)" },
-    rolloutsSlackToken: { secret: true, optional: true, description: "Slack bot token for Argo Rollouts notifications" },
     argocdAdminPassword: { secret: true, optional: true, description: "Argo CD admin password; a random one is generated when unset" },
     kubeContext: { secret: false, optional: true, description: "kubeconfig context of the cluster this stack deploys to; `pulumi up` refuses without it" },
     adoptExisting: { secret: false, optional: true, description: '"true" for the `pulumi up` that adopts releases installed by hand: existing objects are taken over instead of refused' },
     model: { secret: false, optional: true, description: "Path of the stack's model file; defaults to stacks/<stack>.ts" },
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** The project file that declares every config key. */
+export const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
+
+/** Every config key Pulumi.yaml declares, with its description: the program's own and the secrets models name. */
+export function declaredConfigKeys(file = PROJECT_FILE): ReadonlyMap<string, string> {
+    const project = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, { description?: string }> };
+    return new Map(Object.entries(project.config ?? {}).map(([key, spec]) => [key, spec.description ?? ""]));
+}
+
+/** Where a model names a secret of the stack's config: its path, and the key without `gitops:`. */
+export interface ConfigReference {
+    readonly path: string;
+    readonly key: string;
+}
+
+/**
+ * Every secret the model names must be declared in Pulumi.yaml (Pulumi passes any key through,
+ * so a typo would only show as a missing value), and be none of the keys the program reads itself.
+ */
+export function checkConfigReferences(model: StackModel, problems: ProblemCollector): void {
+    const declared = [...declaredConfigKeys().keys()].filter((key) => !(key in CONFIG_KEYS));
+    for (const { path: at, key } of configReferences(model)) {
+        if (key in CONFIG_KEYS) problems.add(at, `"${CONFIG_NAMESPACE}:${key}" is a key the program reads itself, not a secret to seal; declare a key of its own in Pulumi.yaml`);
+        else if (!declared.includes(key)) problems.add(at, `"${CONFIG_NAMESPACE}:${key}" is not declared in Pulumi.yaml; declare it there (with a description), or use one of: ${declared.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")} (closest: ${CONFIG_NAMESPACE}:${closest(key, declared)})`);
+    }
+}
+
+/** Every secret of the config the model names, wherever it names one (a string `gitops:<key>`), in model order. */
+export function configReferences(model: unknown): ConfigReference[] {
+    const found: ConfigReference[] = [];
+    const walk = (value: unknown, at: string) => {
+        if (typeof value === "string" && CONFIG_REFERENCE.test(value)) found.push({ path: at, key: value.slice(CONFIG_NAMESPACE.length + 1) });
+        else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+        else if (typeof value === "object" && value !== null) for (const [k, v] of Object.entries(value)) walk(v, at === "" ? k : `${at}.${k}`);
+    };
+    walk(model, "");
+    return found;
+}
 
 /** The certificate shipped in `demo/`: fine for offline renders and previews, never for a cluster. */
 export const DEMO_CERTIFICATE_FILE = path.join(__dirname, "..", "demo", "sealing.crt");
@@ -44,8 +83,8 @@ export interface PlatformConfig {
     readonly controllerKeys: readonly ControllerKey[];
     /** Take over objects that exist already (`adoptExisting`). */
     readonly adoptExisting: boolean;
-    /** Secret config values the model's notifications and Alertmanager use. */
-    readonly secrets: Readonly<Partial<Record<SecretConfigKey, string>>>;
+    /** The secrets the model names, by key (without `gitops:`). */
+    readonly secrets: Readonly<Record<string, string>>;
     readonly argocdAdminPassword?: string;
     /** The kubeconfig context to deploy to; unset is refused by `pulumi up`. */
     readonly kubeContext?: string;
@@ -53,13 +92,9 @@ export interface PlatformConfig {
     readonly usesDemoCertificate: boolean;
 }
 
-/** Secret config keys the model needs: Alertmanager's webhook, and the notifications secrets' values where it installs them. */
-export function requiredSecretKeys(model: StackModel): SecretConfigKey[] {
-    const used = new Set<SecretConfigKey>(["alertmanagerSlackWebhook"]);
-    for (const notifications of model.clusterWide ? [model.clusterWide.argocd.notifications, model.clusterWide.rollouts.notifications] : []) {
-        for (const key of Object.values(notifications.secretData)) used.add(key);
-    }
-    return [...used].sort();
+/** The secret config keys the model needs: exactly those it names, in key order. */
+export function requiredSecretKeys(model: StackModel): string[] {
+    return [...new Set(configReferences(model).map((r) => r.key))].sort();
 }
 
 /** Keys only the stack that installs the cluster-wide parts may set: a stack sharing the cluster would not use them. */
@@ -71,12 +106,12 @@ const INSTALLER_ONLY_KEYS = ["sealingKey", "sealingRetiredKeys", "argocdAdminPas
  */
 export function checkConfigKeys(stack: string, keys: readonly string[]): void {
     const problems = new ProblemCollector();
-    const declared = Object.keys(CONFIG_KEYS);
+    const declared = [...declaredConfigKeys().keys()];
     for (const key of keys.filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`)).sort()) {
         const name = key.slice(CONFIG_NAMESPACE.length + 1);
         if (declared.includes(name)) continue;
         const guess = closest(name, declared);
-        problems.add(key, `is not a config key of this project (Pulumi.yaml declares none by that name); did you mean ${CONFIG_NAMESPACE}:${guess}? Move the value with \`pulumi config rm ${key}\` and \`${setCommand(guess as ConfigKey)}\``);
+        problems.add(key, `is not a config key of this project (Pulumi.yaml declares none by that name); did you mean ${CONFIG_NAMESPACE}:${guess}? Move the value with \`pulumi config rm ${key}\` and \`${setCommand(guess)}\``);
     }
     problems.throwIfAny(stack, "the stack config");
 }
@@ -89,22 +124,25 @@ function isHttpUrl(value: string): boolean {
     }
 }
 
-function setCommand(key: ConfigKey): string {
-    return `pulumi config set${CONFIG_KEYS[key].secret ? " --secret" : ""} ${CONFIG_NAMESPACE}:${key} <value>`;
+function setCommand(key: string): string {
+    const secret = key in CONFIG_KEYS ? CONFIG_KEYS[key as ConfigKey].secret : true;
+    return `pulumi config set${secret ? " --secret" : ""} ${CONFIG_NAMESPACE}:${key} <value>`;
 }
 
 /**
  * Reads and checks the config. `get` returns a key's value (plaintext) or undefined. All
  * problems are reported at once, each naming its key.
  */
-export function readPlatformConfig(stack: string, model: StackModel, get: (key: ConfigKey) => string | undefined, now?: Date): PlatformConfig {
+export function readPlatformConfig(stack: string, model: StackModel, get: (key: string) => string | undefined, now?: Date): PlatformConfig {
     const problems = new ProblemCollector();
-    const at = (key: ConfigKey) => `${CONFIG_NAMESPACE}:${key}`;
-    const secrets: Partial<Record<SecretConfigKey, string>> = {};
+    const at = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
+    const secrets: Record<string, string> = {};
+    const declared = declaredConfigKeys();
     for (const key of requiredSecretKeys(model)) {
         const value = get(key);
         if (value === undefined || value.trim() === "") {
-            problems.add(at(key), `is not set: ${CONFIG_KEYS[key].description}; set it with \`${setCommand(key)}\``);
+            const what = (declared.get(key) ?? "").replace(/^Optional.*?\.\s+/, "").replace(/\.$/, "");
+            problems.add(at(key), `is not set: ${what || "a secret the model names"}; set it with \`${setCommand(key)}\``);
         } else if (key.endsWith("Webhook") && !isHttpUrl(value)) {
             problems.add(at(key), `is not an http(s) URL; set the webhook URL with \`${setCommand(key)}\``);
         } else {

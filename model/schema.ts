@@ -186,9 +186,12 @@ const notificationTriggerSchema = z.strictObject({
         .min(1),
 });
 
-/** Secret config keys whose values may be sealed into a notifications secret. */
-export const secretConfigKeys = ["argocdSlackWebhook", "argocdSlackToken", "rolloutsSlackToken", "alertmanagerSlackWebhook"] as const;
-export type SecretConfigKey = (typeof secretConfigKeys)[number];
+/**
+ * A secret the stack's config holds, named as Pulumi names it: `gitops:<key>`. Wherever the model
+ * names one, the program seals its value; the stack must set it, and Pulumi.yaml declare it.
+ */
+export const CONFIG_REFERENCE = /^gitops:[a-z][A-Za-z0-9]*$/;
+const configReference = z.string().regex(CONFIG_REFERENCE, "must name a secret of the stack's config, such as gitops:argocdSlackToken");
 /** An equality-based label selector, as the notifications engine parses it: `key=value[,key=value...]`. */
 const labelSelector = z
     .string()
@@ -197,10 +200,10 @@ const secretReference = z.string().regex(/^\$[-._a-zA-Z0-9]+$/, "must reference 
 
 const notificationsSchema = z.strictObject({
     /**
-     * Data keys of the sealed notifications secret, each filled from a secret config key
-     * (`gitops:<key>`). Services reference them as `$<data key>`.
+     * Data keys of the sealed notifications secret, each filled from a secret of the stack's
+     * config (`gitops:<key>`). Services reference them as `$<data key>`.
      */
-    secretData: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, "must be a valid Secret data key"), z.enum(secretConfigKeys)),
+    secretData: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, "must be a valid Secret data key"), configReference),
     /** Webhook services (`service.webhook.<name>`). */
     webhooks: z
         .array(
@@ -301,6 +304,8 @@ const alertmanagerSchema = z.strictObject({
     silencedAlerts: z.array(z.string().min(1)).default(["Watchdog", "InfoInhibitor"]),
     slack: z.strictObject({
         receiver: z.string().min(1),
+        /** The config secret that holds the Slack incoming-webhook URL. */
+        webhook: configReference.default("gitops:alertmanagerSlackWebhook"),
         /** Channel override; the webhook's own channel when absent. */
         channel: z.string().optional(),
         /** Tag in message titles, e.g. `DEV`. */

@@ -5,6 +5,7 @@ import { checkEnvironmentAgainstCluster, checkTopology } from "./checks/cluster"
 import { checkMonitoring } from "./checks/monitoring";
 import { checkNotifications } from "./checks/notifications";
 import { checkOwnDeployments } from "./checks/overlap";
+import { checkConfigReferences } from "./config";
 import { formatPath, ProblemCollector } from "./problems";
 import { type StackModel, stackModelSchema } from "./schema";
 
@@ -59,6 +60,7 @@ export function validateModel(stack: string, source: string, input: unknown, out
     }
     checkMonitoring(model, problems);
     checkOwnDeployments(model, problems);
+    checkConfigReferences(model, problems);
     for (const check of outputChecks) check(model, problems);
     problems.throwIfAny(stack, source);
     return model;

@@ -138,7 +138,7 @@ export function clusterWideParts(argocdDomain: string, environments: readonly st
                 },
             ],
             notifications: {
-                secretData: { "slack-webhook": "argocdSlackWebhook", "slack-token": "argocdSlackToken" },
+                secretData: { "slack-webhook": "gitops:argocdSlackWebhook", "slack-token": "gitops:argocdSlackToken" },
                 webhooks: [{ name: "slack_webhook", url: "$slack-webhook", headers: [{ name: "Content-Type", value: "application/json" }] }],
                 slack: { token: "$slack-token", username: "argocd" },
                 templates: [
@@ -167,7 +167,7 @@ export function clusterWideParts(argocdDomain: string, environments: readonly st
             releaseName: "argo-rollouts",
             chart: charts.argoRollouts,
             notifications: {
-                secretData: { "slack-token": "rolloutsSlackToken" },
+                secretData: { "slack-token": "gitops:rolloutsSlackToken" },
                 slack: { token: "$slack-token", username: "argo-rollouts" },
                 templates: [rolloutTemplate("rollout-completed", "has been completed", "#18be52"), rolloutTemplate("rollout-aborted", "has been aborted", "#E01E5A")],
                 triggers: [

@@ -2,10 +2,10 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type ConfigKey, readPlatformConfig, requiredSecretKeys } from "../../model/config";
+import { readPlatformConfig, requiredSecretKeys } from "../../model/config";
 import type { StackModel } from "../../model/schema";
 import { demoConfig, demoKeyPem, ROOT } from "../harness";
-import { stackModel } from "../helpers/models";
+import { stackModel, validated } from "../helpers/models";
 
 const fixture = (file: string) => fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", file), "utf8");
 
@@ -14,7 +14,7 @@ const models = { prod: stackModel("prod"), dev: stackModel("dev") };
 
 /** Reads config from a `gitops:<key>` map as index.ts does. */
 function read(config: Record<string, string | undefined>, now?: Date, stack: keyof typeof models = "prod") {
-    return readPlatformConfig(stack, models[stack] as StackModel, (key: ConfigKey) => config[`gitops:${key}`], now);
+    return readPlatformConfig(stack, models[stack] as StackModel, (key: string) => config[`gitops:${key}`], now);
 }
 
 function messageOf(config: Record<string, string | undefined>, now?: Date, stack: keyof typeof models = "prod"): string {
@@ -117,6 +117,27 @@ describe("the demo certificate", () => {
     it("is recognised by fingerprint, even reformatted", () => {
         const reformatted = demoConfig("prod")["gitops:sealingCertificate"].replace(/\n/g, "\r\n");
         expect(read({ ...demoConfig("prod"), "gitops:sealingCertificate": reformatted }).usesDemoCertificate).toBe(true);
+    });
+});
+
+describe("the secrets a model names", () => {
+    it("are required exactly where the model names them, whatever part names them", () => {
+        const prod = validated(() => {}).model;
+        expect(requiredSecretKeys(prod)).toStrictEqual(["alertmanagerSlackWebhook", "argocdSlackToken", "argocdSlackWebhook", "rolloutsSlackToken"]);
+        // A receiver's webhook from another declared secret: no change to the program's config.
+        const moved = validated((m) => (m.monitoring.alertmanager.slack.webhook = "gitops:argocdSlackWebhook")).model;
+        expect(requiredSecretKeys(moved)).toStrictEqual(["argocdSlackToken", "argocdSlackWebhook", "rolloutsSlackToken"]);
+        expect(messageOf({ ...demoConfig("prod"), "gitops:argocdSlackWebhook": "" }, undefined, "prod")).toMatch(/gitops:argocdSlackWebhook: is not set: Slack incoming-webhook URL for Argo CD notifications/);
+    });
+
+    it("must be declared in Pulumi.yaml, and be none of the program's own keys", () => {
+        const { problems } = validated((m) => {
+            m.clusterWide.argocd.notifications.secretData["slack-token"] = "gitops:argocdSlackTokn";
+            m.monitoring.alertmanager.slack.webhook = "gitops:kubeContext";
+        });
+        expect(problems.get("clusterWide.argocd.notifications.secretData.slack-token")).toMatch(/^"gitops:argocdSlackTokn" is not declared in Pulumi.yaml; declare it there .*\(closest: gitops:argocdSlackToken\)$/);
+        expect(problems.get("monitoring.alertmanager.slack.webhook")).toBe('"gitops:kubeContext" is a key the program reads itself, not a secret to seal; declare a key of its own in Pulumi.yaml');
+        expect(validated((m) => (m.monitoring.alertmanager.slack.webhook = "argocdSlackWebhook")).problems.get("monitoring.alertmanager.slack.webhook")).toMatch(/must name a secret of the stack's config, such as gitops:argocdSlackToken/);
     });
 });
 

@@ -2,16 +2,34 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { CONFIG_KEYS } from "../../model/config";
+import { CONFIG_KEYS, configReferences } from "../../model/config";
 import { ROOT } from "../harness";
+import { STACKS, stackModel, TOPOLOGIES } from "../helpers/models";
 
 const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, { type: string; secret?: boolean; default?: string; description: string }> };
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
 describe("Pulumi.yaml", () => {
-    it("is the gitops project and declares exactly the keys the program reads", () => {
+    /** The secrets the shipped models name, in either topology. */
+    const named = [...new Set(TOPOLOGIES.flatMap((topology) => STACKS.flatMap((stack) => configReferences(stackModel(stack, topology)).map((r) => r.key))))].sort();
+
+    it("is the gitops project and declares exactly the keys the program reads and the secrets the shipped models name", () => {
         expect(project.name).toBe("gitops");
-        expect(Object.keys(project.config).sort()).toStrictEqual(Object.keys(CONFIG_KEYS).sort());
+        expect(named.length).toBeGreaterThan(3);
+        expect(Object.keys(project.config).sort()).toStrictEqual([...Object.keys(CONFIG_KEYS), ...named].sort());
+    });
+
+    it.each(named.map((key) => [key]))("declares %s, a secret the models name, as one that is set with --secret where a model names it", (key) => {
+        const declared = project.config[key];
+        expect(declared.type).toBe("string");
+        // Optional for Pulumi: only a stack whose model names it needs it, and the program says so.
+        expect(declared.default).toBe("");
+        expect(declared.secret).toBeUndefined();
+        expect(declared.description).toMatch(/^Optional, set it with --secret; needed where the model names it/);
+    });
+
+    it.each(named.map((key) => [key]))("%s is in the README's config reference", (key) => {
+        expect(readme).toMatch(new RegExp(`^\\| \`${key}\` \\|`, "m"));
     });
 
     it.each(Object.entries(CONFIG_KEYS))("declares %s as the program treats it", (key, spec) => {

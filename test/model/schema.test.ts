@@ -160,9 +160,9 @@ describe.each(KINDS)("a $kind", ({ path, set, accepted, refused, message, tooLon
 
 describe("a secret data key", () => {
     it("is a Secret's data key: letters, digits, '-', '_' and '.' only, and a refused one is named", () => {
-        expect([...validated((m) => (notifications(m).secretData["slack.token_2-x"] = "argocdSlackToken")).problems]).toStrictEqual([]);
+        expect([...validated((m) => (notifications(m).secretData["slack.token_2-x"] = "gitops:argocdSlackToken")).problems]).toStrictEqual([]);
         for (const key of ["/slack", "slack/", "slack token"]) {
-            const { problems } = validated((m) => (notifications(m).secretData[key] = "argocdSlackToken"));
+            const { problems } = validated((m) => (notifications(m).secretData[key] = "gitops:argocdSlackToken"));
             expect(problems.get(`clusterWide.argocd.notifications.secretData.${key}`), key).toBe(`key ${JSON.stringify(key)} must be a valid Secret data key`);
         }
     });
