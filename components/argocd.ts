@@ -3,10 +3,12 @@ import * as random from "@pulumi/random";
 import { adminPasswordHash } from "../core/argocd/adminPassword";
 import { argocdNotificationsConfigMap, NOTIFICATIONS_SECRET } from "../core/argocd/notifications";
 import { appProjects } from "../core/argocd/projects";
-import { ARGOCD_SECRET, argocdRelease, argocdSecretData, REDIS_SECRET } from "../core/argocd/release";
+import { ARGOCD_SECRET, argocdRelease, argocdSecretData, keepsLocalAdmin, REDIS_SECRET, SERVER_SERVICE } from "../core/argocd/release";
+import { repositoryCredentials, SECRET_TYPE_LABEL } from "../core/argocd/repositories";
+import { gatewayObjects } from "../core/exposure";
 import { clusterLabels, namespace, sealedSecret } from "../core/objects";
 import { argocdUrl } from "../model/cluster";
-import type { ArgoCdModel } from "../model/schema";
+import type { ArgoCdModel, IdentityProviderModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
 import { registerChart, registerObject } from "./register";
 
@@ -15,26 +17,30 @@ export interface ArgoCdArgs {
     readonly argocd: ArgoCdModel;
     /** The cluster's name (`cluster.name`), in the labels. */
     readonly cluster: string;
-    /** Seals the notifications secret and the Redis password for the controller. */
+    /** Seals Argo CD's secrets for the controller. */
     readonly sealer: Sealer;
-    /** What its SealedSecrets and chart wait for (the sealed-secrets controller): the parts it runs on, where this stack installs them. Defaults to none. */
-    readonly after?: readonly pulumi.Resource[];
     /** Values of the notifications secret by data key (`clusterWide.argocd.notifications.secretData`), secrets. */
     readonly notificationSecrets: Readonly<Record<string, pulumi.Output<string>>>;
-    /** The admin password (`gitops:argocdAdminPassword`), a secret. Defaults to a random password kept in state. */
+    /** The value of a secret the model names (`gitops:<key>`): SSO client secrets, repository credentials. */
+    readonly configSecret: (reference: string) => pulumi.Output<string>;
+    /** The identity provider `sso.oidc` signs in with (the model's `identityProvider`). Defaults to none: no OIDC. */
+    readonly identityProvider?: IdentityProviderModel;
+    /** The admin password (`gitops:argocdAdminPassword`), a secret. Defaults to a random password kept in state, while the local admin is on. */
     readonly adminPassword?: pulumi.Output<string>;
+    /** What its SealedSecrets, chart and routes wait for: the sealed-secrets controller, cert-manager. Defaults to none. */
+    readonly after?: readonly pulumi.Resource[];
 }
 
 /**
- * The cluster's one Argo CD, with RBAC, local accounts, notifications and AppProjects. Each
- * environment's root Applications go into it (`RootApplications`); Argo CD then owns the
- * teams' workloads.
+ * The cluster's one Argo CD, with RBAC, local accounts, single sign-on, notifications,
+ * repository credentials and AppProjects, at its address. Each environment's root Applications go
+ * into it (`RootApplications`); Argo CD then owns the teams' workloads.
  */
 export class ArgoCd extends pulumi.ComponentResource {
     /** The public URL of the UI and API. */
     public readonly url: string;
-    /** The admin password: a secret output. */
-    public readonly adminPassword: pulumi.Output<string>;
+    /** The admin password, a secret output; none once the local admin is off. */
+    public readonly adminPassword?: pulumi.Output<string>;
     /** What waits for Argo CD (root Applications): the chart (its CRDs) and the projects. */
     public readonly ready: readonly pulumi.Resource[];
 
@@ -45,8 +51,10 @@ export class ArgoCd extends pulumi.ComponentResource {
         const labels = clusterLabels(args.cluster, "argocd");
         this.url = argocdUrl(argocd);
 
-        let passwordHash: pulumi.Output<string>;
-        if (args.adminPassword) {
+        let passwordHash: pulumi.Output<string> | undefined;
+        if (!keepsLocalAdmin(argocd)) {
+            passwordHash = undefined;
+        } else if (args.adminPassword) {
             this.adminPassword = pulumi.secret(args.adminPassword);
             const scope = `${pulumi.getProject()}/${pulumi.getStack()}`;
             passwordHash = pulumi.secret(args.adminPassword.apply((p) => adminPasswordHash(p, scope)));
@@ -58,23 +66,27 @@ export class ArgoCd extends pulumi.ComponentResource {
 
         const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
         const sealedOpts = { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] };
-        const notificationsData = sealer.seal({ namespace: ns, name: NOTIFICATIONS_SECRET }, args.notificationSecrets);
-        const notificationsSecret = registerObject(name, sealedSecret(NOTIFICATIONS_SECRET, ns, labels, notificationsData), sealedOpts);
+        const seal = (secretName: string, data: Readonly<Record<string, pulumi.Input<string>>>, templateLabels?: Record<string, string>) =>
+            registerObject(name, sealedSecret(secretName, ns, labels, sealer.seal({ namespace: ns, name: secretName }, data), { templateLabels }), sealedOpts);
+        const notificationsSecret = seal(NOTIFICATIONS_SECRET, args.notificationSecrets);
         const redisPassword = new random.RandomPassword(`${name}-redis-password`, { length: 32, special: false }, { parent: this });
-        const redisData = sealer.seal({ namespace: ns, name: REDIS_SECRET }, { auth: redisPassword.result });
-        const redisSecret = registerObject(name, sealedSecret(REDIS_SECRET, ns, labels, redisData), sealedOpts);
+        const redisSecret = seal(REDIS_SECRET, { auth: redisPassword.result });
         // The key Argo CD signs sessions with: kept in state, so sessions survive a restart.
         const serverSecretKey = new random.RandomPassword(`${name}-server-secretkey`, { length: 32, special: false }, { parent: this });
-        const argocdSecretValues = argocdSecretData(passwordHash, serverSecretKey.result);
-        const argocdSecret = registerObject(name, sealedSecret(ARGOCD_SECRET, ns, labels, sealer.seal({ namespace: ns, name: ARGOCD_SECRET }, argocdSecretValues)), sealedOpts);
+        const argocdSecret = seal(ARGOCD_SECRET, argocdSecretData(argocd, { adminPasswordHash: passwordHash, serverSecretKey: serverSecretKey.result, secrets: args.configSecret }));
+        // Argo CD finds credentials by the label, on the Secret the controller writes.
+        const credentials = repositoryCredentials(argocd).map((c) =>
+            seal(c.name, Object.fromEntries(Object.entries(c.data).map(([key, value]) => [key, "plain" in value ? value.plain : args.configSecret(value.secret)])), { [SECRET_TYPE_LABEL]: "repo-creds" }),
+        );
         const notificationsCm = registerObject(name, argocdNotificationsConfigMap(argocd, args.cluster), { parent: this, dependsOn: [nsResource] });
 
-        const chart = registerChart(name, argocdRelease(argocd), {
+        const chart = registerChart(name, argocdRelease(argocd, args.identityProvider), {
             parent: this,
-            dependsOn: [nsResource, notificationsSecret, redisSecret, argocdSecret, notificationsCm],
+            dependsOn: [nsResource, notificationsSecret, redisSecret, argocdSecret, ...credentials, notificationsCm, ...(args.after ?? [])],
         });
+        const routes = gatewayObjects(argocd.expose, "argocd-server", ns, SERVER_SERVICE, labels).map((o) => registerObject(name, o, { parent: this, dependsOn: [chart] }));
         const projects = appProjects(argocd, args.cluster).map((p) => registerObject(name, p, { parent: this, dependsOn: [chart] }));
-        this.ready = [chart, ...projects];
+        this.ready = [chart, ...projects, ...routes];
 
         // Stryker disable next-line ObjectLiteral: registered outputs only show in the component's state: nothing reads them, and Pulumi's mocks never see them
         this.registerOutputs({ url: this.url, adminPassword: this.adminPassword });

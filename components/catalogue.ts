@@ -9,6 +9,8 @@ import type { ClusterView } from "../model/cluster";
 import type { PlatformConfig } from "../model/config";
 import type { ClusterWideModel, NotificationsModel, StackModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
+import { clusterIssuers, issuerSecrets } from "../core/certManager";
+import { clusterLabels, sealedSecret } from "../core/objects";
 import { AnalysisTemplates } from "./analysisTemplates";
 import { RootApplications } from "./applications";
 import { ArgoCd } from "./argocd";
@@ -52,12 +54,23 @@ const CLUSTER_INSTALLERS: { readonly [K in ClusterPartKey]?: ClusterInstaller<K>
     sealedSecrets: (part, slice, { model, settings, after, opts }) => new SealedSecretsController(part.name, { sealedSecrets: slice, cluster: model.cluster.name, keys: settings.controllerKeys, after }, opts),
     argocd: (part, slice, { model, settings, sealer, after, opts }) => {
         const adminPassword = settings.argocdAdminPassword === undefined ? undefined : pulumi.secret(settings.argocdAdminPassword);
-        const argocd = new ArgoCd(part.name, { argocd: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), adminPassword, after }, opts);
-        return { ready: argocd.ready, outputs: { argocdAdminPassword: argocd.adminPassword } };
+        const configSecretOf = (reference: string) => configSecret(settings, reference);
+        const argocdArgs = { argocd: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), configSecret: configSecretOf, identityProvider: model.identityProvider };
+        const argocd = new ArgoCd(part.name, { ...argocdArgs, adminPassword, after }, opts);
+        return { ready: argocd.ready, outputs: argocd.adminPassword ? { argocdAdminPassword: argocd.adminPassword } : {} };
     },
     rollouts: (part, slice, { model, settings, sealer, after, opts }) =>
         new ArgoRollouts(part.name, { rollouts: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), after }, opts),
     monitoring: (part, slice, { model, after, opts }) => new ClusterMonitoring(part.name, { monitoring: slice, cluster: model.cluster.name, after }, opts),
+    certManager: (part, slice, { model, settings, sealer, after, opts }) => {
+        const labels = clusterLabels(model.cluster.name, part.name);
+        const ns = slice.namespace;
+        const sealed = issuerSecrets(slice).map((s) => {
+            const data = sealer.seal({ namespace: ns, name: s.name }, Object.fromEntries(Object.entries(s.data).map(([key, reference]) => [key, configSecret(settings, reference)])));
+            return sealedSecret(s.name, ns, labels, data, { type: s.type });
+        });
+        return new ChartPart(part.name, { release: part.release(slice, model), cluster: model.cluster.name, before: sealed, objects: clusterIssuers(slice, labels), after }, opts);
+    },
 };
 
 /** Registers a cluster-wide part: with its own component, or as a ChartPart. */
@@ -67,15 +80,15 @@ export function installClusterPart(part: ClusterPart, clusterWide: ClusterWideMo
 }
 
 function installChartPart(part: ClusterPart, slice: ClusterWideModel[ClusterPartKey], { model, after, opts }: InstallContext): Installed {
-    return new ChartPart(part.name, { release: part.release(slice as never), cluster: model.cluster.name, after }, opts);
+    return new ChartPart(part.name, { release: part.release(slice as never, model), cluster: model.cluster.name, after }, opts);
 }
 
 /** The environment parts, by name. */
 const ENVIRONMENT_INSTALLERS: Readonly<Record<string, (name: string, context: InstallContext) => Installed>> = {
     monitoring: (name, { model, view, settings, sealer, after, opts }) => {
         const slackWebhookUrl = configSecret(settings, model.monitoring.alertmanager.slack.webhook);
-        const monitoring = new Monitoring(name, { model, clusterMonitoring: view.monitoring, sealer, slackWebhookUrl, after }, opts);
-        return { ready: monitoring.ready, outputs: { alertmanagerConfigSecret: monitoring.configSecretName, runbook: monitoring.runbook } };
+        const monitoring = new Monitoring(name, { model, clusterMonitoring: view.monitoring, sealer, slackWebhookUrl, configSecret: (reference) => configSecret(settings, reference), after }, opts);
+        return { ready: monitoring.ready, outputs: { grafanaUrl: monitoring.grafanaUrl, alertmanagerConfigSecret: monitoring.configSecretName, runbook: monitoring.runbook } };
     },
     applications: (name, { model, view, after, opts }) => new RootApplications(name, { model, argocdNamespace: view.argocd.namespace, after }, opts),
     analysis: (name, { model, after, opts }) => new AnalysisTemplates(name, { model, after }, opts),

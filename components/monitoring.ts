@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { alertmanagerConfig, CONFIG_KEY, configSecretName } from "../core/monitoring/alertmanager";
-import { grafanaAdminSecretName, monitoringRelease } from "../core/monitoring/release";
+import { exposedUrl, gatewayObjects } from "../core/exposure";
+import { grafanaAdminSecretName, grafanaOauthSecretName, grafanaService, monitoringRelease, OAUTH_SECRET_KEY } from "../core/monitoring/release";
 import { prometheusRules } from "../core/monitoring/rules";
 import { monitoringRunbook } from "../core/monitoring/runbook";
 import { environmentLabels, namespace, SECRET_PLACEHOLDER, sealedSecret, toYaml } from "../core/objects";
@@ -22,6 +23,8 @@ export interface MonitoringArgs {
     readonly sealer: Sealer;
     /** The environment's Slack incoming-webhook URL (`gitops:alertmanagerSlackWebhook`), a secret. */
     readonly slackWebhookUrl: pulumi.Output<string>;
+    /** The value of a secret the model names (`gitops:<key>`): Grafana's OAuth client secret. */
+    readonly configSecret: (reference: string) => pulumi.Output<string>;
     /**
      * What its SealedSecrets and chart wait for where this stack installs the cluster-wide parts:
      * the sealed-secrets controller and the cluster release (CRDs, operator). Defaults to none:
@@ -40,6 +43,8 @@ export class Monitoring extends pulumi.ComponentResource {
     public readonly runbook: string;
     /** Name of the Secret the Alertmanager CR reads its config from. */
     public readonly configSecretName: string;
+    /** Grafana's public URL. */
+    public readonly grafanaUrl: string;
     /** What queries this environment's Prometheus waits for: its chart. */
     public readonly ready: readonly pulumi.Resource[];
 
@@ -50,6 +55,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const labels = environmentLabels(model.environment, "monitoring");
         this.configSecretName = configSecretName(model);
         this.runbook = monitoringRunbook(model);
+        this.grafanaUrl = exposedUrl(model.monitoring.grafana.expose);
 
         const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
         const sealedOpts = { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] };
@@ -58,16 +64,21 @@ export class Monitoring extends pulumi.ComponentResource {
         const configData = sealer.seal({ namespace: ns, name: this.configSecretName }, { [CONFIG_KEY]: configYaml });
         // The same config, generated with the placeholder where the webhook goes.
         const configPreview = { [CONFIG_KEY]: toYaml(alertmanagerConfig(model, SECRET_PLACEHOLDER)) };
-        const configSecret = registerObject(name, sealedSecret(this.configSecretName, ns, labels, configData, configPreview), sealedOpts);
+        const configSecret = registerObject(name, sealedSecret(this.configSecretName, ns, labels, configData, { previews: configPreview }), sealedOpts);
 
         const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
         const grafanaName = grafanaAdminSecretName(model);
         const grafanaData = sealer.seal({ namespace: ns, name: grafanaName }, { "admin-user": GRAFANA_ADMIN_USER, "admin-password": grafanaPassword.result });
-        const grafanaSecret = registerObject(name, sealedSecret(grafanaName, ns, labels, grafanaData, { "admin-user": GRAFANA_ADMIN_USER }), sealedOpts);
+        const grafanaSecret = registerObject(name, sealedSecret(grafanaName, ns, labels, grafanaData, { previews: { "admin-user": GRAFANA_ADMIN_USER } }), sealedOpts);
 
-        const chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: [nsResource, configSecret, grafanaSecret, ...(args.after ?? [])] });
+        const sso = model.monitoring.grafana.sso;
+        const oauthName = grafanaOauthSecretName(model);
+        const oauthSecret = sso ? [registerObject(name, sealedSecret(oauthName, ns, labels, sealer.seal({ namespace: ns, name: oauthName }, { [OAUTH_SECRET_KEY]: args.configSecret(sso.clientSecret) })), sealedOpts)] : [];
+
+        const chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: [nsResource, configSecret, grafanaSecret, ...oauthSecret, ...(args.after ?? [])] });
         for (const rule of prometheusRules(model)) registerObject(name, rule, { parent: this, dependsOn: [chart] });
-        this.ready = [chart];
+        const routes = gatewayObjects(model.monitoring.grafana.expose, grafanaService(model).name, ns, grafanaService(model), labels).map((o) => registerObject(name, o, { parent: this, dependsOn: [chart] }));
+        this.ready = [chart, ...routes];
 
         // Stryker disable next-line ObjectLiteral: registered outputs only show in the component's state: nothing reads them, and Pulumi's mocks never see them
         this.registerOutputs({ runbook: this.runbook, configSecretName: this.configSecretName });

@@ -6,8 +6,9 @@
  * each is registered, a chart-only part needing nothing there. See the README, "Adding a platform
  * part".
  */
-import type { ClusterWideModel } from "../model/schema";
+import type { ClusterWideModel, StackModel } from "../model/schema";
 import { argocdRelease } from "./argocd/release";
+import { certManagerRelease } from "./certManager";
 import type { HelmRelease } from "./helm";
 import { clusterMonitoringRelease } from "./monitoring/release";
 import { rolloutsRelease } from "./rollouts";
@@ -32,8 +33,8 @@ export interface ClusterPart<K extends ClusterPartKey = ClusterPartKey> {
     readonly customResources: readonly CustomResourceKind[];
     /** The parts whose objects must be ready before its own are applied. */
     readonly after: readonly ClusterPartKey[];
-    /** Its Helm release, from its slice of the model. */
-    readonly release: (slice: ClusterWideModel[K]) => HelmRelease;
+    /** Its Helm release, from its slice of the model (and the rest of the model where it needs it). */
+    readonly release: (slice: ClusterWideModel[K], model: StackModel) => HelmRelease;
 }
 
 /** A part every stack installs for its own environment. */
@@ -51,7 +52,22 @@ const kinds = (group: string, version: string, names: readonly string[]): Custom
 /** Cluster-wide parts, in the order they are registered: each after those it waits for. */
 export const CLUSTER_PARTS: readonly ClusterPart[] = [
     part({ key: "sealedSecrets", name: "sealed-secrets", customResources: kinds("bitnami.com", "v1alpha1", ["SealedSecret"]), after: [], release: (s) => sealedSecretsRelease(s) }),
-    part({ key: "argocd", name: "argocd", customResources: kinds("argoproj.io", "v1alpha1", ["Application", "ApplicationSet", "AppProject"]), after: ["sealedSecrets"], release: argocdRelease }),
+    part({
+        key: "certManager",
+        name: "cert-manager",
+        customResources: [...kinds("cert-manager.io", "v1", ["Certificate", "CertificateRequest", "ClusterIssuer", "Issuer"]), ...kinds("acme.cert-manager.io", "v1", ["Challenge", "Order"])],
+        // Its CA key pairs and DNS tokens are SealedSecrets.
+        after: ["sealedSecrets"],
+        release: certManagerRelease,
+    }),
+    part({
+        key: "argocd",
+        name: "argocd",
+        customResources: kinds("argoproj.io", "v1alpha1", ["Application", "ApplicationSet", "AppProject"]),
+        // Its Ingress's certificate comes from cert-manager.
+        after: ["sealedSecrets", "certManager"],
+        release: (argocd, model) => argocdRelease(argocd, model.identityProvider),
+    }),
     part({
         key: "rollouts",
         name: "argo-rollouts",
@@ -75,8 +91,9 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
 export const ENVIRONMENT_PARTS: readonly EnvironmentPart[] = [
     {
         name: "monitoring",
-        creates: ["bitnami.com/SealedSecret", ...["Alertmanager", "Prometheus", "PrometheusRule", "ServiceMonitor"].map((k) => `monitoring.coreos.com/${k}`)],
-        after: { cluster: ["sealedSecrets", "monitoring"] },
+        // The Certificate of Grafana's address behind a Gateway; with an Ingress, cert-manager makes it.
+        creates: ["bitnami.com/SealedSecret", "cert-manager.io/Certificate", ...["Alertmanager", "Prometheus", "PrometheusRule", "ServiceMonitor"].map((k) => `monitoring.coreos.com/${k}`)],
+        after: { cluster: ["sealedSecrets", "certManager", "monitoring"] },
     },
     { name: "applications", creates: ["argoproj.io/Application", "argoproj.io/ApplicationSet"], after: { cluster: ["argocd"] } },
     // The templates query the environment's Prometheus.
@@ -98,6 +115,6 @@ export const ENVIRONMENT_CUSTOM_RESOURCE_KINDS: readonly string[] = [...new Set(
 export const CLUSTER_API_VERSIONS: readonly string[] = [...new Set(CLUSTER_PARTS.flatMap((p) => p.customResources.map((k) => `${k.group}/${k.version}`)))];
 
 /** The Helm releases of the cluster-wide parts, from the model alone (without the sealing keys' checksum, which needs config). */
-export function clusterWideReleases(clusterWide: ClusterWideModel): HelmRelease[] {
-    return CLUSTER_PARTS.map((p) => p.release(clusterWide[p.key] as never));
+export function clusterWideReleases(model: StackModel & { clusterWide: ClusterWideModel }): HelmRelease[] {
+    return CLUSTER_PARTS.map((p) => p.release(model.clusterWide[p.key] as never, model));
 }

@@ -77,14 +77,15 @@ export function sealedSecret(
     ns: string,
     labels: Record<string, string>,
     encryptedData: pulumi.Input<Record<string, string>>,
-    previews: Readonly<Record<string, string>> = {},
+    options: { readonly previews?: Readonly<Record<string, string>>; readonly templateLabels?: Readonly<Record<string, string>>; readonly type?: string } = {},
 ): KubeObject {
-    const annotations = { [WAIT_FOR]: UNSEALED, ...Object.fromEntries(Object.entries(previews).map(([key, text]) => [`${PREVIEW_ANNOTATION}${key}`, text])) };
+    const previews = Object.entries(options.previews ?? {}).map(([key, text]) => [`${PREVIEW_ANNOTATION}${key}`, text]);
+    const annotations = { [WAIT_FOR]: UNSEALED, ...Object.fromEntries(previews) };
     return {
         apiVersion: "bitnami.com/v1alpha1",
         kind: "SealedSecret",
         metadata: { name, namespace: ns, labels, annotations },
-        spec: { encryptedData, template: { metadata: { name, namespace: ns, labels }, type: "Opaque" } },
+        spec: { encryptedData, template: { metadata: { name, namespace: ns, labels: { ...labels, ...options.templateLabels } }, type: options.type ?? "Opaque" } },
     };
 }
 

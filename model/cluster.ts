@@ -29,6 +29,8 @@ export const clusterViewSchema = z.object({
         services: z.array(z.string()),
     }),
     rollouts: z.object({ namespace: z.string() }),
+    /** The ClusterIssuers that sign the certificates of the platform's addresses. */
+    certManager: z.object({ issuers: z.array(z.string()) }),
     /** The cluster release of kube-prometheus-stack, whose CRDs, operator and exporters every environment uses. */
     monitoring: z.object({ namespace: z.string(), releaseName: z.string(), chart: z.object({ chart: z.string(), version: z.string(), repository: z.string() }) }),
 });
@@ -42,12 +44,12 @@ export function notificationServices(n: ClusterWideModel["argocd"]["notification
 
 /** The public URL of the cluster's Argo CD. */
 export function argocdUrl(argocd: ClusterWideModel["argocd"]): string {
-    return `https://${argocd.domain}`;
+    return `https://${argocd.expose.host}`;
 }
 
 /** The view of the cluster-wide parts a model defines itself. */
 export function clusterViewOf(clusterWide: ClusterWideModel): ClusterView {
-    const { sealedSecrets, argocd, rollouts, monitoring } = clusterWide;
+    const { sealedSecrets, argocd, rollouts, monitoring, certManager } = clusterWide;
     return {
         sealedSecrets: { namespace: sealedSecrets.namespace, releaseName: sealedSecrets.releaseName },
         argocd: {
@@ -58,6 +60,7 @@ export function clusterViewOf(clusterWide: ClusterWideModel): ClusterView {
             services: notificationServices(argocd.notifications),
         },
         rollouts: { namespace: rollouts.namespace },
+        certManager: { issuers: certManager.issuers.map((i) => i.name) },
         monitoring: { namespace: monitoring.namespace, releaseName: monitoring.releaseName, chart: { ...monitoring.chart } },
     };
 }

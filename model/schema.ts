@@ -15,7 +15,12 @@ const resourceName = z
     .regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')");
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const duration = z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "must be a Prometheus duration such as 30s, 5m or 12h");
-const exactVersion = z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "must be an exact chart version (x.y.z), never a range");
+const exactVersion = z.string().regex(/^v?[0-9]+\.[0-9]+\.[0-9]+$/, "must be an exact chart version (x.y.z, or vx.y.z as some charts spell it), never a range");
+/** A host name on the public DNS: a DNS-1123 subdomain of at least two labels. */
+const hostname = z
+    .string()
+    .max(253)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, "must be a host name such as argocd.example.com (lowercase letters, digits, '-' and '.')");
 
 /** A Git repository as Argo CD clones it. Exported for the checks of templated ApplicationSet fields. */
 export const REPO_URL = /^(https:\/\/[^\s/@]+(\/\S*)?|ssh:\/\/([^\s@/]+@)?[^\s@/:]+(:\d+)?\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
@@ -238,20 +243,112 @@ const notificationsSchema = z.strictObject({
         .default([]),
 });
 
+/**
+ * Where a UI is reached: its host, over TLS with a certificate from one of the cluster's
+ * ClusterIssuers, through an Ingress of a class, or a Gateway API HTTPRoute to a Gateway that
+ * exists already. Exactly one of `ingress` and `gateway`.
+ */
+const exposureSchema = z
+    .strictObject({
+        host: hostname,
+        /** The ClusterIssuer (`clusterWide.certManager.issuers`) that signs its certificate. */
+        clusterIssuer: dnsLabel,
+        ingress: z.strictObject({ className: z.string().min(1) }).optional(),
+        /** An existing Gateway; its listener for the host must use the certificate the program makes (`<name>-tls` in the Gateway's namespace). */
+        gateway: z.strictObject({ name: dnsLabel, namespace: dnsLabel, sectionName: z.string().min(1).optional() }).optional(),
+    })
+    .refine((e) => (e.ingress === undefined) !== (e.gateway === undefined), "needs exactly one of ingress and gateway");
+
+/** The identity provider the platform's UIs sign people in with (OpenID Connect). */
+const identityProviderSchema = z.strictObject({
+    /** The issuer URL: Argo CD reads the rest from its discovery document. */
+    issuer: httpUrl,
+    /** The endpoints Grafana's generic OAuth needs, from the discovery document. */
+    authorizationUrl: httpUrl,
+    tokenUrl: httpUrl,
+    userInfoUrl: httpUrl,
+    /** The claim that lists a user's groups, which RBAC bindings and Grafana's roles name. */
+    groupsClaim: z.string().regex(/^[A-Za-z0-9_.:-]+$/, "must be a claim name such as groups").default("groups"),
+    /** Scopes every client asks for: the groups claim comes with one of them. */
+    scopes: z.array(z.string().min(1)).min(1).default(["openid", "profile", "email", "groups"]),
+});
+
+/** An OpenID Connect client of the identity provider: its ID, and the config secret holding its secret. */
+const oidcClientSchema = z.strictObject({ clientId: z.string().min(1), clientSecret: configReference });
+
+/** How people sign in to Argo CD: OIDC against the identity provider, or Dex with connectors of its own. */
+const argocdSsoSchema = z
+    .strictObject({
+        oidc: oidcClientSchema.optional(),
+        dex: z
+            .strictObject({
+                connectors: z
+                    .array(
+                        z.strictObject({
+                            type: z.string().min(1),
+                            id: dnsLabel,
+                            name: z.string().min(1),
+                            /** The connector's config as Dex takes it, but its client secret. */
+                            config: z.record(z.string(), z.unknown()).default({}),
+                            /** The config secret Dex gets as the connector's `clientSecret`. */
+                            clientSecret: configReference.optional(),
+                        }),
+                    )
+                    .min(1),
+            })
+            .optional(),
+        /** Keep the local admin account: set it false once SSO works (the README gives the break-glass path). */
+        localAdmin: z.boolean().default(true),
+    })
+    .refine((s) => (s.oidc === undefined) !== (s.dex === undefined), "needs exactly one of oidc and dex");
+
+/** Credentials Argo CD reads repositories under a URL prefix with (a `repo-creds` Secret). */
+const repositoryCredentialsSchema = z
+    .strictObject({
+        /** Every repository whose URL starts with it: `https://github.com/example-org/`. */
+        urlPrefix: z.string().regex(/^(https:\/\/|ssh:\/\/|[\w.-]+@[\w.-]+:)\S+$/, `must be the start of Git repository URLs: ${REPO_URL_ADVICE}`),
+        https: z.strictObject({ username: z.string().min(1), password: configReference }).optional(),
+        ssh: z.strictObject({ privateKey: configReference }).optional(),
+    })
+    // Without either, the prefix is declared private and nothing reads under it yet.
+    .refine((c) => c.https === undefined || c.ssh === undefined, "takes one of https and ssh, not both");
+
 /** The one Argo CD of the cluster: chart, RBAC, accounts, projects and notifications. */
 const argocdSchema = z.strictObject({
     namespace: dnsLabel,
     releaseName: dnsLabel,
     chart: chartSchema,
-    /** Public host name of the Argo CD UI and API. */
-    domain: z.string().min(1),
-    /** An ingress that terminates TLS, with the server in insecure (plain HTTP) mode behind it; without one the server terminates TLS itself. */
-    ingress: z.strictObject({ enabled: z.boolean(), className: z.string().min(1).default("nginx") }),
+    /** Where its UI and API are reached; the server speaks plain HTTP behind the Ingress or Gateway that terminates TLS. */
+    expose: exposureSchema,
+    /** Single sign-on; only the local accounts without it. */
+    sso: argocdSsoSchema.optional(),
     rbac: rbacSchema,
     accounts: z.array(accountSchema).default([]),
     projects: z.array(projectSchema).min(1),
+    /** Repositories that need credentials: a project may only read a private one under a prefix listed here. */
+    privateRepositories: z.array(repositoryCredentialsSchema).default([]),
     notifications: notificationsSchema,
 });
+
+/** A ClusterIssuer of cert-manager: a CA of the platform's, or ACME (Let's Encrypt and the like). */
+const issuerSchema = z
+    .strictObject({
+        name: dnsLabel,
+        /** Signs with a CA key pair held in the stack's config (PEM certificate and key). */
+        ca: z.strictObject({ certificate: configReference, key: configReference }).optional(),
+        acme: z
+            .strictObject({
+                server: httpUrl,
+                email: z.email({ error: "must be an email address" }),
+                /** Solves HTTP-01 challenges through an Ingress of this class. */
+                http01: z.strictObject({ ingressClassName: z.string().min(1) }).optional(),
+                /** Solves DNS-01 challenges through Cloudflare, with an API token from the config. */
+                dns01: z.strictObject({ cloudflare: z.strictObject({ apiToken: configReference }) }).optional(),
+            })
+            .refine((a) => (a.http01 === undefined) !== (a.dns01 === undefined), "needs exactly one of http01 and dns01")
+            .optional(),
+    })
+    .refine((i) => (i.ca === undefined) !== (i.acme === undefined), "needs exactly one of ca and acme");
 
 /** The environment's root Applications and ApplicationSets, in the cluster's Argo CD. */
 const environmentAppsSchema = z.strictObject({
@@ -321,12 +418,25 @@ const alertmanagerSchema = z.strictObject({
     deadMansSwitch: z.strictObject({ receiver: z.string().min(1), url: httpUrl, repeatInterval: duration.default("1m") }).optional(),
 });
 
+/** The environment's Grafana: its address, and single sign-on with the identity provider. */
+const grafanaSchema = z.strictObject({
+    expose: exposureSchema,
+    sso: oidcClientSchema
+        .extend({
+            /** Groups (of the identity provider's groups claim) whose members get Grafana's Admin or Editor role; everyone else is a Viewer. */
+            roles: z.strictObject({ admin: z.array(z.string().min(1)).default([]), editor: z.array(z.string().min(1)).default([]) }).default({ admin: [], editor: [] }),
+        })
+        .optional(),
+});
+
 /** The environment's kube-prometheus-stack release: its own Prometheus, Alertmanager and Grafana. */
 const monitoringSchema = z.strictObject({
     namespace: dnsLabel,
     releaseName: dnsLabel,
     /** The same chart as `clusterWide.monitoring.chart`, whose CRDs and operator it uses. */
     chart: chartSchema,
+    /** Grafana, where people see the environment's metrics and alerts: Prometheus and Alertmanager are reached only through it. */
+    grafana: grafanaSchema,
     alertmanager: alertmanagerSchema,
     /** Deploy the always-firing smoke alert that tests the whole path to Slack. Off by default: `vector(1)` fires forever. */
     smokeAlert: z.boolean().default(false),
@@ -355,6 +465,8 @@ const clusterSchema = z.strictObject({
 /** What exists once per cluster; in a shared cluster only the owner stack's model has it. */
 const clusterWideSchema = z.strictObject({
     sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema }),
+    /** cert-manager and the ClusterIssuers that sign the platform's certificates. */
+    certManager: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, issuers: z.array(issuerSchema).min(1) }),
     argocd: argocdSchema,
     rollouts: rolloutsSchema,
     /** kube-prometheus-stack's cluster release: CRDs, the one prometheus-operator, node-exporter, kube-state-metrics and the kubelet Service. */
@@ -367,6 +479,8 @@ export const stackModelSchema = z.strictObject({
     /** Other environments that may share the cluster: their namespaces must never reach this environment's receivers. */
     peerEnvironments: z.array(dnsLabel).default([]),
     cluster: clusterSchema,
+    /** The identity provider people sign in with, where Argo CD or Grafana uses single sign-on. */
+    identityProvider: identityProviderSchema.optional(),
     /** The cluster-wide parts: required when this stack installs them (dedicated cluster, or owner of a shared one), absent otherwise. */
     clusterWide: clusterWideSchema.optional(),
     argocd: environmentAppsSchema.default({ applications: [], applicationSets: [] }),
@@ -390,3 +504,8 @@ export type AnalysisTemplateModel = StackModel["rollouts"]["analysisTemplates"][
 export type MonitoringModel = StackModel["monitoring"];
 export type AlertmanagerModel = MonitoringModel["alertmanager"];
 export type ChartModel = z.output<typeof chartSchema>;
+export type Exposure = z.output<typeof exposureSchema>;
+export type IdentityProviderModel = z.output<typeof identityProviderSchema>;
+export type CertManagerModel = ClusterWideModel["certManager"];
+export type IssuerModel = CertManagerModel["issuers"][number];
+export type GrafanaModel = MonitoringModel["grafana"];

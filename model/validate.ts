@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { clusterViewOf } from "./cluster";
+import { checkClusterAccess } from "./checks/access";
 import { checkArgoCd } from "./checks/argocd";
 import { checkEnvironmentAgainstCluster, checkTopology } from "./checks/cluster";
 import { checkMonitoring } from "./checks/monitoring";
@@ -55,7 +56,8 @@ export function validateModel(stack: string, source: string, input: unknown, out
     if (model.clusterWide) {
         checkArgoCd(model.clusterWide.argocd, "clusterWide.argocd", problems);
         checkNotifications(model.clusterWide, problems);
-        const source = { projects: "clusterWide.argocd.projects", notifications: "clusterWide.argocd.notifications", monitoring: "clusterWide.monitoring" };
+        checkClusterAccess(model, model.clusterWide, problems);
+        const source = { projects: "clusterWide.argocd.projects", notifications: "clusterWide.argocd.notifications", monitoring: "clusterWide.monitoring", issuers: "clusterWide.certManager.issuers" };
         checkEnvironmentAgainstCluster(model, clusterViewOf(model.clusterWide), source, problems);
     }
     checkMonitoring(model, problems);

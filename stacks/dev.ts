@@ -6,8 +6,9 @@ export const devSettings: EnvironmentSettings = {
     environment: "dev",
     peerEnvironments: ["prod"],
     revision: "main",
-    argocdDomain: "argocd-dev.local",
-    prometheusUrl: "https://prometheus-dev.local",
+    argocdAddress: "argocd-dev",
+    grafanaAddress: "grafana-dev",
+    argocdLocalAdmin: true,
     repeatInterval: "4h",
 };
 

@@ -6,8 +6,10 @@ export const prodSettings: EnvironmentSettings = {
     environment: "prod",
     peerEnvironments: ["dev"],
     revision: "release",
-    argocdDomain: "argocd.example.com",
-    prometheusUrl: "https://prometheus-prod.local",
+    argocdAddress: "argocd",
+    grafanaAddress: "grafana",
+    // Single sign-on only: the README's break-glass path turns the local admin back on.
+    argocdLocalAdmin: false,
     repeatInterval: "12h",
 };
 

@@ -79,8 +79,9 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
 
     it("breaks no rule of the policy pack, over the charts' objects as over the program's", async () => {
         expect(await violations(objects.map((o) => o.object))).toStrictEqual([]);
-        // What the rules are about is there: the Ingress of Argo CD, the CRDs of four charts.
-        expect(ofKind("Ingress").map(named)).toStrictEqual([expect.stringMatching(/: networking.k8s.io\/Ingress argocd\/argocd-server \(release argocd\)$/)]);
+        // What the rules are about is there: the Ingresses of Argo CD and of each Grafana, the CRDs of the charts.
+        const ingresses = [`networking.k8s.io/Ingress argocd/argocd-server (release argocd)`, ...stacks.map(([s]) => `networking.k8s.io/Ingress monitoring-${s}/monitoring-${s}-grafana (release monitoring-${s})`)];
+        expect(ofKind("Ingress").map((o) => `${identity(o)} (${o.origin})`).sort()).toStrictEqual(ingresses.sort());
         expect(ofKind("CustomResourceDefinition").length).toBeGreaterThan(10);
     });
 

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
+import { CLUSTER_PARTS } from "../core/catalogue";
 import { appliedProgramObjects } from "../render/applied";
 import { isSecretValue } from "../render/mockRuntime";
 import { demoConfig, demoKeyPem, ofType, promiseOf, type ProgramRun, ROOT, runProgram } from "./harness";
@@ -24,7 +25,7 @@ describe.each(INSTALLERS)("the first preview of %s (%s), before anything exists"
         const run = await runProgram(stack, shippedConfig(stack, topology), { firstPreview: true });
         if (run.error) throw run.error;
         const charts = ofType(run, CHART);
-        expect(charts.length).toBe(5);
+        expect(charts.length).toBe(CLUSTER_PARTS.length + 1);
         for (const chart of charts) expect(pulumi.containsUnknowns(chart.inputs), chart.name).toBe(false);
         // What depends on a generated value is unknown indeed: argocd-secret holds a generated key.
         const argocdSecret = ofType(run, SEALED).find((r) => r.inputs.metadata.name === "argocd-secret");

@@ -54,7 +54,7 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         const releases = ofType(run, CHART).map((c) => [c.inputs.name, c.inputs.namespace, c.inputs.chart, c.inputs.version]);
         const environment = [`monitoring-${stack}`, `monitoring-${stack}`, "kube-prometheus-stack", charts.kubePrometheusStack.version];
         const model = stackModel(stack, topology);
-        const clusterWide = model.clusterWide ? CLUSTER_PARTS.map((p) => p.release(model.clusterWide?.[p.key] as never)).map((r) => [r.name, r.namespace, r.chart, r.version]) : [];
+        const clusterWide = model.clusterWide ? CLUSTER_PARTS.map((p) => p.release(model.clusterWide?.[p.key] as never, model)).map((r) => [r.name, r.namespace, r.chart, r.version]) : [];
         expect(clusterWide.length).toBe(installs ? CLUSTER_PARTS.length : 0);
         expect(releases.sort()).toStrictEqual([environment, ...clusterWide].sort());
         // Each at a version pinned in stacks/shared/constants.ts.
@@ -91,24 +91,29 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
     it("creates its namespaces, but never kube-system", () => {
         const namespaces = objectKeys(run).filter((k) => k.startsWith("Namespace/"));
         const model = stackModel(stack, topology);
-        const clusterWide = model.clusterWide ? clusterWideReleases(model.clusterWide).map((r) => `Namespace//${r.namespace}`).filter((ns) => ns !== "Namespace//kube-system") : [];
+        const clusterWide = model.clusterWide ? clusterWideReleases({ ...model, clusterWide: model.clusterWide }).map((r) => `Namespace//${r.namespace}`).filter((ns) => ns !== "Namespace//kube-system") : [];
         expect(clusterWide.length).toBe(installs ? CLUSTER_PARTS.length - 1 : 0);
         expect(namespaces).toStrictEqual([...clusterWide, `Namespace//monitoring-${stack}`].sort());
     });
 
     it("puts every secret into a SealedSecret, with the data keys the controllers read", () => {
         const sealed = Object.fromEntries(ofType(run, SEALED).map((r) => [`${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`, Object.keys(r.inputs.spec.encryptedData).sort()]));
+        // The local admin only where it is kept (dev on a cluster of its own), beside single sign-on.
+        const admin = stackModel(stack, topology).clusterWide?.argocd.sso?.localAdmin ? ["admin.password", "admin.passwordMtime"] : [];
         const clusterWide = installs
             ? {
                   "argocd/argocd-notifications-secret": ["slack-token", "slack-webhook"],
                   "argocd/argocd-redis": ["auth"],
-                  "argocd/argocd-secret": ["admin.password", "admin.passwordMtime", "server.secretkey"],
+                  "argocd/argocd-secret": [...admin, "oidc.clientSecret", "server.secretkey"],
+                  "argocd/repo-creds-github-com-example-org-dc5f44": ["password", "type", "url", "username"],
                   "argo-rollouts/argo-rollouts-notification-secret": ["slack-token"],
+                  "cert-manager/platform-ca-ca": ["tls.crt", "tls.key"],
               }
             : {};
         expect(sealed).toStrictEqual({
             [`monitoring-${stack}/alertmanager-config-${stack}`]: ["alertmanager.yaml"],
             [`monitoring-${stack}/monitoring-${stack}-grafana-admin`]: ["admin-password", "admin-user"],
+            [`monitoring-${stack}/monitoring-${stack}-grafana-oauth`]: ["client-secret"],
             ...clusterWide,
         });
         const plainSecrets = ofType(run, "kubernetes:core/v1:Secret").map((r) => r.inputs.metadata.name);
@@ -183,7 +188,8 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         const shown = visible(run.resources.map((r) => r.inputs));
         for (const secret of secretValues(config)) expect(shown).not.toContain(secret);
         expect(visible(run.outputs)).not.toContain(config["gitops:alertmanagerSlackWebhook"]);
-        if (!installs) {
+        // Only where Argo CD keeps its local admin: prod signs in with SSO alone.
+        if (!stackModel(stack, topology).clusterWide?.argocd.sso?.localAdmin) {
             expect(run.outputs?.argocdAdminPassword).toBeUndefined();
             return;
         }

@@ -9,8 +9,9 @@ import { demoConfig, ROOT, runProgram } from "./harness";
 
 describe("index.ts under Pulumi's own TypeScript loader", () => {
     const EXPECTED: Record<string, string[]> = {
-        prod: ["alertmanagerConfigSecret", "argocdAdminPassword", "argocdUrl", "clusterFacts", "environment", "runbook", "target"],
-        dev: ["alertmanagerConfigSecret", "argocdUrl", "environment", "runbook", "target"],
+        // No admin password: prod signs in with SSO only.
+        prod: ["alertmanagerConfigSecret", "argocdUrl", "clusterFacts", "environment", "grafanaUrl", "runbook", "target"],
+        dev: ["alertmanagerConfigSecret", "argocdUrl", "environment", "grafanaUrl", "runbook", "target"],
     };
 
     it("registers what the harness registers and exports the stack outputs, for the owner and for a stack that shares its cluster", async () => {

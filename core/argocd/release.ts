@@ -1,60 +1,103 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { HelmRelease } from "../helm";
 import { argocdUrl } from "../../model/cluster";
-import type { ArgoCdModel } from "../../model/schema";
+import type { ArgoCdModel, IdentityProviderModel } from "../../model/schema";
+import { CLUSTER_ISSUER_ANNOTATION } from "../exposure";
+import type { HelmRelease } from "../helm";
+import { toYaml } from "../objects";
 import { accountsConfig, rbacConfig } from "./rbac";
 
 /** The name of the Secret holding Redis' password (the chart's hook Job would make it otherwise). */
 export const REDIS_SECRET = "argocd-redis";
 /** The Secret Argo CD reads its admin password hash, its session key and `$key` references from. */
 export const ARGOCD_SECRET = "argocd-secret";
+/** The argocd-server Service the Ingress or HTTPRoute sends requests to, in plain HTTP. */
+export const SERVER_SERVICE = { name: "argocd-server", port: 80 };
 /**
  * Fixed, so `argocd-secret` does not change on every run. Sessions issued before it are invalid;
  * it only has to be in the past, in RFC 3339 (Argo CD rewrites it otherwise).
  */
 const ADMIN_PASSWORD_MTIME = "2025-01-01T00:00:00Z";
+/** The argocd-secret key `oidc.config` reads the client secret from, as `$oidc.clientSecret`. */
+const OIDC_SECRET_KEY = "oidc.clientSecret";
+const dexSecretKey = (connector: string) => `dex.${connector}.clientSecret`;
 
-/**
- * The data of `argocd-secret`, sealed by the program: everything Argo CD would otherwise write
- * into it at its first start (argo-cd v3.4 util/settings/settings.go: a generated
- * `server.secretkey`, and an admin password when none is set), so that it never writes there and
- * the controller's next unseal, which replaces the Secret's data, takes nothing away. Values are
- * secrets: the admin password's bcrypt hash and the key sessions are signed with.
- */
-export function argocdSecretData(adminPasswordHash: pulumi.Input<string>, serverSecretKey: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
-    return { "admin.password": adminPasswordHash, "admin.passwordMtime": ADMIN_PASSWORD_MTIME, "server.secretkey": serverSecretKey };
+/** True when Argo CD keeps its local admin account: always without SSO. */
+export function keepsLocalAdmin(argocd: ArgoCdModel): boolean {
+    return argocd.sso?.localAdmin ?? true;
 }
 
-/** Without an ingress the server terminates TLS itself. */
-// Stryker disable next-line ObjectLiteral: the chart's default; said so that both cases read alike
-const NO_INGRESS = { enabled: false };
+/**
+ * The data of `argocd-secret`, sealed by the program, by key: everything Argo CD would otherwise
+ * write into it at its first start (argo-cd v3.4 util/settings/settings.go: a generated
+ * `server.secretkey`, and an admin password while the admin account is on), so that it never
+ * writes there and the controller's next unseal, which replaces the Secret's data, takes nothing
+ * away; and the SSO client secrets `oidc.config` and `dex.config` reference. `secrets` are the
+ * values from config, by the reference the model names them with.
+ */
+export function argocdSecretData(
+    argocd: ArgoCdModel,
+    values: { adminPasswordHash?: pulumi.Input<string>; serverSecretKey: pulumi.Input<string>; secrets: (reference: string) => pulumi.Input<string> },
+): Record<string, pulumi.Input<string>> {
+    const { sso } = argocd;
+    return {
+        ...(keepsLocalAdmin(argocd) && values.adminPasswordHash !== undefined ? { "admin.password": values.adminPasswordHash, "admin.passwordMtime": ADMIN_PASSWORD_MTIME } : {}),
+        "server.secretkey": values.serverSecretKey,
+        ...(sso?.oidc ? { [OIDC_SECRET_KEY]: values.secrets(sso.oidc.clientSecret) } : {}),
+        ...Object.fromEntries((sso?.dex?.connectors ?? []).flatMap((c) => (c.clientSecret ? [[dexSecretKey(c.id), values.secrets(c.clientSecret)]] : []))),
+    };
+}
+
+/** `oidc.config` or `dex.config` for argocd-cm, and the RBAC scope of the groups claim. */
+function ssoConfig(argocd: ArgoCdModel, identityProvider: IdentityProviderModel | undefined): { cm: Record<string, string>; scopes?: string } {
+    const { sso } = argocd;
+    if (!sso) return { cm: {} };
+    const groupsClaim = identityProvider?.groupsClaim ?? "groups";
+    const scopes = `[${groupsClaim}]`;
+    if (sso.oidc) {
+        const oidc = {
+            name: "SSO",
+            issuer: identityProvider?.issuer,
+            clientID: sso.oidc.clientId,
+            clientSecret: `$${OIDC_SECRET_KEY}`,
+            requestedScopes: identityProvider?.scopes,
+            requestedIDTokenClaims: { [groupsClaim]: { essential: true } },
+        };
+        return { cm: { "oidc.config": toYaml(oidc) }, scopes };
+    }
+    const connectors = (sso.dex?.connectors ?? []).map((c) => ({ type: c.type, id: c.id, name: c.name, config: { ...c.config, ...(c.clientSecret ? { clientSecret: `$${dexSecretKey(c.id)}` } : {}) } }));
+    return { cm: { "dex.config": toYaml({ connectors }) }, scopes };
+}
 
 /**
  * The Argo CD release. It carries no secret: `argocd-secret` is the program's SealedSecret, so no
  * value that is unknown before the first `pulumi up` (a generated password's hash) reaches the
- * chart, which would render nothing in that preview.
+ * chart, which would render nothing in that preview. The server speaks plain HTTP behind the
+ * Ingress (or the Gateway) that terminates TLS with cert-manager's certificate.
  */
-export function argocdRelease(argocd: ArgoCdModel): HelmRelease {
+export function argocdRelease(argocd: ArgoCdModel, identityProvider?: IdentityProviderModel): HelmRelease {
+    const { expose } = argocd;
+    const sso = ssoConfig(argocd, identityProvider);
     return {
         name: argocd.releaseName,
         namespace: argocd.namespace,
         ...argocd.chart,
         values: {
-            global: { domain: argocd.domain },
+            global: { domain: expose.host },
             configs: {
                 // A bool like the chart's default: the chart writes argocd-cm with `toString`, and
                 // some of its templates compare these flags with `eq true`.
-                cm: { "admin.enabled": true, ...accountsConfig(argocd) },
-                // Behind an ingress that terminates TLS the server speaks plain HTTP.
-                params: { "server.insecure": argocd.ingress.enabled },
-                rbac: rbacConfig(argocd),
+                cm: { "admin.enabled": keepsLocalAdmin(argocd), ...accountsConfig(argocd), ...sso.cm },
+                params: { "server.insecure": true },
+                rbac: { ...rbacConfig(argocd), ...(sso.scopes ? { scopes: sso.scopes } : {}) },
                 secret: { createSecret: false },
             },
             server: {
-                ingress: argocd.ingress.enabled
-                    ? { enabled: true, ingressClassName: argocd.ingress.className, hostname: argocd.domain }
-                    : NO_INGRESS,
+                ingress: expose.ingress
+                    ? { enabled: true, ingressClassName: expose.ingress.className, hostname: expose.host, tls: true, annotations: { [CLUSTER_ISSUER_ANNOTATION]: expose.clusterIssuer } }
+                    : { enabled: false },
             },
+            // Dex only for its connectors: OIDC goes to the identity provider directly.
+            dex: { enabled: argocd.sso?.dex !== undefined },
             // This program owns the notifications ConfigMap and its SealedSecret.
             notifications: { argocdUrl: argocdUrl(argocd), cm: { create: false }, secret: { create: false } },
             // A Helm hook Job, which Chart v4 omits: Redis would not start without the

@@ -63,7 +63,7 @@ export function defaultText(am: AlertmanagerModel): string {
         `*Description:* {{ or .CommonAnnotations.description "No description" }}`,
         // Formatted: printed as is, a time.Time ends with a monotonic-clock suffix like m=+0.13.
         `*Start:* {{ (index .Alerts 0).StartsAt.Format "2006-01-02 15:04:05 MST" }}`,
-        `<${am.slack.alertsUrl}|View in Prometheus>`,
+        `<${am.slack.alertsUrl}|View in Grafana>`,
     ].join("\n");
 }
 

@@ -5,7 +5,8 @@
  * each environment's release runs its own Prometheus, Alertmanager and Grafana and nothing else.
  */
 import type { ClusterView } from "../../model/cluster";
-import type { ClusterWideModel, StackModel } from "../../model/schema";
+import type { ClusterWideModel, IdentityProviderModel, StackModel } from "../../model/schema";
+import { CLUSTER_ISSUER_ANNOTATION, exposedUrl } from "../exposure";
 import type { HelmRelease } from "../helm";
 import { configSecretName } from "./alertmanager";
 
@@ -28,6 +29,83 @@ export function prometheusUrl(model: StackModel): string {
 /** The Secret that holds Grafana's admin credentials. */
 export function grafanaAdminSecretName(model: StackModel): string {
     return `${model.monitoring.releaseName}-grafana-admin`;
+}
+
+/** The Secret that holds Grafana's OAuth client secret, mounted as a file. */
+export function grafanaOauthSecretName(model: StackModel): string {
+    return `${model.monitoring.releaseName}-grafana-oauth`;
+}
+
+/** Grafana's Service, as its chart names it (`<release>-grafana`, port 80): where an HTTPRoute sends requests. */
+export function grafanaService(model: StackModel): { name: string; port: number } {
+    return { name: `${model.monitoring.releaseName}-grafana`, port: 80 };
+}
+
+/** The data key of the OAuth Secret, and where Grafana reads it: never a literal in grafana.ini. */
+export const OAUTH_SECRET_KEY = "client-secret";
+const OAUTH_MOUNT = "/etc/secrets/oauth";
+
+/**
+ * A JMESPath expression that maps the groups claim to Grafana's roles, as `role_attribute_path`
+ * takes it: Admin for any of `admin`, Editor for any of `editor`, Viewer otherwise.
+ */
+export function roleAttributePath(groupsClaim: string, roles: { admin: readonly string[]; editor: readonly string[] }): string {
+    // The claim as a quoted identifier (it may hold ':' or '-'), each group as a raw string literal.
+    const anyOf = (groups: readonly string[]) => `(${groups.map((g) => `contains(${JSON.stringify(groupsClaim)}[*], '${g.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}')`).join(" || ")})`;
+    const tiers = (
+        [
+            [roles.admin, "Admin"],
+            [roles.editor, "Editor"],
+        ] as const
+    ).filter(([groups]) => groups.length > 0);
+    return [...tiers.map(([groups, role]) => `${anyOf(groups)} && '${role}'`), "'Viewer'"].join(" || ");
+}
+
+/** grafana.ini's generic OAuth section: the identity provider's endpoints, the client secret read from the mounted file. */
+function genericOauth(grafana: StackModel["monitoring"]["grafana"], idp: IdentityProviderModel): Record<string, unknown> {
+    const sso = grafana.sso as NonNullable<typeof grafana.sso>;
+    return {
+        enabled: true,
+        name: "SSO",
+        allow_sign_up: true,
+        use_pkce: true,
+        client_id: sso.clientId,
+        client_secret: `$__file{${OAUTH_MOUNT}/${OAUTH_SECRET_KEY}}`,
+        scopes: idp.scopes.join(" "),
+        auth_url: idp.authorizationUrl,
+        token_url: idp.tokenUrl,
+        api_url: idp.userInfoUrl,
+        groups_attribute_path: JSON.stringify(idp.groupsClaim),
+        role_attribute_path: roleAttributePath(idp.groupsClaim, sso.roles),
+    };
+}
+
+/** The Grafana values of an environment's release: its admin Secret, its dashboards, its address and its single sign-on. */
+function grafanaValues(model: StackModel): Record<string, unknown> {
+    const { grafana } = model.monitoring;
+    const { expose } = grafana;
+    const sso = grafana.sso && model.identityProvider ? { "auth.generic_oauth": genericOauth(grafana, model.identityProvider) } : {};
+    return {
+        // Under the chart's default keys, admin-user and admin-password, as components/monitoring.ts seals them.
+        admin: { existingSecret: grafanaAdminSecretName(model) },
+        // Dashboards of this release only: the chart's default (ALL) would load every
+        // environment's copies of the same dashboards.
+        sidecar: { dashboards: { searchNamespace: model.monitoring.namespace } },
+        // A Helm test hook, which Chart v4 omits.
+        // Stryker disable next-line ObjectLiteral,BooleanLiteral: the vendored grafana chart ships no test templates to render; the released one does
+        testFramework: { enabled: false },
+        ingress: expose.ingress
+            ? {
+                  enabled: true,
+                  ingressClassName: expose.ingress.className,
+                  hosts: [expose.host],
+                  tls: [{ secretName: `${model.monitoring.releaseName}-grafana-tls`, hosts: [expose.host] }],
+                  annotations: { [CLUSTER_ISSUER_ANNOTATION]: expose.clusterIssuer },
+              }
+            : { enabled: false },
+        "grafana.ini": { server: { root_url: exposedUrl(expose) }, ...sso },
+        ...(grafana.sso ? { extraSecretMounts: [{ name: "oauth-client", secretName: grafanaOauthSecretName(model), mountPath: OAUTH_MOUNT, readOnly: true }] } : {}),
+    };
 }
 
 /** The operator's webhooks and TLS, off in every release. */
@@ -93,16 +171,7 @@ export function monitoringRelease(model: StackModel, cluster: ClusterView["monit
             // Only this release's rules, pod monitors, probes and scrape configs, which is the chart's
             // default (label release=<release>, see ruleSelectorLabels): another environment may share the cluster.
             prometheus: { prometheusSpec: { serviceMonitorSelector: ownAndCluster } },
-            grafana: {
-                // Under the chart's default keys, admin-user and admin-password, as components/monitoring.ts seals them.
-                admin: { existingSecret: grafanaAdminSecretName(model) },
-                // Dashboards of this release only: the chart's default (ALL) would load every
-                // environment's copies of the same dashboards.
-                sidecar: { dashboards: { searchNamespace: monitoring.namespace } },
-                // A Helm test hook, which Chart v4 omits.
-                // Stryker disable next-line ObjectLiteral,BooleanLiteral: the vendored grafana chart ships no test templates to render; the released one does
-                testFramework: { enabled: false },
-            },
+            grafana: grafanaValues(model),
         },
     };
 }

@@ -17,6 +17,8 @@ export interface ViewSource {
     readonly notifications: string;
     /** Where the cluster release of kube-prometheus-stack is defined. */
     readonly monitoring: string;
+    /** Where the cluster's ClusterIssuers are defined. */
+    readonly issuers: string;
 }
 
 function hasTemplate(value: string): boolean {

@@ -5,6 +5,7 @@
 import { type ClusterFacts, type ClusterView, installsClusterParts } from "../cluster";
 import type { ProblemCollector } from "../problems";
 import type { StackModel } from "../schema";
+import { checkEnvironmentAccess } from "./access";
 import { checkApplications, type ViewSource } from "./applications";
 import { checkDeploymentsAgainstOwner } from "./overlap";
 
@@ -32,6 +33,7 @@ export function checkTopology(model: StackModel, stack: string, problems: Proble
 /** The environment's parts against the cluster-wide parts they run on. */
 export function checkEnvironmentAgainstCluster(model: StackModel, view: ClusterView, source: ViewSource, problems: ProblemCollector): void {
     checkApplications(model, view, source, problems);
+    checkEnvironmentAccess(model, view, source.issuers, problems);
     const own = model.monitoring;
     const cluster = view.monitoring;
     if (own.chart.chart !== cluster.chart.chart || own.chart.version !== cluster.chart.version) {
@@ -74,7 +76,12 @@ export function checkAgainstOwner(model: StackModel, facts: ClusterFacts, settin
     if (missing.length > 0) {
         problems.add("(cluster)", `stack "${owner}" installs no CRD for ${missing.join(", ")}, which this stack creates; bring "${owner}" up to date first (\`pulumi up --stack ${owner}\`)`);
     }
-    const source = { projects: `stack "${owner}"'s clusterWide.argocd.projects`, notifications: `stack "${owner}"'s clusterWide.argocd.notifications`, monitoring: `stack "${owner}"'s clusterWide.monitoring` };
+    const source = {
+        projects: `stack "${owner}"'s clusterWide.argocd.projects`,
+        notifications: `stack "${owner}"'s clusterWide.argocd.notifications`,
+        monitoring: `stack "${owner}"'s clusterWide.monitoring`,
+        issuers: `stack "${owner}"'s clusterWide.certManager.issuers`,
+    };
     checkEnvironmentAgainstCluster(model, facts, source, problems);
     checkDeploymentsAgainstOwner(model, owner, facts.deployments, problems);
 }

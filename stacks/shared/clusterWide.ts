@@ -4,7 +4,7 @@
  * kube-prometheus-stack. Default notifications go to each environment's own channels.
  */
 import type { StackModelInput } from "../../model/schema";
-import { channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_REPO, IN_CLUSTER } from "./constants";
+import { address, channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_ORG, GIT_REPO, GROUPS, IN_CLUSTER, PLATFORM_CA_ISSUER } from "./constants";
 
 type ClusterWideInput = NonNullable<StackModelInput["clusterWide"]>;
 
@@ -71,16 +71,35 @@ function rolloutTemplate(name: string, what: string, color: string) {
     };
 }
 
-/** The cluster-wide parts of a cluster whose environments are `environments`, with Argo CD at `argocdDomain`. */
-export function clusterWideParts(argocdDomain: string, environments: readonly string[]): ClusterWideInput {
+/** What differs between clusters in their cluster-wide parts. */
+export interface ClusterSettings {
+    /** The name of Argo CD's address: `<name>.<PLATFORM_DOMAIN>`. */
+    readonly argocdAddress: string;
+    /** The environments the cluster runs: each gets its own notifications. */
+    readonly environments: readonly string[];
+    /** Keep Argo CD's local admin beside single sign-on; off where the break-glass path is enough. */
+    readonly argocdLocalAdmin: boolean;
+}
+
+/** The cluster-wide parts of a cluster. */
+export function clusterWideParts(cluster: ClusterSettings): ClusterWideInput {
+    const { environments } = cluster;
     return {
         sealedSecrets: { namespace: "kube-system", releaseName: "sealed-secrets", chart: charts.sealedSecrets },
+        certManager: {
+            namespace: "cert-manager",
+            releaseName: "cert-manager",
+            chart: charts.certManager,
+            // The platform's own CA signs every address; demo/ holds a demo CA for the offline render.
+            issuers: [{ name: PLATFORM_CA_ISSUER, ca: { certificate: "gitops:tlsCaCertificate", key: "gitops:tlsCaKey" } }],
+        },
         argocd: {
             namespace: "argocd",
             releaseName: "argocd",
             chart: charts.argoCd,
-            domain: argocdDomain,
-            ingress: { enabled: true, className: "nginx" },
+            expose: address(cluster.argocdAddress),
+            sso: { oidc: { clientId: "argocd", clientSecret: "gitops:argocdOidcClientSecret" }, localAdmin: cluster.argocdLocalAdmin },
+            privateRepositories: [{ urlPrefix: GIT_ORG, https: { username: "git", password: "gitops:gitRepositoryToken" } }],
             rbac: {
                 defaultRole: "role:readonly",
                 roles: [
@@ -96,10 +115,12 @@ export function clusterWideParts(argocdDomain: string, environments: readonly st
                         ],
                     },
                 ],
+                // Groups of the identity provider, and local accounts.
                 bindings: [
-                    { subject: "frontend-team", role: "role:team-frontend" },
-                    { subject: "backend-team", role: "role:team-backend" },
-                    { subject: "developers", role: "role:developer" },
+                    { subject: GROUPS.platformAdmins, role: "role:admin" },
+                    { subject: GROUPS.frontend, role: "role:team-frontend" },
+                    { subject: GROUPS.backend, role: "role:team-backend" },
+                    { subject: GROUPS.developers, role: "role:developer" },
                     { subject: "frontend-dev", role: "role:team-frontend" },
                     { subject: "backend-dev", role: "role:team-backend" },
                 ],

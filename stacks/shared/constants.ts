@@ -6,10 +6,37 @@ export const charts = {
     argoRollouts: { chart: "argo-rollouts", version: "2.41.0", repository: "https://argoproj.github.io/argo-helm" },
     kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repository: "https://prometheus-community.github.io/helm-charts" },
     sealedSecrets: { chart: "sealed-secrets", version: "2.18.5", repository: "https://bitnami-labs.github.io/sealed-secrets" },
+    certManager: { chart: "cert-manager", version: "v1.21.1", repository: "https://charts.jetstack.io" },
 } as const;
 
+/** The DNS zone of the platform's addresses: `argocd.<zone>`, `grafana-<env>.<zone>`. */
+export const PLATFORM_DOMAIN = "platform.example.com";
+/** The ingress class the cluster's add-ons install, which every address goes through. */
+export const INGRESS_CLASS = "nginx";
+/** The ClusterIssuer of the platform's own CA, which signs every address of the shipped stacks. */
+export const PLATFORM_CA_ISSUER = "platform-ca";
+
+/** The identity provider people sign in with: one OpenID Connect realm (Keycloak's paths). */
+export const IDENTITY_PROVIDER = {
+    issuer: "https://login.example.com/realms/platform",
+    authorizationUrl: "https://login.example.com/realms/platform/protocol/openid-connect/auth",
+    tokenUrl: "https://login.example.com/realms/platform/protocol/openid-connect/token",
+    userInfoUrl: "https://login.example.com/realms/platform/protocol/openid-connect/userinfo",
+    groupsClaim: "groups",
+} as const;
+
+/** The groups of the identity provider the platform's roles are bound to. */
+export const GROUPS = { platformAdmins: "platform-admins", developers: "developers", frontend: "frontend-team", backend: "backend-team" } as const;
+
+/** An address of the platform, at `<name>.<PLATFORM_DOMAIN>`, through the ingress class, signed by the platform's CA. */
+export function address(name: string) {
+    return { host: `${name}.${PLATFORM_DOMAIN}`, clusterIssuer: PLATFORM_CA_ISSUER, ingress: { className: INGRESS_CLASS } };
+}
+
 export const IN_CLUSTER = "https://kubernetes.default.svc";
-export const GIT_REPO = "https://github.com/example-org/platform-gitops";
+/** The organisation whose repositories are private: Argo CD reads them with a token. */
+export const GIT_ORG = "https://github.com/example-org/";
+export const GIT_REPO = `${GIT_ORG}platform-gitops`;
 
 /** Namespace of the cluster release of kube-prometheus-stack (operator, exporters). */
 export const CLUSTER_MONITORING_NAMESPACE = "monitoring";

@@ -4,7 +4,7 @@
  */
 import type { StackModelInput } from "../../model/schema";
 import { clusterWideParts } from "./clusterWide";
-import { channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_REPO, IN_CLUSTER } from "./constants";
+import { address, channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_REPO, GROUPS, IDENTITY_PROVIDER, IN_CLUSTER } from "./constants";
 
 export { charts } from "./constants";
 
@@ -32,10 +32,12 @@ export interface EnvironmentSettings {
     readonly peerEnvironments: readonly string[];
     /** Branch or tag the environment's applications follow. */
     readonly revision: string;
-    /** Host name of the Argo CD UI, when this environment's stack installs Argo CD. */
-    readonly argocdDomain: string;
-    /** Prometheus UI base URL, linked from every alert. */
-    readonly prometheusUrl: string;
+    /** The name of Argo CD's address (`<name>.<PLATFORM_DOMAIN>`), when this environment's stack installs Argo CD. */
+    readonly argocdAddress: string;
+    /** The name of the environment's Grafana's address, which every alert links to. */
+    readonly grafanaAddress: string;
+    /** Keep Argo CD's local admin beside single sign-on, when this environment's stack installs Argo CD. */
+    readonly argocdLocalAdmin: boolean;
     /** Alertmanager repeat interval: how often an unresolved alert is sent again. */
     readonly repeatInterval: string;
 }
@@ -99,11 +101,13 @@ function clusterOf(env: EnvironmentSettings, topology: Topology) {
 export function platformStack(env: EnvironmentSettings, topology: Topology = TOPOLOGY): StackModelInput {
     const e = env.environment;
     const { cluster, environments, installs } = clusterOf(env, topology);
+    const grafana = address(env.grafanaAddress);
     return {
         environment: e,
         peerEnvironments: [...env.peerEnvironments],
         cluster,
-        ...(installs ? { clusterWide: clusterWideParts(env.argocdDomain, environments) } : {}),
+        identityProvider: IDENTITY_PROVIDER,
+        ...(installs ? { clusterWide: clusterWideParts({ argocdAddress: env.argocdAddress, environments, argocdLocalAdmin: env.argocdLocalAdmin }) } : {}),
         argocd: {
             // The frontend syncs after the backend it calls.
             applications: [teamApplication(env, "backend", 1), teamApplication(env, "frontend", 2)],
@@ -157,12 +161,17 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
             namespace: `monitoring-${e}`,
             releaseName: `monitoring-${e}`,
             chart: charts.kubePrometheusStack,
+            grafana: {
+                expose: grafana,
+                sso: { clientId: `grafana-${e}`, clientSecret: "gitops:grafanaOidcClientSecret", roles: { admin: [GROUPS.platformAdmins], editor: [GROUPS.developers] } },
+            },
             alertmanager: {
                 repeatInterval: env.repeatInterval,
                 // Alerts of the cluster-wide parts (kube-system, the operator and exporters) go to
                 // the environment whose stack installs them, once, not to every environment.
                 namespaceRegex: `.*-${e}|monitoring-${e}${installs ? `|kube-system|${CLUSTER_MONITORING_NAMESPACE}` : ""}`,
-                slack: { receiver: `slack-${e}`, titleTag: e.toUpperCase(), alertsUrl: `${env.prometheusUrl}/alerts` },
+                // Prometheus and Alertmanager are reached through Grafana only, which signs people in.
+                slack: { receiver: `slack-${e}`, titleTag: e.toUpperCase(), alertsUrl: `https://${grafana.host}/alerting/list` },
             },
         },
     };

@@ -8,7 +8,10 @@ import { unseal } from "../helpers/unseal";
 import { demoSealer, owner, standIn } from "./support";
 
 const secrets = () => ({ "slack-webhook": pulumi.secret("http://127.0.0.1:9/hook"), "slack-token": pulumi.secret("xoxb-test") });
-const args = () => ({ argocd: owner.clusterWide.argocd, cluster: owner.cluster.name, sealer: demoSealer(), after: [standIn("controller")], notificationSecrets: secrets() });
+/** Argo CD with its local admin, as the README's break-glass path turns it back on. */
+const withAdmin = { ...owner.clusterWide.argocd, sso: owner.clusterWide.argocd.sso && { ...owner.clusterWide.argocd.sso, localAdmin: true } };
+const configSecret = (reference: string) => pulumi.secret(`value of ${reference}`);
+const args = () => ({ argocd: withAdmin, cluster: owner.cluster.name, sealer: demoSealer(), after: [standIn("controller")], notificationSecrets: secrets(), configSecret, identityProvider: owner.identityProvider });
 
 /** What the controller unseals into argocd-secret, as Argo CD reads it. */
 async function argocdSecret(run: ProgramRun): Promise<Record<string, string>> {
@@ -33,14 +36,16 @@ describe("ArgoCd", () => {
         expect(isSecretValue(chart.inputs.values)).toBe(false);
         expect(chart.inputs.values.configs.secret).toStrictEqual({ createSecret: false });
         expect(chart.dependencies).toContain(resource(run, "kubernetes:bitnami.com/v1alpha1:SealedSecret", "cd-test-sealedsecret-argocd-secret").urn);
-        expect(await pulumi.isSecret(argocd.adminPassword)).toBe(true);
+        expect(await pulumi.isSecret(argocd.adminPassword as pulumi.Output<string>)).toBe(true);
         expect(ofType(run, "random:index/randomPassword:RandomPassword").map((r) => r.name).sort()).toStrictEqual(["cd-test-redis-password", "cd-test-server-secretkey"]);
     });
 
     it("seals into argocd-secret everything Argo CD would otherwise write there at its first start", async () => {
         const run = await runComponents("prod", () => new ArgoCd("cd-test", { ...args(), adminPassword: pulumi.secret("correct horse battery") }));
         const data = await argocdSecret(run);
-        expect(Object.keys(data).sort()).toStrictEqual(["admin.password", "admin.passwordMtime", "server.secretkey"]);
+        expect(Object.keys(data).sort()).toStrictEqual(["admin.password", "admin.passwordMtime", "oidc.clientSecret", "server.secretkey"]);
+        // The SSO client secret, from the config secret the model names, where oidc.config references it.
+        expect(data["oidc.clientSecret"]).toBe("value of gitops:argocdOidcClientSecret");
         // A fixed time in the past, in RFC 3339: Argo CD rewrites a missing or unreadable one.
         expect(new Date(data["admin.passwordMtime"]).toISOString().replace(".000", "")).toBe(data["admin.passwordMtime"]);
         expect(Date.parse(data["admin.passwordMtime"])).toBeLessThan(Date.now() - 24 * 3600_000);
@@ -67,7 +72,7 @@ describe("ArgoCd", () => {
         });
         const generated = resource(run, "random:index/randomPassword:RandomPassword", "cd-test-admin-password");
         expect(generated.parent).toBe(run.resources.find((r) => r.name === "cd-test")?.urn);
-        const password = await promiseOf(argocd.adminPassword);
+        const password = (await promiseOf(argocd.adminPassword)) as string;
         expect(compareSync(password, await passedHash(run))).toBe(true);
         // Typed into a login form and a CLI prompt: letters and digits only.
         expect(password).toMatch(/^[A-Za-z0-9]{24}$/);

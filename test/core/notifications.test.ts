@@ -80,7 +80,7 @@ describe("argocd-notifications-cm", () => {
     it("keeps the webhook URL and the bot token as references into the sealed secret", () => {
         expect(data["service.webhook.slack_webhook"].url).toBe("$slack-webhook");
         expect(data["service.slack"].token).toBe("$slack-token");
-        expect(data.context.argocdUrl).toBe(`https://${argocd.domain}`);
+        expect(data.context.argocdUrl).toBe(`https://${argocd.expose.host}`);
     });
 });
 

@@ -73,7 +73,8 @@ function isEmptyDefault(value: unknown): boolean {
  * the default, following the README: split only on object nesting; `{}` defaults and the listed
  * open maps take any child key (a child the defaults do list is still checked); lists are
  * checked for their type only; commented-out keys come from an explicit allow-list. Scalars are
- * compared when the default is not null or empty; `{}` and `[]` still say map and list.
+ * compared when the default is not null or empty; `{}` and `[]` still say map and list. Null
+ * removes a key the defaults have, as Helm's coalescing does.
  */
 export function valuesKeyProblems(values: Record<string, unknown>, defaults: Record<string, unknown>, rules: ValuesRules = {}, at: KeyPath = [], open = false): string[] {
     const problems: string[] = [];
@@ -92,7 +93,8 @@ export function valuesKeyProblems(values: Record<string, unknown>, defaults: Rec
             continue;
         }
         const fallback = defaults[key];
-        if (fallback === null || fallback === undefined) continue;
+        // Helm drops a default whose key a values file sets to null.
+        if (fallback === null || fallback === undefined || actual === "null") continue;
         const expected = valueType(fallback);
         if (expected === "list" || expected === "map") {
             if (actual !== expected) {

@@ -10,7 +10,7 @@ import { stackModel, validated } from "../helpers/models";
 const fixture = (file: string) => fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", file), "utf8");
 
 /** prod installs the shared cluster's parts; dev shares them. */
-const models = { prod: stackModel("prod"), dev: stackModel("dev") };
+const models = { prod: stackModel("prod"), dev: stackModel("dev"), devDedicated: stackModel("dev", "dedicated") };
 
 /** Reads config from a `gitops:<key>` map as index.ts does. */
 function read(config: Record<string, string | undefined>, now?: Date, stack: keyof typeof models = "prod") {
@@ -31,12 +31,12 @@ describe("readPlatformConfig", () => {
         const config = read(demoConfig("prod"));
         expect(config.usesDemoCertificate).toBe(true);
         expect(config.kubeContext).toBe("kind-gitops-shared");
-        expect(Object.keys(config.secrets).sort()).toStrictEqual(["alertmanagerSlackWebhook", "argocdSlackToken", "argocdSlackWebhook", "rolloutsSlackToken"]);
+        expect(Object.keys(config.secrets).sort()).toStrictEqual(["alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
     });
 
-    it("asks a stack that shares the owner's cluster only for its Alertmanager webhook", () => {
+    it("asks a stack that shares the owner's cluster only for its Alertmanager webhook and its Grafana's client secret", () => {
         const config = read(demoConfig("dev"), undefined, "dev");
-        expect(Object.keys(config.secrets)).toStrictEqual(["alertmanagerSlackWebhook"]);
+        expect(Object.keys(config.secrets)).toStrictEqual(["alertmanagerSlackWebhook", "grafanaOidcClientSecret"]);
         const message = messageOf({ "gitops:sealingCertificate": demoConfig("dev")["gitops:sealingCertificate"] }, undefined, "dev");
         expect(message).toContain("gitops:alertmanagerSlackWebhook: is not set");
         expect(message).not.toContain("gitops:argocdSlackToken");
@@ -95,9 +95,14 @@ describe("readPlatformConfig", () => {
     });
 
     it("rejects a short admin password, and a context name with stray spaces", () => {
-        expect(messageOf({ ...demoConfig("prod"), "gitops:argocdAdminPassword": "seven77" })).toMatch(/gitops:argocdAdminPassword: is shorter than 8/);
-        expect(read({ ...demoConfig("prod"), "gitops:argocdAdminPassword": "eight888" }).argocdAdminPassword).toBe("eight888");
+        // dev on a cluster of its own keeps Argo CD's local admin.
+        expect(messageOf({ ...demoConfig("dev"), "gitops:argocdAdminPassword": "seven77" }, undefined, "devDedicated")).toMatch(/gitops:argocdAdminPassword: is shorter than 8/);
+        expect(read({ ...demoConfig("dev"), "gitops:argocdAdminPassword": "eight888" }, undefined, "devDedicated").argocdAdminPassword).toBe("eight888");
         expect(messageOf({ ...demoConfig("prod"), "gitops:kubeContext": "kind-gitops " })).toMatch(/gitops:kubeContext: has leading or trailing spaces.*`pulumi config set gitops:kubeContext <value>`/);
+    });
+
+    it("refuses an admin password where Argo CD's local admin is off, saying how to turn it back on", () => {
+        expect(messageOf({ ...demoConfig("prod"), "gitops:argocdAdminPassword": "long enough" })).toMatch(/gitops:argocdAdminPassword: is set, but Argo CD's local admin is off \(clusterWide.argocd.sso.localAdmin: false\).*break-glass/);
     });
 
     it("takes a blank value for no value, names the config as the stack's, and reports missing keys in order", () => {
@@ -123,10 +128,10 @@ describe("the demo certificate", () => {
 describe("the secrets a model names", () => {
     it("are required exactly where the model names them, whatever part names them", () => {
         const prod = validated(() => {}).model;
-        expect(requiredSecretKeys(prod)).toStrictEqual(["alertmanagerSlackWebhook", "argocdSlackToken", "argocdSlackWebhook", "rolloutsSlackToken"]);
+        expect(requiredSecretKeys(prod)).toStrictEqual(["alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
         // A receiver's webhook from another declared secret: no change to the program's config.
         const moved = validated((m) => (m.monitoring.alertmanager.slack.webhook = "gitops:argocdSlackWebhook")).model;
-        expect(requiredSecretKeys(moved)).toStrictEqual(["argocdSlackToken", "argocdSlackWebhook", "rolloutsSlackToken"]);
+        expect(requiredSecretKeys(moved)).toStrictEqual(["alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"].filter((k) => k !== "alertmanagerSlackWebhook"));
         expect(messageOf({ ...demoConfig("prod"), "gitops:argocdSlackWebhook": "" }, undefined, "prod")).toMatch(/gitops:argocdSlackWebhook: is not set: Slack incoming-webhook URL for Argo CD notifications/);
     });
 

@@ -220,7 +220,10 @@ describe("what a model leaves out", () => {
             m.clusterWide.argocd.projects[1].roles = [{ name: "ci", actions: ["get"] }];
             m.clusterWide.argocd.accounts = [{ name: "ci", capabilities: ["apiKey"] }];
             delete m.clusterWide.argocd.rbac.defaultRole;
-            delete m.clusterWide.argocd.ingress.className;
+            delete m.clusterWide.argocd.sso.localAdmin;
+            delete m.clusterWide.argocd.privateRepositories;
+            delete m.identityProvider.groupsClaim;
+            delete m.identityProvider.scopes;
             delete m.monitoring.alertmanager.repeatInterval;
             delete m.peerEnvironments;
             m.rollouts.analysisTemplates.push({ name: "t", metrics: [metric] });
@@ -235,7 +238,8 @@ describe("what a model leaves out", () => {
         expect([set.generators[0].git.revision, set.source.targetRevision, set.subscriptions]).toStrictEqual(["HEAD", "HEAD", []]);
         expect(model.clusterWide.argocd.projects[1].roles).toStrictEqual([{ name: "ci", description: "", actions: ["get"], groups: [] }]);
         expect(model.clusterWide.argocd.accounts).toStrictEqual([{ name: "ci", capabilities: ["apiKey"], enabled: true }]);
-        expect([model.clusterWide.argocd.rbac.defaultRole, model.clusterWide.argocd.ingress.className]).toStrictEqual(["role:readonly", "nginx"]);
+        expect([model.clusterWide.argocd.rbac.defaultRole, model.clusterWide.argocd.sso.localAdmin, model.clusterWide.argocd.privateRepositories]).toStrictEqual(["role:readonly", true, []]);
+        expect([model.identityProvider.groupsClaim, model.identityProvider.scopes]).toStrictEqual(["groups", ["openid", "profile", "email", "groups"]]);
         expect([model.monitoring.alertmanager.repeatInterval, model.peerEnvironments, model.clusterWide.argocd.notifications.subscriptions]).toStrictEqual(["12h", [], []]);
         expect(model.rollouts.analysisTemplates.at(-1)).toStrictEqual({ name: "t", args: [], metrics: [{ ...metric, failureLimit: 0 }] });
     });

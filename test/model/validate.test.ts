@@ -66,8 +66,8 @@ describe("validateModel", () => {
     });
 
     it("reports a missing required field as missing", () => {
-        const problems = problemsOf(prodWith((m) => delete m.clusterWide.argocd.domain));
-        expect(problems).toEqual([{ path: "clusterWide.argocd.domain", message: expect.stringMatching(/required string is missing: add it/) }]);
+        const problems = problemsOf(prodWith((m) => delete m.clusterWide.argocd.expose.host));
+        expect(problems).toEqual([{ path: "clusterWide.argocd.expose.host", message: expect.stringMatching(/required string is missing: add it/) }]);
     });
 
     it("reports broken cross-references with the valid choices", () => {

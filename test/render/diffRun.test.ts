@@ -104,7 +104,7 @@ const prod: StackModelInput = {
             ]),
         );
         commits.push(await commit("an Alertmanager route", ["stacks/prod.ts", (t) => t.replace('repeatInterval: "12h"', 'repeatInterval: "6h"')]));
-        commits.push(await commit("Argo CD's domain", ["stacks/prod.ts", (t) => t.replace('argocdDomain: "argocd.example.com"', 'argocdDomain: "cd.example.com"')]));
+        commits.push(await commit("Argo CD's address", ["stacks/prod.ts", (t) => t.replace('argocdAddress: "argocd"', 'argocdAddress: "cd"')]));
         // (The part-of label; matched loosely, as Stryker's instrumented copy spells it otherwise.)
         commits.push(await commit("the program's code", ["core/objects.ts", (t) => t.replace('"gitops-platform"', '"gitops"')]));
         // Every commit renders once: the first six in one process (they differ in their stacks
@@ -197,7 +197,7 @@ const prod: StackModelInput = {
         const chart = r.sections.filter((s) => s.includes("(prod, chart argocd)"));
         // Where `npm run render -- --charts` writes them: the objects Pulumi applies from the release.
         expect(chart.map((s) => /`([^`]+)`/.exec(s.split("\n")[2])?.[1]).sort()).toEqual(expect.arrayContaining(["charts/argocd/objects/argocd/configmap/argocd-cm.yaml", "charts/argocd/objects/argocd/ingress/argocd-server.yaml"]));
-        expect(chart.find((s) => s.includes("argocd/ingress/argocd-server.yaml"))).toMatch(/-\s+- host: argocd.example.com\n\+\s+- host: cd.example.com/);
+        expect(chart.find((s) => s.includes("argocd/ingress/argocd-server.yaml"))).toMatch(/-\s+- host: argocd.platform.example.com\n\+\s+- host: cd.platform.example.com/);
         expect(r.sections.filter((s) => /, chart (?!argocd\))/.test(s))).toStrictEqual([]);
         expect(r.summary).toMatch(/\| prod, chart argocd \| ConfigMap \| 0 \| \d+ \| 0 \|/);
     }, 60_000);

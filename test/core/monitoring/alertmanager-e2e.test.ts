@@ -162,7 +162,7 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
                 "*Summary:* Backend is on fire",
                 "*Description:* Every pod of backend-dev is crash looping",
                 `*Start:* ${goTime(startsAt)}`,
-                "<https://prometheus-dev.local/alerts|View in Prometheus>",
+                "<https://grafana-dev.platform.example.com/alerting/list|View in Grafana>",
             ]);
         });
 
@@ -174,7 +174,7 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
                 "*Summary:* No summary",
                 "*Description:* No description",
                 `*Start:* ${goTime(startsAt)}`,
-                "<https://prometheus-dev.local/alerts|View in Prometheus>",
+                "<https://grafana-dev.platform.example.com/alerting/list|View in Grafana>",
             ]);
         });
 

@@ -51,8 +51,11 @@ const charts: Record<string, { defaults: Record<string, unknown>; rules: ValuesR
             return { ...kps, grafana: coalesce(subchartDefaults("kube-prometheus-stack", "grafana"), kps.grafana as Record<string, unknown>) };
         })(),
         rules: {
-            openMaps: [["alertmanager", "config"]],
+            // grafana.ini's sections are Grafana's own, passed through to its configuration file.
+            openMaps: [["alertmanager", "config"], ["grafana", "grafana.ini"], ["grafana", "grafana.ini", "server"]],
             commentedOut: [
+                // `# ingressClassName: nginx` in the grafana subchart; its Ingress template reads it.
+                { path: ["grafana", "ingress", "ingressClassName"], type: "string" },
                 // `# configSecret:` only; the Alertmanager CR template reads it.
                 { path: ["alertmanager", "alertmanagerSpec", "configSecret"], type: "string" },
                 // `# adminPassword: strongpassword` in the grafana subchart.
@@ -70,7 +73,7 @@ function envRelease(model: ReturnType<typeof installerModel>): HelmRelease {
 /** Every release of a stack that installs the cluster-wide parts: each part's of the catalogue, with the sealing keys' checksum, and its environment's. */
 function releases(model: ReturnType<typeof installerModel>): HelmRelease[] {
     const withKeys = sealedSecretsRelease(model.clusterWide.sealedSecrets, [{ secretName: "sealed-secrets-key-0", certificatePem: "-----BEGIN CERTIFICATE-----", privateKeyPem: "" }]);
-    return [...clusterWideReleases(model.clusterWide).map((r) => (r.chart === withKeys.chart ? withKeys : r)), envRelease(model)];
+    return [...clusterWideReleases(model).map((r) => (r.chart === withKeys.chart ? withKeys : r)), envRelease(model)];
 }
 
 function judge(release: { chart: string }): { defaults: Record<string, unknown>; rules: ValuesRules } {

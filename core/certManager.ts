@@ -1,0 +1,57 @@
+/**
+ * cert-manager, which signs every certificate of the platform's addresses: its release (with its
+ * CRDs, kept), and the ClusterIssuers of the model with the Secrets they read.
+ */
+import type { CertManagerModel, IssuerModel } from "../model/schema";
+import type { HelmRelease } from "./helm";
+import type { KubeObject } from "./objects";
+
+/** Helm's hook annotations, each set to null: Helm then drops the chart's default for it. */
+const NOT_A_HOOK = { "helm.sh/hook": null, "helm.sh/hook-weight": null, "helm.sh/hook-delete-policy": null };
+
+/** The cert-manager release. */
+export function certManagerRelease(certManager: CertManagerModel): HelmRelease {
+    return {
+        name: certManager.releaseName,
+        namespace: certManager.namespace,
+        ...certManager.chart,
+        values: {
+            // The CRDs with the release (templates, not crds/), marked to be kept when it goes.
+            crds: { enabled: true, keep: true },
+            // The startup API check is a Helm post-install hook, which Chart v4 omits. As a plain
+            // Job, `pulumi up` waits for it to complete: the issuers are created once cert-manager's
+            // webhook answers (cert-manager's docs: "startupapicheck").
+            startupapicheck: { jobAnnotations: NOT_A_HOOK, rbac: { annotations: NOT_A_HOOK }, serviceAccount: { annotations: NOT_A_HOOK } },
+        },
+    };
+}
+
+/** A Secret an issuer reads, in cert-manager's namespace: its name, and each data key with the config secret it holds. */
+export interface IssuerSecret {
+    readonly name: string;
+    readonly type: string;
+    readonly data: Readonly<Record<string, string>>;
+}
+
+/** The Secrets the issuers read: a CA's key pair, a DNS provider's token. ACME account keys are cert-manager's own. */
+export function issuerSecrets(certManager: CertManagerModel): IssuerSecret[] {
+    return certManager.issuers.flatMap((issuer): IssuerSecret[] => {
+        if (issuer.ca) return [{ name: `${issuer.name}-ca`, type: "kubernetes.io/tls", data: { "tls.crt": issuer.ca.certificate, "tls.key": issuer.ca.key } }];
+        const cloudflare = issuer.acme?.dns01?.cloudflare;
+        return cloudflare ? [{ name: `${issuer.name}-dns01`, type: "Opaque", data: { "api-token": cloudflare.apiToken } }] : [];
+    });
+}
+
+function issuerSpec(issuer: IssuerModel): Record<string, unknown> {
+    if (issuer.ca) return { ca: { secretName: `${issuer.name}-ca` } };
+    const acme = issuer.acme as NonNullable<IssuerModel["acme"]>;
+    const solver = acme.http01
+        ? { http01: { ingress: { ingressClassName: acme.http01.ingressClassName } } }
+        : { dns01: { cloudflare: { apiTokenSecretRef: { name: `${issuer.name}-dns01`, key: "api-token" } } } };
+    return { acme: { server: acme.server, email: acme.email, privateKeySecretRef: { name: `${issuer.name}-account-key` }, solvers: [solver] } };
+}
+
+/** The ClusterIssuers of the model. They read their Secrets from cert-manager's namespace (its cluster resource namespace). */
+export function clusterIssuers(certManager: CertManagerModel, labels: Record<string, string>): KubeObject[] {
+    return certManager.issuers.map((issuer) => ({ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: issuer.name, labels }, spec: issuerSpec(issuer) }));
+}
