@@ -20,11 +20,12 @@ export function subchartDefaults(chart: string, subchart: string): Record<string
     return (yaml.load(readReference("charts", chart, "subcharts", subchart, "values.yaml")) ?? {}) as Record<string, unknown>;
 }
 
-/** Helm's coalescing of a parent chart's `<subchart>:` values over the subchart's own defaults. */
+/** Helm's coalescing of values over defaults (a parent chart's `<subchart>:` values, or a release's): maps merge, null deletes a default. */
 export function coalesce(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
     const result: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(override)) {
-        result[key] = isPlainObject(value) && isPlainObject(result[key]) ? coalesce(result[key] as Record<string, unknown>, value) : value;
+        if (value === null) delete result[key];
+        else result[key] = isPlainObject(value) && isPlainObject(result[key]) ? coalesce(result[key] as Record<string, unknown>, value) : value;
     }
     return result;
 }
