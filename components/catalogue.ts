@@ -9,7 +9,6 @@ import type { ClusterView } from "../model/cluster";
 import type { PlatformConfig } from "../model/config";
 import type { ClusterWideModel, NotificationsModel, StackModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
-import { clusterIssuers, issuerSecrets } from "../core/certManager";
 import { clusterLabels, sealedSecret } from "../core/objects";
 import { AnalysisTemplates } from "./analysisTemplates";
 import { RootApplications } from "./applications";
@@ -62,15 +61,6 @@ const CLUSTER_INSTALLERS: { readonly [K in ClusterPartKey]?: ClusterInstaller<K>
     rollouts: (part, slice, { model, settings, sealer, after, opts }) =>
         new ArgoRollouts(part.name, { rollouts: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), after }, opts),
     monitoring: (part, slice, { model, after, opts }) => new ClusterMonitoring(part.name, { monitoring: slice, cluster: model.cluster.name, after }, opts),
-    certManager: (part, slice, { model, settings, sealer, after, opts }) => {
-        const labels = clusterLabels(model.cluster.name, part.name);
-        const ns = slice.namespace;
-        const sealed = issuerSecrets(slice).map((s) => {
-            const data = sealer.seal({ namespace: ns, name: s.name }, Object.fromEntries(Object.entries(s.data).map(([key, reference]) => [key, configSecret(settings, reference)])));
-            return sealedSecret(s.name, ns, labels, data, { type: s.type });
-        });
-        return new ChartPart(part.name, { release: part.release(slice, model), cluster: model.cluster.name, before: sealed, objects: clusterIssuers(slice, labels), after }, opts);
-    },
 };
 
 /** Registers a cluster-wide part: with its own component, or as a ChartPart. */
@@ -79,8 +69,16 @@ export function installClusterPart(part: ClusterPart, clusterWide: ClusterWideMo
     return install(part, clusterWide[part.key], context);
 }
 
-function installChartPart(part: ClusterPart, slice: ClusterWideModel[ClusterPartKey], { model, after, opts }: InstallContext): Installed {
-    return new ChartPart(part.name, { release: part.release(slice as never, model), cluster: model.cluster.name, after }, opts);
+/** A part as its catalogue entry declares it: its Secrets sealed from config, its release, its objects. */
+function installChartPart(part: ClusterPart, slice: ClusterWideModel[ClusterPartKey], { model, settings, sealer, after, opts }: InstallContext): Installed {
+    const release = part.release(slice as never, model);
+    const labels = clusterLabels(model.cluster.name, part.name);
+    const ns = release.namespace;
+    const secrets = (part.secrets?.(slice as never) ?? []).map((s) => {
+        const data = sealer.seal({ namespace: ns, name: s.name }, Object.fromEntries(Object.entries(s.data).map(([key, reference]) => [key, configSecret(settings, reference)])));
+        return sealedSecret(s.name, ns, labels, data, { type: s.type });
+    });
+    return new ChartPart(part.name, { release, cluster: model.cluster.name, before: secrets, objects: part.objects?.(slice as never, labels), after }, opts);
 }
 
 /** The environment parts, by name. */

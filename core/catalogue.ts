@@ -8,8 +8,9 @@
  */
 import type { ClusterWideModel, StackModel } from "../model/schema";
 import { argocdRelease } from "./argocd/release";
-import { certManagerRelease } from "./certManager";
+import { certManagerRelease, clusterIssuers, issuerSecrets } from "./certManager";
 import type { HelmRelease } from "./helm";
+import type { KubeObject, SecretFromConfig } from "./objects";
 import { clusterMonitoringRelease } from "./monitoring/release";
 import { rolloutsRelease } from "./rollouts";
 import { sealedSecretsRelease } from "./sealedSecrets";
@@ -35,6 +36,10 @@ export interface ClusterPart<K extends ClusterPartKey = ClusterPartKey> {
     readonly after: readonly ClusterPartKey[];
     /** Its Helm release, from its slice of the model (and the rest of the model where it needs it). */
     readonly release: (slice: ClusterWideModel[K], model: StackModel) => HelmRelease;
+    /** The Secrets its chart or objects read, sealed into its release's namespace before the chart. Defaults to none. */
+    readonly secrets?: (slice: ClusterWideModel[K]) => readonly SecretFromConfig[];
+    /** Custom resources of its own CRDs, applied once its chart is ready, with the part's labels. Defaults to none. */
+    readonly objects?: (slice: ClusterWideModel[K], labels: Record<string, string>) => readonly KubeObject[];
 }
 
 /** A part every stack installs for its own environment. */
@@ -59,6 +64,8 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         // Its CA key pairs and DNS tokens are SealedSecrets.
         after: ["sealedSecrets"],
         release: certManagerRelease,
+        secrets: issuerSecrets,
+        objects: clusterIssuers,
     }),
     part({
         key: "argocd",

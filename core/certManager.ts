@@ -4,7 +4,7 @@
  */
 import type { CertManagerModel, IssuerModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
-import type { KubeObject } from "./objects";
+import type { KubeObject, SecretFromConfig } from "./objects";
 
 /** Helm's hook annotations, each set to null: Helm then drops the chart's default for it. */
 const NOT_A_HOOK = { "helm.sh/hook": null, "helm.sh/hook-weight": null, "helm.sh/hook-delete-policy": null };
@@ -26,16 +26,9 @@ export function certManagerRelease(certManager: CertManagerModel): HelmRelease {
     };
 }
 
-/** A Secret an issuer reads, in cert-manager's namespace: its name, and each data key with the config secret it holds. */
-export interface IssuerSecret {
-    readonly name: string;
-    readonly type: string;
-    readonly data: Readonly<Record<string, string>>;
-}
-
-/** The Secrets the issuers read: a CA's key pair, a DNS provider's token. ACME account keys are cert-manager's own. */
-export function issuerSecrets(certManager: CertManagerModel): IssuerSecret[] {
-    return certManager.issuers.flatMap((issuer): IssuerSecret[] => {
+/** The Secrets the issuers read, in cert-manager's namespace: a CA's key pair, a DNS provider's token. ACME account keys are cert-manager's own. */
+export function issuerSecrets(certManager: CertManagerModel): SecretFromConfig[] {
+    return certManager.issuers.flatMap((issuer): SecretFromConfig[] => {
         if (issuer.ca) return [{ name: `${issuer.name}-ca`, type: "kubernetes.io/tls", data: { "tls.crt": issuer.ca.certificate, "tls.key": issuer.ca.key } }];
         const cloudflare = issuer.acme?.dns01?.cloudflare;
         return cloudflare ? [{ name: `${issuer.name}-dns01`, type: "Opaque", data: { "api-token": cloudflare.apiToken } }] : [];

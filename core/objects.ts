@@ -64,6 +64,15 @@ export const PREVIEW_ANNOTATION = "gitops-platform/preview.";
  */
 export const UNSEALED = "condition=Synced";
 
+/** A Secret whose every value is a secret the model names as a config key (`gitops:<key>`): the program seals it. */
+export interface SecretFromConfig {
+    readonly name: string;
+    /** Its Kubernetes type (`Opaque`, `kubernetes.io/tls`...). */
+    readonly type: string;
+    /** Each data key, with the config reference of its value. */
+    readonly data: Readonly<Record<string, string>>;
+}
+
 /**
  * A SealedSecret with strict scope: only the controller can decrypt it, and only into a
  * Secret with exactly this namespace and name; `pulumi up` waits until it is unsealed.
