@@ -250,7 +250,8 @@ describe("monitoringRunbook", () => {
     it("numbers its steps in order, each with a title and the commands that follow it", () => {
         const lines = monitoringRunbook(configs.prod).split("\n");
         const steps = lines.flatMap((line, i) => (line.startsWith("#") ? [{ title: line, next: lines[i + 1] ?? "" }] : []));
-        expect(steps.map((s) => /^# (\d+)\. \S/.exec(s.title)?.[1])).toStrictEqual(["1", "2", "3", "4"]);
+        expect(steps.length).toBeGreaterThan(3);
+        expect(steps.map((s) => /^# (\d+)\. \S/.exec(s.title)?.[1])).toStrictEqual(steps.map((_, i) => String(i + 1)));
         for (const step of steps) expect(step.next, step.title).toMatch(/^(kubectl|curl) /);
     });
 });
