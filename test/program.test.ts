@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue } from "../render/mockRuntime";
 import { demoConfig, demoKeyPem, objectKeys, ofType, type ProgramRun, resource, ROOT, runProgram, waitsFor } from "./harness";
 import { shippedConfig, stackModel, type Topology } from "./helpers/models";
+import { requiredSecretKeys } from "../model/config";
+import type { StackModel } from "../model/schema";
 import { charts } from "../stacks/shared/constants";
 import { CLUSTER_PARTS, clusterWideReleases, ENVIRONMENT_PARTS } from "../core/catalogue";
 
@@ -17,10 +19,10 @@ const CHART = "kubernetes:helm.sh/v4:Chart";
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
 const APPLICATION = "kubernetes:argoproj.io/v1alpha1:Application";
 
-/** Every plaintext secret of a config: none may appear outside a secret wrapper. */
-function secretValues(config: Record<string, string>): string[] {
-    return ["gitops:sealingKey", "gitops:alertmanagerSlackWebhook", "gitops:argocdSlackWebhook", "gitops:argocdSlackToken", "gitops:rolloutsSlackToken", "gitops:argocdAdminPassword"]
-        .map((k) => config[k])
+/** Every plaintext secret of a config (the program's own and those the model names): none may appear outside a secret wrapper. */
+function secretValues(config: Record<string, string>, model: StackModel): string[] {
+    return ["sealingKey", "sealingRetiredKeys", "argocdAdminPassword", ...requiredSecretKeys(model)]
+        .map((key) => config[`gitops:${key}`])
         .filter((v): v is string => v !== undefined);
 }
 
@@ -186,7 +188,9 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
 
     it("keeps plaintext secrets out of everything a preview shows, and the admin password secret", async () => {
         const shown = visible(run.resources.map((r) => r.inputs));
-        for (const secret of secretValues(config)) expect(shown).not.toContain(secret);
+        const secrets = secretValues(config, stackModel(stack, topology));
+        expect(secrets.length).toBeGreaterThan(1);
+        for (const secret of secrets) expect(shown).not.toContain(secret);
         expect(visible(run.outputs)).not.toContain(config["gitops:alertmanagerSlackWebhook"]);
         // Only where Argo CD keeps its local admin: prod signs in with SSO alone.
         if (!stackModel(stack, topology).clusterWide?.argocd.sso?.localAdmin) {
@@ -205,6 +209,16 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         const kubernetesResources = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
         expect(kubernetesResources.length).toBeGreaterThan(10);
         for (const r of kubernetesResources) expect(r.provider, `${r.type} ${r.name}`).toBe(reference);
+    });
+
+    it("exports the https address of each UI it serves, and links nowhere else", () => {
+        const model = stackModel(stack, topology);
+        expect(run.outputs?.grafanaUrl).toBe(`https://${model.monitoring.grafana.expose.host}`);
+        expect(new URL(run.outputs?.argocdUrl as string).protocol).toBe("https:");
+        // The platform's links (Slack alerts, notifications, runbook): its addresses, never a .local placeholder.
+        const links = visible([run.resources.map((r) => r.inputs), run.outputs]).match(/https?:\/\/[a-z0-9.-]+/gi) ?? [];
+        expect(links.filter((link) => /\.local$/.test(link))).toStrictEqual([]);
+        expect(links).toContain(run.outputs?.grafanaUrl);
     });
 
     it("points Alertmanager at the generated config secret", () => {

@@ -90,4 +90,21 @@ describe("ArgoCd", () => {
         const ready = await Promise.all(argocd.ready.map((r) => promiseOf(r.urn)));
         expect(ready.sort()).toStrictEqual([chart.urn, ...projects.map((p) => p.urn)].sort());
     });
+
+    it("seals each private prefix's credentials into a Secret Argo CD finds by its repo-creds label, before the chart starts", async () => {
+        const run = await runComponents("prod", () => new ArgoCd("cd-test", args()));
+        const creds = ofType(run, "kubernetes:bitnami.com/v1alpha1:SealedSecret").filter((r) => r.inputs.metadata.name.startsWith("repo-creds-"));
+        expect(creds.length).toBe(withAdmin.privateRepositories.length);
+        for (const sealed of creds) {
+            const { namespace, name } = sealed.inputs.metadata;
+            // Argo CD reads the Secret the controller makes from the template: the label must be there.
+            expect(sealed.inputs.spec.template.metadata.labels["argocd.argoproj.io/secret-type"]).toBe("repo-creds");
+            expect(namespace).toBe(withAdmin.namespace);
+            const encrypted = (await promiseOf(sealed.inputs.spec.encryptedData)) as Record<string, string>;
+            const data = Object.fromEntries(Object.entries(encrypted).map(([key, value]) => [key, unseal(demoKeyPem, namespace, name, value)]));
+            const prefix = withAdmin.privateRepositories.find((r) => r.urlPrefix === data.url);
+            expect(data).toStrictEqual({ type: "git", url: prefix?.urlPrefix, username: prefix?.https?.username, password: `value of ${prefix?.https?.password}` });
+            expect(resource(run, "kubernetes:helm.sh/v4:Chart", "cd-test-chart").dependencies).toContain(sealed.urn);
+        }
+    });
 });

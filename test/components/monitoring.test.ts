@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ClusterMonitoring } from "../../components/clusterMonitoring";
 import { Monitoring } from "../../components/monitoring";
 import { clusterViewOf } from "../../model/cluster";
-import { ofType, type ProgramRun, promiseOf, resource, runComponents } from "../harness";
+import { grafanaOauthSecretName, OAUTH_SECRET_KEY } from "../../core/monitoring/release";
+import { demoKeyPem, ofType, type ProgramRun, promiseOf, resource, runComponents } from "../harness";
+import { unseal } from "../helpers/unseal";
 import { demoSealer, model, owner, standIn } from "./support";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -52,6 +54,15 @@ describe("Monitoring", () => {
         expect(values.prometheusOperator.enabled).toBe(false);
         expect(values.crds.enabled).toBe(false);
         expect([values.nodeExporter.enabled, values.kubeStateMetrics.enabled, values.kubernetesServiceMonitors.enabled]).toStrictEqual([false, false, false]);
+    });
+
+    it("seals Grafana's OAuth client secret from the config secret the model names, before the chart mounts it", async () => {
+        const sealed = resource(run, "kubernetes:bitnami.com/v1alpha1:SealedSecret", `mon-test-sealedsecret-${grafanaOauthSecretName(model)}`);
+        const encrypted = (await promiseOf(sealed.inputs.spec.encryptedData)) as Record<string, string>;
+        expect(Object.keys(encrypted)).toStrictEqual([OAUTH_SECRET_KEY]);
+        const { namespace, name } = sealed.inputs.metadata;
+        expect(unseal(demoKeyPem, namespace, name, encrypted[OAUTH_SECRET_KEY])).toBe(`value of ${model.monitoring.grafana.sso?.clientSecret}`);
+        expect(resource(run, CHART, "mon-test-chart").dependencies).toContain(sealed.urn);
     });
 
     it("exposes the runbook and the config secret's name", async () => {
