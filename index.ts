@@ -52,6 +52,12 @@ function readInputs({ stack, get }: Context): { model: StackModel; settings: Pla
                 message: "is the demo certificate from demo/, whose private key is public; create your own with `npm run keygen` (or fetch the controller's) before `pulumi up`",
             });
         }
+        for (const key of settings.demoKeys) {
+            problems.push({
+                path: `${CONFIG_NAMESPACE}:${key}`,
+                message: "is a private key committed in demo/, which anyone can read; use a key of your own before `pulumi up` (the README's \"Running it for real\" shows how)",
+            });
+        }
         if (settings.kubeContext === undefined) {
             problems.push({
                 path: `${CONFIG_NAMESPACE}:kubeContext`,

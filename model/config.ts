@@ -11,6 +11,7 @@ import { certificateFingerprint, parseSealingCertificate, type SealingCertificat
 import { type ControllerKey, keySecretName, retiredKeys } from "../sealing/keys";
 import { ProblemCollector } from "./problems";
 import { CONFIG_REFERENCE, type StackModel } from "./schema";
+import { checkIssuerKeyPairs, demoKeysIn } from "./secretValues";
 
 export const CONFIG_NAMESPACE = "gitops";
 
@@ -90,6 +91,8 @@ export interface PlatformConfig {
     readonly kubeContext?: string;
     /** True when the certificate is the committed demo one. */
     readonly usesDemoCertificate: boolean;
+    /** The config keys (without `gitops:`) that hold a private key committed in demo/. */
+    readonly demoKeys: readonly string[];
 }
 
 /** The secret config keys the model needs: exactly those it names, in key order. */
@@ -149,6 +152,7 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
             secrets[key] = value;
         }
     }
+    checkIssuerKeyPairs(model, secrets, problems);
     const certificatePem = get("sealingCertificate");
     const sealingKeyPem = get("sealingKey");
     let certificate: SealingCertificate | undefined;
@@ -210,5 +214,6 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
         argocdAdminPassword: adminPassword,
         kubeContext,
         usesDemoCertificate: certificate?.fingerprint === demoFingerprint,
+        demoKeys: demoKeysIn({ ...secrets, sealingKey: sealingKeyPem }),
     };
 }

@@ -298,19 +298,21 @@ describe("an invalid stack", () => {
         expect(run.resources).toStrictEqual([]);
     });
 
-    it("refuses pulumi up with the demo certificate and without a kube context, registering nothing", async () => {
+    it("refuses pulumi up with the demo certificate, the demo CA and without a kube context, registering nothing", async () => {
         const config = { ...demoConfig("prod") };
         delete config["gitops:kubeContext"];
         const run = await runProgram("prod", config, { preview: false });
-        expect((run.error as Error).message).toMatch(/^Stack "prod": the stack config has 2 problems:\n/);
+        expect((run.error as Error).message).toMatch(/^Stack "prod": the stack config has 3 problems:\n/);
         expect((run.error as Error).message).toMatch(/gitops:sealingCertificate: is the demo certificate .*`npm run keygen`/);
+        expect((run.error as Error).message).toMatch(/gitops:tlsCaKey: is a private key committed in demo\/, which anyone can read/);
         expect((run.error as Error).message).toMatch(/gitops:kubeContext: is not set: pulumi up deploys only to a named kubeconfig context.*`pulumi config set gitops:kubeContext <context>`/);
         expect(run.resources).toStrictEqual([]);
     });
 
-    it("runs pulumi up with a certificate and key of its own and a kube context", async () => {
-        const own = (file: string) => fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", file), "utf8");
-        const run = await runProgram("prod", { ...demoConfig("prod"), "gitops:sealingCertificate": own("test.crt"), "gitops:sealingKey": own("test.key") }, { preview: false });
+    it("runs pulumi up with a sealing key and a CA of its own and a kube context", async () => {
+        const own = (...file: string[]) => fs.readFileSync(path.join(ROOT, "test", "fixtures", ...file), "utf8");
+        const ownKeys = { "gitops:sealingCertificate": own("sealing", "test.crt"), "gitops:sealingKey": own("sealing", "test.key"), "gitops:tlsCaCertificate": own("tls", "ca.crt"), "gitops:tlsCaKey": own("tls", "ca.key") };
+        const run = await runProgram("prod", { ...demoConfig("prod"), ...ownKeys }, { preview: false });
         expect(run.error).toBeUndefined();
         expect(ofType(run, CHART).length).toBeGreaterThan(0);
     });
