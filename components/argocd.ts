@@ -10,13 +10,11 @@ import { clusterLabels, namespace, sealedSecret } from "../core/objects";
 import { argocdUrl } from "../model/cluster";
 import type { ArgoCdModel, IdentityProviderModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
-import { registerChart, registerObject } from "./register";
+import { type ClusterPartArgs, registerChart, registerObject } from "./register";
 
-export interface ArgoCdArgs {
+export interface ArgoCdArgs extends ClusterPartArgs {
     /** The cluster's Argo CD (`clusterWide.argocd`). */
     readonly argocd: ArgoCdModel;
-    /** The cluster's name (`cluster.name`), in the labels. */
-    readonly cluster: string;
     /** Seals Argo CD's secrets for the controller. */
     readonly sealer: Sealer;
     /** Values of the notifications secret by data key (`clusterWide.argocd.notifications.secretData`), secrets. */
@@ -27,8 +25,6 @@ export interface ArgoCdArgs {
     readonly identityProvider?: IdentityProviderModel;
     /** The admin password (`gitops:argocdAdminPassword`), a secret. Defaults to a random password kept in state, while the local admin is on. */
     readonly adminPassword?: pulumi.Output<string>;
-    /** What its SealedSecrets, chart and routes wait for: the sealed-secrets controller, cert-manager. Defaults to none. */
-    readonly after?: readonly pulumi.Resource[];
 }
 
 /**

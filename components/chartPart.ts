@@ -1,19 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { HelmRelease } from "../core/helm";
 import { clusterLabels, type KubeObject, namespace } from "../core/objects";
-import { registerChart, registerObject } from "./register";
+import { type ClusterPartArgs, registerChart, registerObject } from "./register";
 
-export interface ChartPartArgs {
+export interface ChartPartArgs extends ClusterPartArgs {
     /** The part's release (its builder in core/, from its slice of the model). */
     readonly release: HelmRelease;
-    /** The cluster's name (`cluster.name`), in the labels. */
-    readonly cluster: string;
     /** Objects of the part's own that its chart needs first (sealed secrets), applied after its namespace. Defaults to none. */
     readonly before?: readonly KubeObject[];
     /** Objects of the part's own that need its chart (custom resources of its CRDs), applied once the chart is ready. Defaults to none. */
     readonly objects?: readonly KubeObject[];
-    /** What its chart and objects wait for: the parts it runs on. Defaults to none. */
-    readonly after?: readonly pulumi.Resource[];
 }
 
 /**

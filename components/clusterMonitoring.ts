@@ -2,15 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { clusterMonitoringRelease } from "../core/monitoring/release";
 import { clusterLabels, namespace } from "../core/objects";
 import type { ClusterWideModel } from "../model/schema";
-import { registerChart, registerObject } from "./register";
+import { type ClusterPartArgs, registerChart, registerObject } from "./register";
 
-export interface ClusterMonitoringArgs {
+export interface ClusterMonitoringArgs extends ClusterPartArgs {
     /** The cluster release of kube-prometheus-stack (`clusterWide.monitoring`). */
     readonly monitoring: ClusterWideModel["monitoring"];
-    /** The cluster's name (`cluster.name`), in the labels. */
-    readonly cluster: string;
-    /** What its objects wait for: the parts it runs on, where this stack installs them. Defaults to none. */
-    readonly after?: readonly pulumi.Resource[];
 }
 
 /**

@@ -4,6 +4,14 @@ import { CHART_TYPE, type HelmRelease } from "../core/helm";
 import { type ApplyPolicy, appliedObject } from "../core/lifecycle";
 import type { KubeObject } from "../core/objects";
 
+/** What every cluster-wide part's component is given besides its slice of the model. */
+export interface ClusterPartArgs {
+    /** The cluster's name (`cluster.name`), in the labels. */
+    readonly cluster: string;
+    /** What its objects wait for: the parts it runs on (core/catalogue.ts), where this stack installs them. Defaults to none. */
+    readonly after?: readonly pulumi.Resource[];
+}
+
 /**
  * The transform every component of the stack is registered with: the engine runs it on each
  * Kubernetes object the program registers and on each object a Chart v4 renders (transforms of a

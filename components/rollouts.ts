@@ -3,17 +3,13 @@ import { clusterLabels, namespace, sealedSecret } from "../core/objects";
 import { ROLLOUTS_NOTIFICATIONS_SECRET, rolloutsNotificationsConfigMap, rolloutsRelease } from "../core/rollouts";
 import type { RolloutsModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
-import { registerChart, registerObject } from "./register";
+import { type ClusterPartArgs, registerChart, registerObject } from "./register";
 
-export interface ArgoRolloutsArgs {
+export interface ArgoRolloutsArgs extends ClusterPartArgs {
     /** The cluster's Argo Rollouts (`clusterWide.rollouts`). */
     readonly rollouts: RolloutsModel;
-    /** The cluster's name (`cluster.name`), in the labels. */
-    readonly cluster: string;
     /** Seals the notifications secret for the controller. */
     readonly sealer: Sealer;
-    /** What its SealedSecret waits for (the sealed-secrets controller): the parts it runs on, where this stack installs them. Defaults to none. */
-    readonly after?: readonly pulumi.Resource[];
     /** Values of the notifications secret by data key (`clusterWide.rollouts.notifications.secretData`), secrets. */
     readonly notificationSecrets: Readonly<Record<string, pulumi.Output<string>>>;
 }

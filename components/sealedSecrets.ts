@@ -2,21 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { sealedSecretsRelease, sealingKeySecret } from "../core/sealedSecrets";
 import type { ClusterWideModel } from "../model/schema";
 import type { ControllerKey } from "../sealing/keys";
-import { registerChart, registerObject } from "./register";
+import { type ClusterPartArgs, registerChart, registerObject } from "./register";
 
-export interface SealedSecretsControllerArgs {
+export interface SealedSecretsControllerArgs extends ClusterPartArgs {
     /** The controller's part of the model (`clusterWide.sealedSecrets`). */
     readonly sealedSecrets: ClusterWideModel["sealedSecrets"];
-    /** The cluster's name (`cluster.name`), in the labels. */
-    readonly cluster: string;
     /**
      * The controller's keys, active first then retired (`gitops:sealingKey`,
      * `gitops:sealingRetiredKeys`), each installed before the controller starts. Defaults to
      * none: the controller keeps the key it generated.
      */
     readonly keys?: readonly ControllerKey[];
-    /** What its objects wait for: the parts it runs on, where this stack installs them. Defaults to none. */
-    readonly after?: readonly pulumi.Resource[];
 }
 
 /** The cluster's one Bitnami sealed-secrets controller, with the keys it unseals with when the program brings them. */
