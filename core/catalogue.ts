@@ -7,13 +7,14 @@
  * part".
  */
 import type { ClusterWideModel, StackModel } from "../model/schema";
-import { argocdRelease } from "./argocd/release";
-import { certManagerRelease, clusterIssuers, issuerSecrets } from "./certManager";
+import { ARGOCD_OWNED_VALUES, argocdRelease } from "./argocd/release";
+import { CERT_MANAGER_OWNED_VALUES, certManagerRelease, clusterIssuers, issuerSecrets } from "./certManager";
+import type { OwnedValue } from "./chartValues";
 import type { HelmRelease } from "./helm";
 import type { KubeObject, SecretFromConfig } from "./objects";
-import { clusterMonitoringRelease } from "./monitoring/release";
-import { rolloutsRelease } from "./rollouts";
-import { sealedSecretsRelease } from "./sealedSecrets";
+import { CLUSTER_MONITORING_OWNED_VALUES, clusterMonitoringRelease } from "./monitoring/release";
+import { ROLLOUTS_OWNED_VALUES, rolloutsRelease } from "./rollouts";
+import { SEALED_SECRETS_OWNED_VALUES, sealedSecretsRelease } from "./sealedSecrets";
 
 /** The key of a cluster-wide part in the model (`clusterWide.<key>`). */
 export type ClusterPartKey = keyof ClusterWideModel;
@@ -34,8 +35,10 @@ export interface ClusterPart<K extends ClusterPartKey = ClusterPartKey> {
     readonly customResources: readonly CustomResourceKind[];
     /** The parts whose objects must be ready before its own are applied. */
     readonly after: readonly ClusterPartKey[];
-    /** Its Helm release, from its slice of the model (and the rest of the model where it needs it). */
+    /** Its Helm release, from its slice of the model (and the rest of the model where it needs it), the slice's `values` merged last. */
     readonly release: (slice: ClusterWideModel[K], model: StackModel) => HelmRelease;
+    /** The values its release sets that the slice's `values` may not touch, each with why. */
+    readonly ownedValues: readonly OwnedValue[];
     /** The Secrets its chart or objects read, sealed into its release's namespace before the chart. Defaults to none. */
     readonly secrets?: (slice: ClusterWideModel[K]) => readonly SecretFromConfig[];
     /** Custom resources of its own CRDs, applied once its chart is ready, with the part's labels. Defaults to none. */
@@ -56,7 +59,7 @@ const kinds = (group: string, version: string, names: readonly string[]): Custom
 
 /** Cluster-wide parts, in the order they are registered: each after those it waits for. */
 export const CLUSTER_PARTS: readonly ClusterPart[] = [
-    part({ key: "sealedSecrets", name: "sealed-secrets", customResources: kinds("bitnami.com", "v1alpha1", ["SealedSecret"]), after: [], release: (s) => sealedSecretsRelease(s) }),
+    part({ key: "sealedSecrets", name: "sealed-secrets", customResources: kinds("bitnami.com", "v1alpha1", ["SealedSecret"]), after: [], release: (s) => sealedSecretsRelease(s), ownedValues: SEALED_SECRETS_OWNED_VALUES }),
     part({
         key: "certManager",
         name: "cert-manager",
@@ -64,6 +67,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         // Its CA key pairs and DNS tokens are SealedSecrets.
         after: ["sealedSecrets"],
         release: certManagerRelease,
+        ownedValues: CERT_MANAGER_OWNED_VALUES,
         secrets: issuerSecrets,
         objects: clusterIssuers,
     }),
@@ -74,6 +78,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         // Its Ingress's certificate comes from cert-manager.
         after: ["sealedSecrets", "certManager"],
         release: (argocd, model) => argocdRelease(argocd, model.identityProvider),
+        ownedValues: ARGOCD_OWNED_VALUES,
     }),
     part({
         key: "rollouts",
@@ -81,6 +86,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         customResources: kinds("argoproj.io", "v1alpha1", ["AnalysisRun", "AnalysisTemplate", "ClusterAnalysisTemplate", "Experiment", "Rollout"]),
         after: ["sealedSecrets"],
         release: rolloutsRelease,
+        ownedValues: ROLLOUTS_OWNED_VALUES,
     }),
     part({
         key: "monitoring",
@@ -91,6 +97,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         ],
         after: [],
         release: clusterMonitoringRelease,
+        ownedValues: CLUSTER_MONITORING_OWNED_VALUES,
     }),
 ];
 

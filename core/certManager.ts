@@ -4,26 +4,30 @@
  */
 import type { CertManagerModel, IssuerModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
+import { type OwnedValue, releaseOf } from "./chartValues";
 import type { KubeObject, SecretFromConfig } from "./objects";
 
 /** Helm's hook annotations, each set to null: Helm then drops the chart's default for it. */
 const NOT_A_HOOK = { "helm.sh/hook": null, "helm.sh/hook-weight": null, "helm.sh/hook-delete-policy": null };
 
+/** The values the program sets (core/chartValues.ts): a model's `values` may not touch them. */
+export const CERT_MANAGER_OWNED_VALUES: readonly OwnedValue[] = [
+    { path: ["crds"], why: "its CRDs are applied with the release and kept when it goes, like every CRD of the platform" },
+    { path: ["startupapicheck", "jobAnnotations"], why: "the startup API check runs as a plain Job pulumi up waits for, not as a Helm hook Chart v4 would drop" },
+    { path: ["startupapicheck", "rbac", "annotations"], why: "the startup API check's RBAC is applied with it, not as a Helm hook" },
+    { path: ["startupapicheck", "serviceAccount", "annotations"], why: "the startup API check's ServiceAccount is applied with it, not as a Helm hook" },
+];
+
 /** The cert-manager release. */
 export function certManagerRelease(certManager: CertManagerModel): HelmRelease {
-    return {
-        name: certManager.releaseName,
-        namespace: certManager.namespace,
-        ...certManager.chart,
-        values: {
-            // The CRDs with the release (templates, not crds/), marked to be kept when it goes.
-            crds: { enabled: true, keep: true },
-            // The startup API check is a Helm post-install hook, which Chart v4 omits. As a plain
-            // Job, `pulumi up` waits for it to complete: the issuers are created once cert-manager's
-            // webhook answers (cert-manager's docs: "startupapicheck").
-            startupapicheck: { jobAnnotations: NOT_A_HOOK, rbac: { annotations: NOT_A_HOOK }, serviceAccount: { annotations: NOT_A_HOOK } },
-        },
-    };
+    return releaseOf(certManager, {
+        // The CRDs with the release (templates, not crds/), marked to be kept when it goes.
+        crds: { enabled: true, keep: true },
+        // The startup API check is a Helm post-install hook, which Chart v4 omits. As a plain
+        // Job, `pulumi up` waits for it to complete: the issuers are created once cert-manager's
+        // webhook answers (cert-manager's docs: "startupapicheck").
+        startupapicheck: { jobAnnotations: NOT_A_HOOK, rbac: { annotations: NOT_A_HOOK }, serviceAccount: { annotations: NOT_A_HOOK } },
+    });
 }
 
 /** The Secrets the issuers read, in cert-manager's namespace: a CA's key pair, a DNS provider's token. ACME account keys are cert-manager's own. */

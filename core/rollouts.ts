@@ -1,5 +1,6 @@
 import type { RolloutsModel, StackModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
+import { type OwnedValue, releaseOf } from "./chartValues";
 import { prometheusUrl } from "./monitoring/release";
 import { notificationsConfigData } from "./notifications";
 import { clusterLabels, configMap, environmentLabels, type KubeObject } from "./objects";
@@ -8,14 +9,15 @@ import { clusterLabels, configMap, environmentLabels, type KubeObject } from "./
 export const ROLLOUTS_NOTIFICATIONS_CM = "argo-rollouts-notification-configmap";
 export const ROLLOUTS_NOTIFICATIONS_SECRET = "argo-rollouts-notification-secret";
 
+/** The values the program sets (core/chartValues.ts): a model's `values` may not touch them. */
+export const ROLLOUTS_OWNED_VALUES: readonly OwnedValue[] = [
+    { path: ["notifications", "configmap"], why: "the program makes the notifications ConfigMap from clusterWide.rollouts.notifications" },
+    { path: ["notifications", "secret"], why: "the program seals the notifications secret from clusterWide.rollouts.notifications.secretData" },
+];
+
 /** The Argo Rollouts release; the program owns the notifications ConfigMap and secret. */
 export function rolloutsRelease(rollouts: RolloutsModel): HelmRelease {
-    return {
-        name: rollouts.releaseName,
-        namespace: rollouts.namespace,
-        ...rollouts.chart,
-        values: { notifications: { configmap: { create: false }, secret: { create: false } } },
-    };
+    return releaseOf(rollouts, { notifications: { configmap: { create: false }, secret: { create: false } } });
 }
 
 export function rolloutsNotificationsConfigMap(rollouts: RolloutsModel, cluster: string): KubeObject {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterWideModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
+import { type OwnedValue, releaseOf } from "./chartValues";
 import { clusterLabels, type KubeObject } from "./objects";
 
 /** The label by which the controller finds its sealing keys. */
@@ -31,23 +32,25 @@ export function keySetChecksum(keys: readonly Pick<InstalledKey, "secretName" | 
     return hash.digest("hex");
 }
 
+/** The values the program sets (core/chartValues.ts): a model's `values` may not touch them. */
+export const SEALED_SECRETS_OWNED_VALUES: readonly OwnedValue[] = [
+    { path: ["fullnameOverride"], why: "the controller is sealed-secrets-controller, where kubeseal looks for it by default" },
+    { path: ["keyrenewperiod"], why: "the controller never renews its key: the program seals for the key in the stack's config (gitops:sealingCertificate)" },
+    { path: ["podAnnotations", KEY_SET_ANNOTATION], why: "the checksum of the program's sealing keys restarts the controller when they change" },
+];
+
 /**
  * The controller's Helm release. With keys of the program's own, the pod template carries their
  * checksum: a rotation restarts the controller, which reads keys only at start.
  */
 export function sealedSecretsRelease(sealedSecrets: SealedSecretsModel, keys: readonly InstalledKey[] = []): HelmRelease {
-    return {
-        name: sealedSecrets.releaseName,
-        namespace: sealedSecrets.namespace,
-        ...sealedSecrets.chart,
-        values: {
-            fullnameOverride: CONTROLLER_NAME,
-            // The keys are ours (bring-your-own) or fetched once into config: a renewal by the
-            // controller would start sealing with a key this program does not have.
-            keyrenewperiod: "0",
-            ...(keys.length > 0 ? { podAnnotations: { [KEY_SET_ANNOTATION]: keySetChecksum(keys) } } : {}),
-        },
-    };
+    return releaseOf(sealedSecrets, {
+        fullnameOverride: CONTROLLER_NAME,
+        // The keys are ours (bring-your-own) or fetched once into config: a renewal by the
+        // controller would start sealing with a key this program does not have.
+        keyrenewperiod: "0",
+        ...(keys.length > 0 ? { podAnnotations: { [KEY_SET_ANNOTATION]: keySetChecksum(keys) } } : {}),
+    });
 }
 
 /**

@@ -6,10 +6,10 @@ import { loadModel } from "../model/load";
 import type { StackModel } from "../model/schema";
 import { type ModelCheck, validateModel } from "../model/validate";
 import { checkGeneratedReceivers } from "./monitoring/alertmanager";
+import { checkReleaseValues } from "./releaseValues";
 
-/** Checks on generated output, each beside its generator. */
-// Stryker disable next-line ArrayDeclaration: the generators are correct, so no model fails these checks today; they guard against a generator that breaks
-export const GENERATED_OUTPUT_CHECKS: readonly ModelCheck[] = [checkGeneratedReceivers];
+/** Checks of what the core makes of the model: the generated receivers, and the releases' values against their charts. */
+export const GENERATED_OUTPUT_CHECKS: readonly ModelCheck[] = [checkGeneratedReceivers, checkReleaseValues];
 
 /** Loads a model file and checks it, and what the core makes of it. */
 export function loadStackModel(stack: string, file: string): StackModel {

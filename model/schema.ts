@@ -45,6 +45,13 @@ export const chartSchema = z.strictObject({
     repository: httpUrl,
 });
 
+/**
+ * Any value of the release's chart, merged last over what the program sets (maps merge, anything
+ * else replaces, null drops the chart's default). Every key path is checked against the pinned
+ * chart's values.yaml; the keys the program owns are refused with where to set them instead.
+ */
+const chartValues = z.record(z.string(), z.unknown()).default({});
+
 /** A Git source an Argo CD Application syncs from; in an ApplicationSet its fields may hold `{{...}}` parameters. */
 const gitSourceSchema = (repoURL: z.ZodString) =>
     z.strictObject({
@@ -318,6 +325,7 @@ const argocdSchema = z.strictObject({
     namespace: dnsLabel,
     releaseName: dnsLabel,
     chart: chartSchema,
+    values: chartValues,
     /** Where its UI and API are reached; the server speaks plain HTTP behind the Ingress or Gateway that terminates TLS. */
     expose: exposureSchema,
     /** Single sign-on; only the local accounts without it. */
@@ -361,6 +369,7 @@ const rolloutsSchema = z.strictObject({
     namespace: dnsLabel,
     releaseName: dnsLabel,
     chart: chartSchema,
+    values: chartValues,
     notifications: notificationsSchema,
 });
 
@@ -435,6 +444,7 @@ const monitoringSchema = z.strictObject({
     releaseName: dnsLabel,
     /** The same chart as `clusterWide.monitoring.chart`, whose CRDs and operator it uses. */
     chart: chartSchema,
+    values: chartValues,
     /** Grafana, where people see the environment's metrics and alerts: Prometheus and Alertmanager are reached only through it. */
     grafana: grafanaSchema,
     alertmanager: alertmanagerSchema,
@@ -464,13 +474,13 @@ const clusterSchema = z.strictObject({
 
 /** What exists once per cluster; in a shared cluster only the owner stack's model has it. */
 const clusterWideSchema = z.strictObject({
-    sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema }),
+    sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues }),
     /** cert-manager and the ClusterIssuers that sign the platform's certificates. */
-    certManager: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, issuers: z.array(issuerSchema).min(1) }),
+    certManager: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, issuers: z.array(issuerSchema).min(1) }),
     argocd: argocdSchema,
     rollouts: rolloutsSchema,
     /** kube-prometheus-stack's cluster release: CRDs, the one prometheus-operator, node-exporter, kube-state-metrics and the kubelet Service. */
-    monitoring: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema }),
+    monitoring: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues }),
 });
 
 export const stackModelSchema = z.strictObject({

@@ -3,6 +3,7 @@ import { argocdUrl } from "../../model/cluster";
 import type { ArgoCdModel, IdentityProviderModel } from "../../model/schema";
 import { CLUSTER_ISSUER_ANNOTATION } from "../exposure";
 import type { HelmRelease } from "../helm";
+import { type OwnedValue, releaseOf } from "../chartValues";
 import { toYaml } from "../objects";
 import { accountsConfig, rbacConfig } from "./rbac";
 
@@ -68,6 +69,23 @@ function ssoConfig(argocd: ArgoCdModel, identityProvider: IdentityProviderModel 
     return { cm: { "dex.config": toYaml({ connectors }) }, scopes };
 }
 
+/** The values the program sets from the model or replaces (core/chartValues.ts): a model's `values` may not touch them. */
+export const ARGOCD_OWNED_VALUES: readonly OwnedValue[] = [
+    { path: ["global", "domain"], why: "Argo CD's address is clusterWide.argocd.expose.host" },
+    { path: ["server", "ingress"], why: "Argo CD's address is clusterWide.argocd.expose" },
+    { path: ["notifications", "argocdUrl"], why: "the links notifications send are clusterWide.argocd.expose's" },
+    { path: ["configs", "params", "server.insecure"], why: "TLS ends at the Ingress or Gateway of clusterWide.argocd.expose" },
+    { path: ["configs", "secret"], why: "argocd-secret is the program's SealedSecret (the admin's hash, the SSO client secrets, the session key)" },
+    { path: ["configs", "rbac"], why: "RBAC is clusterWide.argocd.rbac, checked with casbin before it is applied" },
+    { path: ["configs", "cm", "admin.enabled"], why: "the local admin is clusterWide.argocd.sso.localAdmin" },
+    { path: ["configs", "cm", "oidc.config"], why: "single sign-on is clusterWide.argocd.sso" },
+    { path: ["configs", "cm", "dex.config"], why: "single sign-on is clusterWide.argocd.sso" },
+    { path: ["dex", "enabled"], why: "Dex runs where clusterWide.argocd.sso.dex is set" },
+    { path: ["notifications", "cm"], why: "the program makes argocd-notifications-cm from clusterWide.argocd.notifications" },
+    { path: ["notifications", "secret"], why: "the program seals the notifications secret from clusterWide.argocd.notifications.secretData" },
+    { path: ["redisSecretInit"], why: "it is a Helm hook Job, which Chart v4 drops; the program seals argocd-redis itself" },
+];
+
 /**
  * The Argo CD release. It carries no secret: `argocd-secret` is the program's SealedSecret, so no
  * value that is unknown before the first `pulumi up` (a generated password's hash) reaches the
@@ -77,32 +95,27 @@ function ssoConfig(argocd: ArgoCdModel, identityProvider: IdentityProviderModel 
 export function argocdRelease(argocd: ArgoCdModel, identityProvider?: IdentityProviderModel): HelmRelease {
     const { expose } = argocd;
     const sso = ssoConfig(argocd, identityProvider);
-    return {
-        name: argocd.releaseName,
-        namespace: argocd.namespace,
-        ...argocd.chart,
-        values: {
-            global: { domain: expose.host },
-            configs: {
-                // A bool like the chart's default: the chart writes argocd-cm with `toString`, and
-                // some of its templates compare these flags with `eq true`.
-                cm: { "admin.enabled": keepsLocalAdmin(argocd), ...accountsConfig(argocd), ...sso.cm },
-                params: { "server.insecure": true },
-                rbac: { ...rbacConfig(argocd), ...(sso.scopes ? { scopes: sso.scopes } : {}) },
-                secret: { createSecret: false },
-            },
-            server: {
-                ingress: expose.ingress
-                    ? { enabled: true, ingressClassName: expose.ingress.className, hostname: expose.host, tls: true, annotations: { [CLUSTER_ISSUER_ANNOTATION]: expose.clusterIssuer } }
-                    : { enabled: false },
-            },
-            // Dex only for its connectors: OIDC goes to the identity provider directly.
-            dex: { enabled: argocd.sso?.dex !== undefined },
-            // This program owns the notifications ConfigMap and its SealedSecret.
-            notifications: { argocdUrl: argocdUrl(argocd), cm: { create: false }, secret: { create: false } },
-            // A Helm hook Job, which Chart v4 omits: Redis would not start without the
-            // `argocd-redis` Secret it creates. The program seals that password itself.
-            redisSecretInit: { enabled: false },
+    return releaseOf(argocd, {
+        global: { domain: expose.host },
+        configs: {
+            // A bool like the chart's default: the chart writes argocd-cm with `toString`, and
+            // some of its templates compare these flags with `eq true`.
+            cm: { "admin.enabled": keepsLocalAdmin(argocd), ...accountsConfig(argocd), ...sso.cm },
+            params: { "server.insecure": true },
+            rbac: { ...rbacConfig(argocd), ...(sso.scopes ? { scopes: sso.scopes } : {}) },
+            secret: { createSecret: false },
         },
-    };
+        server: {
+            ingress: expose.ingress
+                ? { enabled: true, ingressClassName: expose.ingress.className, hostname: expose.host, tls: true, annotations: { [CLUSTER_ISSUER_ANNOTATION]: expose.clusterIssuer } }
+                : { enabled: false },
+        },
+        // Dex only for its connectors: OIDC goes to the identity provider directly.
+        dex: { enabled: argocd.sso?.dex !== undefined },
+        // This program owns the notifications ConfigMap and its SealedSecret.
+        notifications: { argocdUrl: argocdUrl(argocd), cm: { create: false }, secret: { create: false } },
+        // A Helm hook Job, which Chart v4 omits: Redis would not start without the
+        // `argocd-redis` Secret it creates. The program seals that password itself.
+        redisSecretInit: { enabled: false },
+    });
 }

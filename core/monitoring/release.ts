@@ -8,6 +8,7 @@ import type { ClusterView } from "../../model/cluster";
 import type { ClusterWideModel, IdentityProviderModel, StackModel } from "../../model/schema";
 import { CLUSTER_ISSUER_ANNOTATION, exposedUrl } from "../exposure";
 import type { HelmRelease } from "../helm";
+import { type OwnedValue, releaseOf } from "../chartValues";
 import { configSecretName } from "./alertmanager";
 
 /**
@@ -118,24 +119,45 @@ const OPERATOR_WITHOUT_HOOKS = {
     tls: { enabled: false },
 };
 
+/** The cluster release's values the program sets (core/chartValues.ts): a model's `values` may not touch them. */
+export const CLUSTER_MONITORING_OWNED_VALUES: readonly OwnedValue[] = [
+    { path: ["crds", "upgradeJob"], why: "it is a Helm hook Job, which Chart v4 drops; the CRDs are applied with the release" },
+    { path: ["prometheusOperator", "admissionWebhooks"], why: "the webhook's certificate would come from Helm hook Jobs, which Chart v4 drops; rules are checked with promtool instead" },
+    { path: ["prometheusOperator", "tls"], why: "the operator's TLS mounts the certificate those hook Jobs would make" },
+    ...["prometheus", "alertmanager", "grafana"].map((part) => ({ path: [part, "enabled"], why: "each environment's release runs its own; the cluster release runs the operator and the exporters only" })),
+    { path: ["defaultRules", "create"], why: "each environment's release loads the default rules into its own Prometheus" },
+];
+
+/** An environment release's values the program sets (core/chartValues.ts): `monitoring.values` may not touch them. */
+export const MONITORING_OWNED_VALUES: readonly OwnedValue[] = [
+    { path: ["alertmanager", "alertmanagerSpec", "configSecret"], why: "Alertmanager reads the config the program generates from monitoring.alertmanager and seals into alertmanager-config-<env>" },
+    { path: ["alertmanager", "alertmanagerSpec", "useExistingSecret"], why: "the chart's own config Secret would be unused" },
+    { path: ["alertmanager", "config"], why: "the Alertmanager config is generated from monitoring.alertmanager" },
+    { path: ["crds"], why: "the cluster release applies the CRDs, once" },
+    { path: ["prometheusOperator"], why: "the cluster release runs the one operator" },
+    ...["kubeStateMetrics", "nodeExporter", "kubernetesServiceMonitors"].map((part) => ({ path: [part, "enabled"], why: "the cluster release runs the exporters and their monitors, once for every environment" })),
+    { path: ["prometheus", "prometheusSpec", "serviceMonitorSelector"], why: "each monitor is scraped by exactly one Prometheus: this release's and the cluster release's" },
+    { path: ["grafana", "admin"], why: "Grafana's admin is the program's SealedSecret" },
+    { path: ["grafana", "ingress"], why: "Grafana's address is monitoring.grafana.expose" },
+    { path: ["grafana", "grafana.ini", "server", "root_url"], why: "Grafana's address is monitoring.grafana.expose" },
+    { path: ["grafana", "grafana.ini", "auth.generic_oauth"], why: "single sign-on is monitoring.grafana.sso" },
+    { path: ["grafana", "extraSecretMounts"], why: "it mounts the OAuth client secret of monitoring.grafana.sso" },
+    { path: ["grafana", "sidecar", "dashboards", "searchNamespace"], why: "Grafana loads the dashboards of its own environment only" },
+];
+
 /** The cluster release: CRDs, the one operator that watches every namespace, and the exporters every Prometheus scrapes. */
 export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitoring"]): HelmRelease {
-    return {
-        name: monitoring.releaseName,
-        namespace: monitoring.namespace,
-        ...monitoring.chart,
-        values: {
-            // A Helm hook Job, which Chart v4 omits; the CRDs are applied with the release instead.
-            // Stryker disable next-line ObjectLiteral: off by default in the pinned chart; set so an upgrade that turns it on cannot add the Job
-            crds: { upgradeJob: { enabled: false } },
-            prometheusOperator: OPERATOR_WITHOUT_HOOKS,
-            // The environments' releases run these, each for itself.
-            prometheus: { enabled: false },
-            alertmanager: { enabled: false },
-            grafana: { enabled: false },
-            defaultRules: { create: false },
-        },
-    };
+    return releaseOf(monitoring, {
+        // A Helm hook Job, which Chart v4 omits; the CRDs are applied with the release instead.
+        // Stryker disable next-line ObjectLiteral: off by default in the pinned chart; set so an upgrade that turns it on cannot add the Job
+        crds: { upgradeJob: { enabled: false } },
+        prometheusOperator: OPERATOR_WITHOUT_HOOKS,
+        // The environments' releases run these, each for itself.
+        prometheus: { enabled: false },
+        alertmanager: { enabled: false },
+        grafana: { enabled: false },
+        defaultRules: { create: false },
+    });
 }
 
 /**
@@ -146,32 +168,27 @@ export function monitoringRelease(model: StackModel, cluster: ClusterView["monit
     const { monitoring } = model;
     // The exporters' and the kubelet's ServiceMonitors come with the cluster release.
     const ownAndCluster = { matchExpressions: [{ key: "release", operator: "In", values: [monitoring.releaseName, cluster.releaseName] }] };
-    return {
-        name: monitoring.releaseName,
-        namespace: monitoring.namespace,
-        ...monitoring.chart,
-        values: {
-            crds: { enabled: false },
-            prometheusOperator: { enabled: false, ...OPERATOR_WITHOUT_HOOKS },
-            kubeStateMetrics: { enabled: false },
-            // The node dashboards still come with this release's Grafana.
-            nodeExporter: { enabled: false, forceDeployDashboards: true },
-            // The kubelet, API server, CoreDNS... monitors and their Services in kube-system.
-            // The components themselves stay enabled: their default rules depend on it.
-            kubernetesServiceMonitors: { enabled: false },
-            alertmanager: {
-                alertmanagerSpec: {
-                    // The exact path the chart reads: with any other key the operator silently
-                    // falls back to its own generated config.
-                    configSecret: configSecretName(model),
-                    // The chart's own config Secret would be unused.
-                    useExistingSecret: true,
-                },
+    return releaseOf(monitoring, {
+        crds: { enabled: false },
+        prometheusOperator: { enabled: false, ...OPERATOR_WITHOUT_HOOKS },
+        kubeStateMetrics: { enabled: false },
+        // The node dashboards still come with this release's Grafana.
+        nodeExporter: { enabled: false, forceDeployDashboards: true },
+        // The kubelet, API server, CoreDNS... monitors and their Services in kube-system.
+        // The components themselves stay enabled: their default rules depend on it.
+        kubernetesServiceMonitors: { enabled: false },
+        alertmanager: {
+            alertmanagerSpec: {
+                // The exact path the chart reads: with any other key the operator silently
+                // falls back to its own generated config.
+                configSecret: configSecretName(model),
+                // The chart's own config Secret would be unused.
+                useExistingSecret: true,
             },
-            // Only this release's rules, pod monitors, probes and scrape configs, which is the chart's
-            // default (label release=<release>, see ruleSelectorLabels): another environment may share the cluster.
-            prometheus: { prometheusSpec: { serviceMonitorSelector: ownAndCluster } },
-            grafana: grafanaValues(model),
         },
-    };
+        // Only this release's rules, pod monitors, probes and scrape configs, which is the chart's
+        // default (label release=<release>, see ruleSelectorLabels): another environment may share the cluster.
+        prometheus: { prometheusSpec: { serviceMonitorSelector: ownAndCluster } },
+        grafana: grafanaValues(model),
+    });
 }

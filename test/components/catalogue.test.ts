@@ -21,6 +21,7 @@ const widgets: ClusterPart = {
     customResources: [{ group: "widgets.example.com", version: "v1", kind: "Widget" }],
     after: ["sealedSecrets"],
     release: () => ({ name: "widgets", namespace: "widgets-system", chart: "widgets", version: "1.2.3", repository: "https://charts.example.com", values: {} }),
+    ownedValues: [],
     secrets: () => [{ name: "widgets-token", type: "Opaque", data: { token: "gitops:gitRepositoryToken" } }],
     objects: (_, labels) => [{ apiVersion: "widgets.example.com/v1", kind: "Widget", metadata: { name: "default", labels }, spec: {} }],
 };

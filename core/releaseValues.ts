@@ -1,0 +1,37 @@
+/**
+ * A model's `values` of each release, checked before anything is registered: every key path
+ * against the pinned chart's values (core/chartValues.ts), none of the program's own.
+ */
+import type { ProblemCollector } from "../model/problems";
+import type { StackModel } from "../model/schema";
+import { CLUSTER_PARTS } from "./catalogue";
+import { chartKeys, formatKeyPath, type OwnedValue, ownedProblems, valuesProblems } from "./chartValues";
+import { MONITORING_OWNED_VALUES } from "./monitoring/release";
+
+/** A release's `values` as the model has them: where, for which pinned chart, and what the program owns. */
+interface ModelValues {
+    readonly at: string;
+    readonly chart: { readonly chart: string; readonly version: string };
+    readonly values: Record<string, unknown>;
+    readonly owned: readonly OwnedValue[];
+}
+
+function modelValues(model: StackModel): ModelValues[] {
+    const { clusterWide } = model;
+    const cluster = clusterWide ? CLUSTER_PARTS.map((p) => ({ at: `clusterWide.${p.key}.values`, chart: clusterWide[p.key].chart, values: clusterWide[p.key].values, owned: p.ownedValues })) : [];
+    return [...cluster, { at: "monitoring.values", chart: model.monitoring.chart, values: model.monitoring.values, owned: MONITORING_OWNED_VALUES }];
+}
+
+export function checkReleaseValues(model: StackModel, problems: ProblemCollector): void {
+    for (const { at, chart, values, owned } of modelValues(model)) {
+        if (Object.keys(values).length === 0) continue;
+        const keys = chartKeys(chart.chart);
+        if (keys?.version !== chart.version) {
+            problems.add(at, `cannot be checked: core/chartKeys/ has no index of chart ${chart.chart} ${chart.version}; run \`npm run chart-keys\` after pinning a chart`);
+            continue;
+        }
+        const refused = ownedProblems(values, owned);
+        const isRefused = (keyPath: readonly string[]) => refused.some((r) => r.keyPath.every((k, i) => k === keyPath[i]));
+        for (const p of [...refused, ...valuesProblems(values, keys).filter((p) => !isRefused(p.keyPath))]) problems.add(`${at}.${formatKeyPath(p.keyPath)}`, p.message);
+    }
+}

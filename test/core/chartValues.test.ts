@@ -1,0 +1,62 @@
+/**
+ * The values escape hatch's parts: the committed chart indexes held to the vendored charts and the
+ * reference defaults, Helm's merge, and what the program owns.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { CHART_KEYS_DIR, keyTreeOf, mergeValues, ownedProblems } from "../../core/chartValues";
+import { CHARTS_DIR, chartKeysFrom, chartKeysText } from "../../scripts/chartKeys";
+import { charts } from "../../stacks/shared/constants";
+import { readReference } from "../helpers/reference";
+
+const pinned = Object.values(charts);
+
+describe.skipIf(!fs.existsSync(CHARTS_DIR))("core/chartKeys/", () => {
+    it.each(pinned.map((c) => [c.chart, c] as const))("indexes %s as the vendored chart has it, subcharts included (else: npm run chart-keys)", (chart, { version }) => {
+        const fromChart = chartKeysFrom(path.join(CHARTS_DIR, chart));
+        expect(fromChart.version).toBe(version);
+        expect(fs.readFileSync(path.join(CHART_KEYS_DIR, `${chart}.json`), "utf8")).toBe(chartKeysText(fromChart));
+    });
+
+    it.each(pinned.map((c) => c.chart))("was made from %s's reference defaults: the vendored values.yaml is the reference's", (chart) => {
+        expect(fs.readFileSync(path.join(CHARTS_DIR, chart, "values.yaml"), "utf8")).toBe(readReference("charts", chart, "values.yaml"));
+    });
+
+    it("keeps each subchart's keys under its key, with what the parent sets there", () => {
+        const { keys } = chartKeysFrom(path.join(CHARTS_DIR, "kube-prometheus-stack"));
+        const grafana = keys.grafana as Record<string, unknown>;
+        // From the grafana subchart's own values.yaml, and from kube-prometheus-stack's grafana section.
+        expect([(grafana.testFramework as Record<string, unknown>).enabled, grafana.forceDeployDashboards]).toStrictEqual(["bool", "bool"]);
+    });
+});
+
+describe("keyTreeOf", () => {
+    it("gives each default its kind: maps of keys, open empty maps, lists, scalars, and anything for empty values", () => {
+        expect(keyTreeOf({ a: { b: 1, c: "x", d: true }, e: {}, f: [1], g: null, h: "" })).toStrictEqual({ a: { b: "number", c: "string", d: "bool" }, e: "open", f: "list", g: "any", h: "any" });
+    });
+});
+
+describe("mergeValues", () => {
+    it("merges maps key by key, replaces lists and scalars, and keeps a null so that Helm drops the chart's default", () => {
+        const program = { server: { replicas: 1, ingress: { enabled: true } }, hosts: ["a"], keep: "x" };
+        expect(mergeValues(program, { server: { replicas: 2, resources: null }, hosts: ["b"] })).toStrictEqual({
+            server: { replicas: 2, ingress: { enabled: true }, resources: null },
+            hosts: ["b"],
+            keep: "x",
+        });
+        expect(program.server.replicas).toBe(1);
+    });
+});
+
+describe("ownedProblems", () => {
+    const owned = [{ path: ["configs", "secret"], why: "it is sealed" }];
+
+    it("refuses an owned key, anything under it, and a value on the way that would replace it", () => {
+        const keyPaths = (values: Record<string, unknown>) => ownedProblems(values, owned).map((p) => p.keyPath.join("/"));
+        expect(keyPaths({ configs: { secret: { createSecret: true } } })).toStrictEqual(["configs/secret"]);
+        expect(keyPaths({ configs: null })).toStrictEqual(["configs"]);
+        expect(ownedProblems({ configs: null }, owned)[0].message).toBe("would replace configs.secret, which is the program's: it is sealed");
+        expect(keyPaths({ configs: { cm: { a: "b" } }, server: null })).toStrictEqual([]);
+    });
+});

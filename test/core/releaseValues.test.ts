@@ -1,0 +1,58 @@
+/**
+ * A model's `values` for a release: merged last into what the chart renders, every key checked
+ * against the pinned chart before anything is registered, the program's own keys refused.
+ */
+import { describe, expect, it } from "vitest";
+import { CLUSTER_PARTS } from "../../core/catalogue";
+import { argocdRelease } from "../../core/argocd/release";
+import { validateStackModel } from "../../core/stackModel";
+import { StackInputError } from "../../model/problems";
+import type { StackModel } from "../../model/schema";
+import prod from "../../stacks/prod";
+import { expandCached, expansionTitle, skipExpansion } from "../helpers/charts";
+
+/** The prod model with `values` set as given: its problems by path, or the validated model. */
+function withValues(edit: (m: any) => void): { problems: [string, string][]; model?: StackModel } {
+    const input = structuredClone(prod) as any;
+    edit(input);
+    try {
+        return { problems: [], model: validateStackModel("prod", "fixture", input) };
+    } catch (e) {
+        if (!(e instanceof StackInputError)) throw e;
+        return { problems: e.problems.map((p) => [p.path, p.message]) };
+    }
+}
+
+describe("a model's values", () => {
+    it("are refused at their path when the chart has no such key, naming the closest it has", () => {
+        const { problems } = withValues((m) => (m.clusterWide.argocd.values = { server: { replica: 2 } }));
+        expect(problems).toStrictEqual([["clusterWide.argocd.values.server.replica", "chart argo-cd 10.1.1 has no such value; did you mean server.replicas?"]]);
+    });
+
+    it("are refused where the program owns the key, saying where the model sets it", () => {
+        const { problems } = withValues((m) => {
+            m.monitoring.values = { alertmanager: { alertmanagerSpec: { configSecret: "mine", replicas: 2 } } };
+            m.clusterWide.sealedSecrets.values = { keyrenewperiod: "720h" };
+        });
+        expect(problems.map(([at]) => at)).toStrictEqual(["clusterWide.sealedSecrets.values.keyrenewperiod", "monitoring.values.alertmanager.alertmanagerSpec.configSecret"]);
+        expect(problems[1][1]).toMatch(/^is the program's and cannot be set here: Alertmanager reads the config the program generates from monitoring\.alertmanager/);
+    });
+
+    it("are checked for every release of the catalogue", () => {
+        const { problems } = withValues((m) => {
+            for (const part of CLUSTER_PARTS) m.clusterWide[part.key].values = { notAValueOfAnyChart: true };
+            m.monitoring.values = { notAValueOfAnyChart: true };
+        });
+        expect(problems.map(([at]) => at).sort()).toStrictEqual([...CLUSTER_PARTS.map((p) => `clusterWide.${p.key}.values.notAValueOfAnyChart`), "monitoring.values.notAValueOfAnyChart"].sort());
+    });
+
+    it.skipIf(skipExpansion)(expansionTitle("are merged last, over the program's own, into what the chart renders"), async () => {
+        const { model } = withValues((m) => (m.clusterWide.argocd.values = { server: { replicas: 3 }, configs: { cm: { "timeout.reconciliation": "300s" } } }));
+        const argocd = (model as StackModel).clusterWide?.argocd as NonNullable<StackModel["clusterWide"]>["argocd"];
+        const objects = await expandCached(argocdRelease(argocd, model?.identityProvider));
+        const find = (kind: string, name: string) => objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)?.object;
+        expect(find("Deployment", "argocd-server")?.spec.replicas).toBe(3);
+        // Beside the program's own keys of the same map, which stay.
+        expect(find("ConfigMap", "argocd-cm")?.data).toMatchObject({ "timeout.reconciliation": "300s", "admin.enabled": "false" });
+    }, 60_000);
+});
