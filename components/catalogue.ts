@@ -84,8 +84,7 @@ function installChartPart(part: ClusterPart, slice: ClusterWideModel[ClusterPart
 /** The environment parts, by name. */
 const ENVIRONMENT_INSTALLERS: Readonly<Record<string, (name: string, context: InstallContext) => Installed>> = {
     monitoring: (name, { model, view, settings, sealer, after, opts }) => {
-        const slackWebhookUrl = configSecret(settings, model.monitoring.alertmanager.slack.webhook);
-        const monitoring = new Monitoring(name, { model, clusterMonitoring: view.monitoring, sealer, slackWebhookUrl, configSecret: (reference) => configSecret(settings, reference), after }, opts);
+        const monitoring = new Monitoring(name, { model, clusterMonitoring: view.monitoring, sealer, configSecret: (reference) => configSecret(settings, reference), after }, opts);
         return { ready: monitoring.ready, outputs: { grafanaUrl: monitoring.grafanaUrl, alertmanagerConfigSecret: monitoring.configSecretName, runbook: monitoring.runbook } };
     },
     applications: (name, { model, view, after, opts }) => new RootApplications(name, { model, argocdNamespace: view.argocd.namespace, after }, opts),

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { alertmanagerConfig, CONFIG_KEY, configSecretName } from "../core/monitoring/alertmanager";
+import { alertmanagerConfig, alertmanagerSecretReferences, CONFIG_KEY, configSecretName } from "../core/monitoring/alertmanager";
 import { exposedUrl, gatewayObjects } from "../core/exposure";
 import { grafanaAdminSecretName, grafanaOauthSecretName, grafanaService, monitoringRelease, OAUTH_SECRET_KEY } from "../core/monitoring/release";
 import { prometheusRules } from "../core/monitoring/rules";
@@ -21,9 +21,7 @@ export interface MonitoringArgs {
     readonly clusterMonitoring: ClusterView["monitoring"];
     /** Seals the Alertmanager config and Grafana's credentials for the controller. */
     readonly sealer: Sealer;
-    /** The environment's Slack incoming-webhook URL (`gitops:alertmanagerSlackWebhook`), a secret. */
-    readonly slackWebhookUrl: pulumi.Output<string>;
-    /** The value of a secret the model names (`gitops:<key>`): Grafana's OAuth client secret. */
+    /** The value of a secret the model names (`gitops:<key>`): the receivers' webhook and routing key, Grafana's OAuth client secret. */
     readonly configSecret: (reference: string) => pulumi.Output<string>;
     /**
      * What its SealedSecrets and chart wait for where this stack installs the cluster-wide parts:
@@ -60,10 +58,12 @@ export class Monitoring extends pulumi.ComponentResource {
         const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
         const sealedOpts = { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] };
 
-        const configYaml = args.slackWebhookUrl.apply((url) => toYaml(alertmanagerConfig(model, url)));
+        const references = alertmanagerSecretReferences(model.monitoring.alertmanager);
+        const receiverSecrets = pulumi.all(references.map((reference) => args.configSecret(reference)));
+        const configYaml = receiverSecrets.apply((values) => toYaml(alertmanagerConfig(model, (reference) => values[references.indexOf(reference)])));
         const configData = sealer.seal({ namespace: ns, name: this.configSecretName }, { [CONFIG_KEY]: configYaml });
-        // The same config, generated with the placeholder where the webhook goes.
-        const configPreview = { [CONFIG_KEY]: toYaml(alertmanagerConfig(model, SECRET_PLACEHOLDER)) };
+        // The same config, generated with the placeholder where each secret goes.
+        const configPreview = { [CONFIG_KEY]: toYaml(alertmanagerConfig(model, () => SECRET_PLACEHOLDER)) };
         const configSecret = registerObject(name, sealedSecret(this.configSecretName, ns, labels, configData, { previews: configPreview }), sealedOpts);
 
         const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });

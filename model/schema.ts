@@ -423,6 +423,21 @@ const alertmanagerSchema = z.strictObject({
         /** Go template for the message text; namespace, severity, summary, description, start and link when absent. */
         text: z.string().min(1).optional(),
     }),
+    /**
+     * Page through PagerDuty (Events API v2) for alerts of the environment's namespaces whose
+     * severity is one of `severities`; they reach Slack too. None: nothing pages.
+     */
+    pagerduty: z
+        .strictObject({
+            receiver: z.string().min(1),
+            /** The config secret that holds the integration's routing key. */
+            routingKey: configReference.default("gitops:alertmanagerPagerdutyRoutingKey"),
+            /** The severities that page. */
+            severities: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, "must be a severity label value such as critical")).min(1).default(["critical"]),
+            /** The Events API endpoint; PagerDuty's own when absent (`https://events.eu.pagerduty.com/v2/enqueue` for its EU service region). */
+            url: httpUrl.optional(),
+        })
+        .optional(),
     /** Send Watchdog to a dead-man's-switch webhook instead of dropping it. */
     deadMansSwitch: z.strictObject({ receiver: z.string().min(1), url: httpUrl, repeatInterval: duration.default("1m") }).optional(),
 });

@@ -10,6 +10,8 @@ export const devSettings: EnvironmentSettings = {
     grafanaAddress: "grafana-dev",
     argocdLocalAdmin: true,
     repeatInterval: "4h",
+    // Nothing pages for dev: its alerts go to Slack only.
+    pagesOnCritical: false,
 };
 
 const dev: StackModelInput = platformStack(devSettings);

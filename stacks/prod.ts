@@ -11,6 +11,8 @@ export const prodSettings: EnvironmentSettings = {
     // Single sign-on only: the README's break-glass path turns the local admin back on.
     argocdLocalAdmin: false,
     repeatInterval: "12h",
+    // Critical alerts page the on-call engineer, and reach Slack too.
+    pagesOnCritical: true,
 };
 
 const prod: StackModelInput = platformStack(prodSettings);

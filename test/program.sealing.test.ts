@@ -54,12 +54,13 @@ describe.each(TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => [stack, top
                 .map(([k, text]) => [`${s.inputs.metadata.namespace}/${s.inputs.metadata.name}/${k.slice(PREVIEW_ANNOTATION.length)}`, text] as const),
         );
         expect(previews.map(([key]) => key).sort()).toStrictEqual([`monitoring-${stack}/alertmanager-config-${stack}/alertmanager.yaml`, `monitoring-${stack}/monitoring-${stack}-grafana-admin/admin-user`]);
-        const webhook = config["gitops:alertmanagerSlackWebhook"];
+        // The receivers' secrets: the Slack webhook, and prod's PagerDuty routing key.
+        const secrets = new Set(Object.values(config));
         /** The sealed content with the secret's own values replaced: YAML compared as data. */
         const redacted = (key: string) => {
             if (!key.endsWith(".yaml")) return plain[key];
             const replace = (v: unknown): unknown =>
-                v === webhook ? SECRET_PLACEHOLDER : Array.isArray(v) ? v.map(replace) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)])) : v;
+                typeof v === "string" && secrets.has(v) ? SECRET_PLACEHOLDER : Array.isArray(v) ? v.map(replace) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)])) : v;
             return replace(yaml.load(plain[key]));
         };
         for (const [key, text] of previews) {

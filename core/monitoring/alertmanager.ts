@@ -17,9 +17,20 @@ export interface SlackConfig {
     title: string;
     text: string;
 }
+export interface PagerdutyConfig {
+    routing_key: string;
+    url?: string;
+    send_resolved: boolean;
+    severity: string;
+    description: string;
+    client: string;
+    client_url: string;
+    details: Record<string, string>;
+}
 export interface Receiver {
     name: string;
     slack_configs?: SlackConfig[];
+    pagerduty_configs?: PagerdutyConfig[];
     webhook_configs?: { url: string; send_resolved: boolean }[];
 }
 export interface Route {
@@ -100,18 +111,47 @@ function deadMansSwitchRoute(dms: NonNullable<AlertmanagerModel["deadMansSwitch"
     };
 }
 
-/** Builds the whole config. `slackWebhookUrl` is the secret `gitops:alertmanagerSlackWebhook`. */
-export function alertmanagerConfig(model: StackModel, slackWebhookUrl: string): AlertmanagerConfig {
+/** The config secrets the Alertmanager config holds (`gitops:<key>` references), as the model names them. */
+export function alertmanagerSecretReferences(am: AlertmanagerModel): string[] {
+    return [am.slack.webhook, ...(am.pagerduty ? [am.pagerduty.routingKey] : [])];
+}
+
+/** PagerDuty's Events API v2 takes these severities only; any other label value pages as critical. */
+const PAGERDUTY_SEVERITY = `{{ if eq .CommonLabels.severity "error" "warning" "info" }}{{ .CommonLabels.severity }}{{ else }}critical{{ end }}`;
+
+/** The PagerDuty receiver's config: a summary with the environment's tag, a link to Grafana, the labels people triage by. */
+function pagerdutyConfig(am: AlertmanagerModel, pagerduty: NonNullable<AlertmanagerModel["pagerduty"]>, routingKey: string): PagerdutyConfig {
+    return {
+        routing_key: routingKey,
+        // Unset, it is left out of the YAML: PagerDuty's own endpoint.
+        url: pagerduty.url,
+        send_resolved: true,
+        severity: PAGERDUTY_SEVERITY,
+        description: `[${am.slack.titleTag}] {{ .CommonLabels.alertname }}: {{ or .CommonAnnotations.summary "No summary" }}`,
+        client: "Alertmanager",
+        client_url: am.slack.alertsUrl,
+        details: { namespace: '{{ or .CommonLabels.namespace "N/A" }}', severity: '{{ or .CommonLabels.severity "none" }}', description: '{{ or .CommonAnnotations.description "No description" }}', firing: "{{ .Alerts.Firing | len }}" },
+    };
+}
+
+/**
+ * Builds the whole config. `secretOf` gives the value of each config secret the model names
+ * (`alertmanagerSecretReferences`): the Slack webhook, the PagerDuty routing key.
+ */
+export function alertmanagerConfig(model: StackModel, secretOf: (reference: string) => string): AlertmanagerConfig {
     const am = model.monitoring.alertmanager;
-    const dms = am.deadMansSwitch;
+    const { deadMansSwitch: dms, pagerduty } = am;
+    const ownNamespaces = regexMatcher("namespace", am.namespaceRegex);
     const routes: Route[] = [
         // First, so that Watchdog reaches the switch before the noise route can drop it.
         ...(dms ? [deadMansSwitchRoute(dms)] : []),
         ...(am.silencedAlerts.length > 0 ? [{ receiver: NULL_RECEIVER, matchers: [regexMatcher("alertname", am.silencedAlerts.join("|"))] }] : []),
-        { receiver: am.slack.receiver, matchers: [regexMatcher("namespace", am.namespaceRegex)] },
+        // Pages, and goes on to Slack: a page is never the only trace of an alert.
+        ...(pagerduty ? [{ receiver: pagerduty.receiver, matchers: [ownNamespaces, regexMatcher("severity", pagerduty.severities.join("|"))], continue: true }] : []),
+        { receiver: am.slack.receiver, matchers: [ownNamespaces] },
     ];
     const slack: SlackConfig = {
-        api_url: slackWebhookUrl,
+        api_url: secretOf(am.slack.webhook),
         // Unset, it is left out of the YAML: the webhook's own channel.
         channel: am.slack.channel,
         send_resolved: true,
@@ -137,6 +177,7 @@ export function alertmanagerConfig(model: StackModel, slackWebhookUrl: string): 
         receivers: [
             { name: NULL_RECEIVER },
             { name: am.slack.receiver, slack_configs: [slack] },
+            ...(pagerduty ? [{ name: pagerduty.receiver, pagerduty_configs: [pagerdutyConfig(am, pagerduty, secretOf(pagerduty.routingKey))] }] : []),
             ...(dms ? [{ name: dms.receiver, webhook_configs: [{ url: dms.url, send_resolved: false }] }] : []),
         ],
     };
@@ -164,7 +205,7 @@ export function undefinedReceivers(config: AlertmanagerConfig): string[] {
 export function checkGeneratedReceivers(model: StackModel, problems: ProblemCollector, generate = alertmanagerConfig): void {
     // The webhook is a secret from config, not needed to check the config's structure.
     // Stryker disable next-line StringLiteral: routes and receivers do not depend on the webhook
-    for (const missing of undefinedReceivers(generate(model, "https://webhook.invalid/"))) {
+    for (const missing of undefinedReceivers(generate(model, () => "https://webhook.invalid/"))) {
         problems.add("monitoring.alertmanager", `the generated config routes to an undefined receiver (${missing}); define it or fix the route`);
     }
 }

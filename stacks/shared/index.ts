@@ -40,6 +40,8 @@ export interface EnvironmentSettings {
     readonly argocdLocalAdmin: boolean;
     /** Alertmanager repeat interval: how often an unresolved alert is sent again. */
     readonly repeatInterval: string;
+    /** Page through PagerDuty on critical alerts (routing key `gitops:alertmanagerPagerdutyRoutingKey`), besides Slack. */
+    readonly pagesOnCritical: boolean;
 }
 
 /** The Git directory generator shared by ApplicationSets. */
@@ -172,6 +174,7 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
                 namespaceRegex: `.*-${e}|monitoring-${e}${installs ? `|kube-system|${CLUSTER_MONITORING_NAMESPACE}` : ""}`,
                 // Prometheus and Alertmanager are reached through Grafana only, which signs people in.
                 slack: { receiver: `slack-${e}`, titleTag: e.toUpperCase(), alertsUrl: `https://${grafana.host}/alerting/list` },
+                ...(env.pagesOnCritical ? { pagerduty: { receiver: `pagerduty-${e}` } } : {}),
             },
         },
     };

@@ -20,7 +20,6 @@ describe("Monitoring", () => {
                 model,
                 clusterMonitoring,
                 sealer: demoSealer(),
-                slackWebhookUrl: pulumi.secret("http://127.0.0.1:9/hook"),
                 configSecret: (reference: string) => pulumi.secret(`value of ${reference}`),
                 after: [standIn("controller"), standIn("cluster-release")],
             });

@@ -27,10 +27,13 @@ export function removeTempDirs(): void {
     for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** Writes `alertmanagerConfig(model, webhook)` as the YAML that is sealed into the config Secret. */
-export function writeAlertmanagerConfig(dir: string, model: StackModel, slackWebhookUrl: string, name = `alertmanager-${model.environment}.yaml`): string {
+/**
+ * Writes the generated Alertmanager config as the YAML that is sealed into the config Secret,
+ * with `secrets` for every config secret it holds: one value for all, or one per reference.
+ */
+export function writeAlertmanagerConfig(dir: string, model: StackModel, secrets: string | ((reference: string) => string), name = `alertmanager-${model.environment}.yaml`): string {
     const file = path.join(dir, name);
-    fs.writeFileSync(file, toYaml(alertmanagerConfig(model, slackWebhookUrl)));
+    fs.writeFileSync(file, toYaml(alertmanagerConfig(model, typeof secrets === "string" ? () => secrets : secrets)));
     return file;
 }
 

@@ -31,7 +31,7 @@ describe("readPlatformConfig", () => {
         const config = read(demoConfig("prod"));
         expect(config.usesDemoCertificate).toBe(true);
         expect(config.kubeContext).toBe("kind-gitops-shared");
-        expect(Object.keys(config.secrets).sort()).toStrictEqual(["alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
+        expect(Object.keys(config.secrets).sort()).toStrictEqual(["alertmanagerPagerdutyRoutingKey", "alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
     });
 
     it("asks a stack that shares the owner's cluster only for its Alertmanager webhook and its Grafana's client secret", () => {
@@ -128,10 +128,10 @@ describe("the demo certificate", () => {
 describe("the secrets a model names", () => {
     it("are required exactly where the model names them, whatever part names them", () => {
         const prod = validated(() => {}).model;
-        expect(requiredSecretKeys(prod)).toStrictEqual(["alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
+        expect(requiredSecretKeys(prod)).toStrictEqual(["alertmanagerPagerdutyRoutingKey", "alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
         // A receiver's webhook from another declared secret: no change to the program's config.
         const moved = validated((m) => (m.monitoring.alertmanager.slack.webhook = "gitops:argocdSlackWebhook")).model;
-        expect(requiredSecretKeys(moved)).toStrictEqual(["alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"].filter((k) => k !== "alertmanagerSlackWebhook"));
+        expect(requiredSecretKeys(moved)).toStrictEqual(["alertmanagerPagerdutyRoutingKey", "alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"].filter((k) => k !== "alertmanagerSlackWebhook"));
         expect(messageOf({ ...demoConfig("prod"), "gitops:argocdSlackWebhook": "" }, undefined, "prod")).toMatch(/gitops:argocdSlackWebhook: is not set: Slack incoming-webhook URL for Argo CD notifications/);
     });
 

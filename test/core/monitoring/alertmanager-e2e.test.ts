@@ -3,7 +3,9 @@
  * 127.0.0.1 that stand in for the Slack webhook and the dead-man's switch.
  *
  * - Slack: only dev alerts arrive, with the title and text the spec shows and a fallback for
- *   every label that may be missing; resolved alerts are sent too.
+ *   every label that may be missing; resolved alerts are sent too. Nothing of dev pages.
+ * - PagerDuty (prod): a critical prod alert pages (Events API v2, on a loopback endpoint) and
+ *   reaches Slack too; a warning reaches Slack only; the page resolves with the alert.
  * - Dead-man's switch: Watchdog pings it every `repeatInterval`, whatever the groupInterval.
  * - The cluster-wide parts' alerts (kube-system): dropped by dev in the shared cluster, whose
  *   owner receives them; delivered by dev on a cluster of its own.
@@ -15,6 +17,7 @@ import type { StackModel } from "../../../model/schema";
 import { monitoringRunbook } from "../../../core/monitoring/runbook";
 import { validateModel } from "../../../model/validate";
 import dev from "../../../stacks/dev";
+import prod from "../../../stacks/prod";
 import dedicatedDev from "../../fixtures/models/dedicated-dev";
 import { type CapturedRequest, type CaptureServer, type PostableAlert, removeTempDirs, type RunningAlertmanager, startAlertmanager, startCaptureServer, tempDir, waitFor, writeAlertmanagerConfig } from "../../helpers/alertmanager";
 import { alertmanagerBinary, assertInstalled, skipWithout, suiteTitle } from "../../helpers/binaries";
@@ -45,6 +48,12 @@ const prodAlert: PostableAlert = {
     annotations: { summary: "Prod only", description: "Must never reach dev's Slack" },
     startsAt: startsAt.toISOString(),
 };
+const page: PostableAlert = {
+    labels: { alertname: "E2EPage", namespace: "backend-prod", severity: "critical" },
+    annotations: { summary: "Database down", description: "No primary for backend-prod" },
+    startsAt: startsAt.toISOString(),
+};
+const prodWarning: PostableAlert = { labels: { alertname: "E2EWarnProd", namespace: "backend-prod", severity: "warning" }, startsAt: startsAt.toISOString() };
 const watchdog: PostableAlert = { labels: { alertname: "Watchdog", namespace: "monitoring-dev", severity: "none" }, startsAt: startsAt.toISOString() };
 const kubelet: PostableAlert = { labels: { alertname: "E2EKubeletDown", namespace: "kube-system", severity: "critical" }, startsAt: startsAt.toISOString() };
 
@@ -78,11 +87,24 @@ interface Scenario {
     readonly alertmanager: RunningAlertmanager;
 }
 
+/** The routing key prod's config pages with, as `gitops:alertmanagerPagerdutyRoutingKey` would hold it. */
+const ROUTING_KEY = "e2e0routing0key0000000000000000";
+
+/** Prod paging through PagerDuty's Events API at the capture server, with short grouping timers. */
+function pagingModel(captureUrl: string): StackModel {
+    const input = structuredClone(prod) as any;
+    input.monitoring.alertmanager.pagerduty.url = `${captureUrl}/pagerduty`;
+    return quick(validateModel("prod", "test", input));
+}
+
+/** The config secrets at the capture server: the Slack webhook, and the routing key. */
+const secretsAt = (captureUrl: string) => (reference: string) => (reference.endsWith("PagerdutyRoutingKey") ? ROUTING_KEY : `${captureUrl}/slack`);
+
 /** A capture server, then Alertmanager with the config `modelFor` gives for it, then the alerts. */
 async function startScenario(modelFor: (captureUrl: string) => StackModel, alerts: readonly PostableAlert[]): Promise<Scenario> {
     const capture = await startCaptureServer();
     try {
-        const alertmanager = await startAlertmanager(writeAlertmanagerConfig(tempDir(), modelFor(capture.url), `${capture.url}/slack`));
+        const alertmanager = await startAlertmanager(writeAlertmanagerConfig(tempDir(), modelFor(capture.url), secretsAt(capture.url)));
         await alertmanager.postAlerts(alerts);
         return { capture, alertmanager };
     } catch (e) {
@@ -103,6 +125,7 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
     let slack: Scenario | undefined;
     let dms: Scenario | undefined;
     let dedicated: Scenario | undefined;
+    let paging: Scenario | undefined;
 
     beforeAll(async () => {
         assertInstalled(alertmanagerBinary);
@@ -111,15 +134,16 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
             // Watchdog fires all the time, as kube-prometheus-stack's rule makes it.
             startScenario((url) => deadMansSwitchModel(`${url}/dms`), [watchdog]),
             startScenario(() => dedicatedModel, [kubelet, prodAlert]),
+            startScenario(pagingModel, [page, prodWarning, full]),
         ]);
         // Keep whatever started, so that afterAll stops it even when another failed.
-        [slack, dms, dedicated] = started.map((result) => (result.status === "fulfilled" ? result.value : undefined));
+        [slack, dms, dedicated, paging] = started.map((result) => (result.status === "fulfilled" ? result.value : undefined));
         for (const result of started) if (result.status === "rejected") throw result.reason;
     });
 
     afterAll(async () => {
         await Promise.all(
-            [slack, dms, dedicated].map(async (s) => {
+            [slack, dms, dedicated, paging].map(async (s) => {
                 await s?.alertmanager.stop();
                 await s?.capture.close();
             }),
@@ -209,6 +233,39 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
             expect(message.request.json).not.toHaveProperty("channel");
             const byName = Object.fromEntries((await s.alertmanager.alerts()).map((a) => [a.labels.alertname, a.receivers.map((r) => r.name)]));
             expect(byName).toStrictEqual({ E2EKubeletDown: ["slack-dev"], E2EProd: ["null"] });
+        });
+    });
+
+    describe("pages prod's on-call through PagerDuty on critical alerts", () => {
+        /** The Events API v2 requests the capture server received on the PagerDuty path. */
+        const events = (s: Scenario) => s.capture.requests.filter((r) => r.path === "/pagerduty").map((r) => r.json as Record<string, any>);
+
+        it("sends the critical prod alert to PagerDuty with the routing key, and to prod's Slack as well", async () => {
+            const s = paging!;
+            const [event] = await waitOn(s, "a PagerDuty event", () => (events(s).length >= 1 ? events(s) : undefined));
+            expect(event).toMatchObject({ routing_key: ROUTING_KEY, event_action: "trigger", client: "Alertmanager", client_url: "https://grafana.platform.example.com/alerting/list" });
+            expect(event.payload).toMatchObject({ summary: "[PROD] E2EPage: Database down", severity: "critical", custom_details: { namespace: "backend-prod", severity: "critical", description: "No primary for backend-prod" } });
+            const titles = await waitOn(s, "two Slack messages", () => {
+                const got = slackMessages(s.capture).map((m) => m.title);
+                return got.length >= 2 ? got : undefined;
+            });
+            expect(titles.sort()).toStrictEqual(["[FIRING][PROD] E2EPage", "[FIRING][PROD] E2EWarnProd"]);
+        });
+
+        it("pages for nothing else: a warning, and dev's critical alert, go to Slack only or nowhere", async () => {
+            const byName = Object.fromEntries((await paging!.alertmanager.alerts()).map((a) => [a.labels.alertname, a.receivers.map((r) => r.name)]));
+            expect(byName).toStrictEqual({ E2EPage: ["pagerduty-prod", "slack-prod"], E2EWarnProd: ["slack-prod"], E2EFullLabels: ["null"] });
+            expect(events(paging!).map((e) => e.payload.summary)).toStrictEqual(["[PROD] E2EPage: Database down"]);
+            // Dev's config has no PagerDuty receiver: its critical alert reached Slack and nothing else.
+            expect(slack!.capture.requests.map((r) => r.path).filter((p) => p !== "/slack")).toStrictEqual([]);
+        });
+
+        it("resolves the page when the alert ends", async () => {
+            const s = paging!;
+            const triggered = events(s)[0];
+            await s.alertmanager.postAlerts([{ ...page, endsAt: new Date(Date.now() - 1_000).toISOString() }]);
+            const resolved = await waitOn(s, "a PagerDuty resolve event", () => events(s).find((e) => e.event_action === "resolve"));
+            expect(resolved.dedup_key).toBe(triggered.dedup_key);
         });
     });
 

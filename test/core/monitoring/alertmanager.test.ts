@@ -58,11 +58,16 @@ function routingTable(env: Env, opts: { clusterParts: boolean; deadMansSwitch?: 
     const slack = `slack-${env}`;
     const peer = peerOf[env];
     const silenced = opts.silenced ?? true;
+    // Prod pages on critical alerts and still posts them to Slack; dev never pages.
+    const critical = env === "prod" ? `pagerduty-${env},${slack}` : slack;
     return [
         // The environment's own namespaces.
         ...[`backend-${env}`, `monitoring-${env}`, `frontend-canary-${env}`].map((ns): Case => [{ alertname: "KubePodCrashLooping", namespace: ns, severity: "warning" }, slack]),
-        ...["kube-system", "monitoring"].map((ns): Case => [{ alertname: "KubeletDown", namespace: ns, severity: "critical" }, opts.clusterParts ? slack : NULL_RECEIVER]),
-        // The peer environment's namespaces never reach this environment's Slack.
+        ...[`backend-${env}`, `monitoring-${env}`].map((ns): Case => [{ alertname: "KubePodCrashLooping", namespace: ns, severity: "critical" }, critical]),
+        // Other severities, even "error", do not page.
+        ...["error", "info"].map((severity): Case => [{ alertname: "KubePodCrashLooping", namespace: `backend-${env}`, severity }, slack]),
+        ...["kube-system", "monitoring"].map((ns): Case => [{ alertname: "KubeletDown", namespace: ns, severity: "critical" }, opts.clusterParts ? critical : NULL_RECEIVER]),
+        // The peer environment's namespaces never reach this environment's Slack, nor page its on-call.
         ...[`backend-${peer}`, `monitoring-${peer}`, `frontend-canary-${peer}`].map(
             (ns): Case => [{ alertname: "KubePodCrashLooping", namespace: ns, severity: "critical" }, NULL_RECEIVER],
         ),
@@ -107,13 +112,13 @@ describe("the dead-man's-switch route", () => {
         // GIVEN dev with a dead-man's switch; the environment's groupInterval stays 5m
         const model = modelWith("dev", dev, (am) => (am.deadMansSwitch = { receiver: DMS_RECEIVER, url: "https://dms.example.com/ping/dev", repeatInterval }));
         // THEN its route overrides group_interval, which would otherwise space the pings 5m apart
-        expect(alertmanagerConfig(model, WEBHOOK).route.routes?.[0]).toStrictEqual({
+        expect(alertmanagerConfig(model, () => WEBHOOK).route.routes?.[0]).toStrictEqual({
             receiver: DMS_RECEIVER,
             matchers: ['alertname="Watchdog"'],
             group_interval: groupInterval,
             repeat_interval: repeat,
         });
-        expect(alertmanagerConfig(model, WEBHOOK).route.group_interval).toBe("5m");
+        expect(alertmanagerConfig(model, () => WEBHOOK).route.group_interval).toBe("5m");
     });
 
     it.each([

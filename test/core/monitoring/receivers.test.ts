@@ -19,7 +19,7 @@ describe("undefinedReceivers", () => {
 
     it("finds none in the generated configs", () => {
         const model = validateModel("dev", "stacks/dev.ts", dev);
-        expect(undefinedReceivers(alertmanagerConfig(model, "http://127.0.0.1:9/"))).toStrictEqual([]);
+        expect(undefinedReceivers(alertmanagerConfig(model, () => "http://127.0.0.1:9/"))).toStrictEqual([]);
     });
 });
 

@@ -191,9 +191,9 @@ describe.skipIf(skipWithout(promtool))(suiteTitle("PrometheusRules judged by pro
 
 /**
  * The label sets promtool has just verified, fed to amtool with the same environment's config:
- * what the rules fire must reach the environment's Slack receiver.
+ * what the rules fire must reach the environment's Slack receiver (and PagerDuty, in prod, when critical).
  */
-describe.skipIf(skipWithout(promtool, amtool))(suiteTitle("what the rules fire reaches Slack", promtool, amtool), () => {
+describe.skipIf(skipWithout(promtool, amtool))(suiteTitle("what the rules fire reaches Slack, and pages in prod when critical", promtool, amtool), () => {
     beforeAll(() => assertInstalled(promtool, amtool));
     afterAll(() => removeTempDirs());
 
@@ -218,11 +218,10 @@ describe.skipIf(skipWithout(promtool, amtool))(suiteTitle("what the rules fire r
         ];
         // WHEN they are routed by the environment's Alertmanager config
         const config = writeAlertmanagerConfig(tempDir(), model, "http://127.0.0.1:9/slack");
-        const routed = await Promise.all(labelSets.map((labels) => routesTest(config, labels, `slack-${env}`)));
-        // THEN both reach slack-<env>
-        expect(routed.map((r) => [r.receivers, r.code])).toStrictEqual([
-            [[`slack-${env}`], 0],
-            [[`slack-${env}`], 0],
-        ]);
+        // THEN both reach slack-<env>, and the critical one (Slack itself failing) pages in prod
+        const critical = env === "prod" ? [`pagerduty-${env}`, `slack-${env}`] : [`slack-${env}`];
+        const expectedReceivers = [critical, [`slack-${env}`]];
+        const routed = await Promise.all(labelSets.map((labels, i) => routesTest(config, labels, expectedReceivers[i].join(","))));
+        expect(routed.map((r) => [r.receivers, r.code])).toStrictEqual(expectedReceivers.map((receivers) => [receivers, 0]));
     });
 });
