@@ -5,6 +5,7 @@
 import type { CertManagerModel, IssuerModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
 import { type OwnedValue, releaseOf } from "./chartValues";
+import { resources, type Weight } from "./sizing";
 import type { KubeObject, SecretFromConfig } from "./objects";
 
 /** Helm's hook annotations, each set to null: Helm then drops the chart's default for it. */
@@ -20,13 +21,17 @@ export const CERT_MANAGER_OWNED_VALUES: readonly OwnedValue[] = [
 
 /** The cert-manager release. */
 export function certManagerRelease(certManager: CertManagerModel): HelmRelease {
+    const sized = (weight: Weight) => resources(certManager.size, weight);
     return releaseOf(certManager, {
         // The CRDs with the release (templates, not crds/), marked to be kept when it goes.
         crds: { enabled: true, keep: true },
         // The startup API check is a Helm post-install hook, which Chart v4 omits. As a plain
         // Job, `pulumi up` waits for it to complete: the issuers are created once cert-manager's
         // webhook answers (cert-manager's docs: "startupapicheck").
-        startupapicheck: { jobAnnotations: NOT_A_HOOK, rbac: { annotations: NOT_A_HOOK }, serviceAccount: { annotations: NOT_A_HOOK } },
+        startupapicheck: { jobAnnotations: NOT_A_HOOK, rbac: { annotations: NOT_A_HOOK }, serviceAccount: { annotations: NOT_A_HOOK }, resources: sized("tiny") },
+        resources: sized("light"),
+        webhook: { resources: sized("tiny") },
+        cainjector: { resources: sized("light") },
     });
 }
 

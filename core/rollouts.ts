@@ -1,6 +1,7 @@
 import type { RolloutsModel, StackModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
 import { type OwnedValue, releaseOf } from "./chartValues";
+import { disruptionBudget, resources } from "./sizing";
 import { prometheusUrl } from "./monitoring/release";
 import { notificationsConfigData } from "./notifications";
 import { clusterLabels, configMap, environmentLabels, type KubeObject } from "./objects";
@@ -17,7 +18,11 @@ export const ROLLOUTS_OWNED_VALUES: readonly OwnedValue[] = [
 
 /** The Argo Rollouts release; the program owns the notifications ConfigMap and secret. */
 export function rolloutsRelease(rollouts: RolloutsModel): HelmRelease {
-    return releaseOf(rollouts, { notifications: { configmap: { create: false }, secret: { create: false } } });
+    return releaseOf(rollouts, {
+        notifications: { configmap: { create: false }, secret: { create: false } },
+        // More than one replica: one leads, the others stand by (leader election is on by default).
+        controller: { replicas: rollouts.replicas, pdb: disruptionBudget(rollouts.replicas), resources: resources(rollouts.size, "light") },
+    });
 }
 
 export function rolloutsNotificationsConfigMap(rollouts: RolloutsModel, cluster: string): KubeObject {

@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterWideModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
 import { type OwnedValue, releaseOf } from "./chartValues";
+import { resources } from "./sizing";
 import { clusterLabels, type KubeObject } from "./objects";
 
 /** The label by which the controller finds its sealing keys. */
@@ -49,6 +50,8 @@ export function sealedSecretsRelease(sealedSecrets: SealedSecretsModel, keys: re
         // The keys are ours (bring-your-own) or fetched once into config: a renewal by the
         // controller would start sealing with a key this program does not have.
         keyrenewperiod: "0",
+        // One controller only: two would race to unseal the same SealedSecrets.
+        resources: resources(sealedSecrets.size, "light"),
         ...(keys.length > 0 ? { podAnnotations: { [KEY_SET_ANNOTATION]: keySetChecksum(keys) } } : {}),
     });
 }

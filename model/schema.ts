@@ -52,6 +52,21 @@ export const chartSchema = z.strictObject({
  */
 const chartValues = z.record(z.string(), z.unknown()).default({});
 
+/**
+ * How much a part's containers request (core/sizing.ts has the figures): `small` for a test
+ * cluster, `production` for a cluster people depend on.
+ */
+const size = z.enum(["small", "production"]).default("small");
+
+/** A persistent volume claim of a part: its size, and a storage class (the cluster's default one when absent). */
+const storageSchema = z.strictObject({
+    size: z.string().regex(/^[0-9]+(Mi|Gi|Ti)$/, "must be a size such as 20Gi"),
+    storageClass: z.string().min(1).optional(),
+});
+
+/** Replicas of a part's replicated components: two or more also get a PodDisruptionBudget. */
+const replicas = z.number().int().min(1).max(10).default(1);
+
 /** A Git source an Argo CD Application syncs from; in an ApplicationSet its fields may hold `{{...}}` parameters. */
 const gitSourceSchema = (repoURL: z.ZodString) =>
     z.strictObject({
@@ -326,6 +341,11 @@ const argocdSchema = z.strictObject({
     releaseName: dnsLabel,
     chart: chartSchema,
     values: chartValues,
+    size,
+    /** Replicas of the API server, the repo-server and the ApplicationSet controller. */
+    replicas,
+    /** Redis in HA (three Redis pods with Sentinel, behind HAProxy): needs three nodes or more, one pod per node. */
+    redisHa: z.boolean().default(false),
     /** Where its UI and API are reached; the server speaks plain HTTP behind the Ingress or Gateway that terminates TLS. */
     expose: exposureSchema,
     /** Single sign-on; only the local accounts without it. */
@@ -370,6 +390,9 @@ const rolloutsSchema = z.strictObject({
     releaseName: dnsLabel,
     chart: chartSchema,
     values: chartValues,
+    size,
+    /** Replicas of the controller (one leads, the others stand by). */
+    replicas,
     notifications: notificationsSchema,
 });
 
@@ -399,6 +422,10 @@ const environmentRolloutsSchema = z.strictObject({
 });
 
 const alertmanagerSchema = z.strictObject({
+    /** Alertmanager replicas: they form one cluster that sends each notification once. */
+    replicas,
+    /** The volume silences and the notification log are kept on; none keeps them on the pod, lost with it. */
+    storage: storageSchema.optional(),
     resolveTimeout: duration.default("5m"),
     groupBy: z.array(z.string().min(1)).min(1).default(["alertname", "namespace"]),
     groupWait: duration.default("30s"),
@@ -445,6 +472,8 @@ const alertmanagerSchema = z.strictObject({
 /** The environment's Grafana: its address, and single sign-on with the identity provider. */
 const grafanaSchema = z.strictObject({
     expose: exposureSchema,
+    /** The volume Grafana keeps its database on (users' preferences, annotations); none: stateless, the dashboards being code either way. */
+    persistence: storageSchema.optional(),
     sso: oidcClientSchema
         .extend({
             /** Groups (of the identity provider's groups claim) whose members get Grafana's Admin or Editor role; everyone else is a Viewer. */
@@ -460,6 +489,15 @@ const monitoringSchema = z.strictObject({
     /** The same chart as `clusterWide.monitoring.chart`, whose CRDs and operator it uses. */
     chart: chartSchema,
     values: chartValues,
+    size,
+    prometheus: z
+        .strictObject({
+            /** How long samples are kept. */
+            retention: duration.default("10d"),
+            /** The volume the samples are kept on; none keeps them on the pod, lost with it. */
+            storage: storageSchema.optional(),
+        })
+        .default({ retention: "10d" }),
     /** Grafana, where people see the environment's metrics and alerts: Prometheus and Alertmanager are reached only through it. */
     grafana: grafanaSchema,
     alertmanager: alertmanagerSchema,
@@ -489,13 +527,13 @@ const clusterSchema = z.strictObject({
 
 /** What exists once per cluster; in a shared cluster only the owner stack's model has it. */
 const clusterWideSchema = z.strictObject({
-    sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues }),
+    sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, size }),
     /** cert-manager and the ClusterIssuers that sign the platform's certificates. */
-    certManager: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, issuers: z.array(issuerSchema).min(1) }),
+    certManager: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, size, issuers: z.array(issuerSchema).min(1) }),
     argocd: argocdSchema,
     rollouts: rolloutsSchema,
     /** kube-prometheus-stack's cluster release: CRDs, the one prometheus-operator, node-exporter, kube-state-metrics and the kubelet Service. */
-    monitoring: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues }),
+    monitoring: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, size }),
 });
 
 export const stackModelSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import type { StackModelInput } from "../model/schema";
 import { type EnvironmentSettings, platformStack } from "./shared";
+import { SIZING } from "./shared/constants";
 
 /** The development environment: follows `main`, alerts repeat often. Shares prod's cluster (see `TOPOLOGY`). */
 export const devSettings: EnvironmentSettings = {
@@ -10,6 +11,7 @@ export const devSettings: EnvironmentSettings = {
     grafanaAddress: "grafana-dev",
     argocdLocalAdmin: true,
     repeatInterval: "4h",
+    sizing: SIZING.small,
     // Nothing pages for dev: its alerts go to Slack only.
     pagesOnCritical: false,
 };

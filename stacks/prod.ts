@@ -1,5 +1,6 @@
 import type { StackModelInput } from "../model/schema";
 import { type EnvironmentSettings, platformStack } from "./shared";
+import { SIZING } from "./shared/constants";
 
 /** Production: follows the `release` branch, alerts repeat twice a day. Owns the shared cluster (see `SHARED_CLUSTER`). */
 export const prodSettings: EnvironmentSettings = {
@@ -11,6 +12,7 @@ export const prodSettings: EnvironmentSettings = {
     // Single sign-on only: the README's break-glass path turns the local admin back on.
     argocdLocalAdmin: false,
     repeatInterval: "12h",
+    sizing: SIZING.production,
     // Critical alerts page the on-call engineer, and reach Slack too.
     pagesOnCritical: true,
 };

@@ -3,7 +3,8 @@ import { argocdUrl } from "../../model/cluster";
 import type { ArgoCdModel, IdentityProviderModel } from "../../model/schema";
 import { CLUSTER_ISSUER_ANNOTATION } from "../exposure";
 import type { HelmRelease } from "../helm";
-import { type OwnedValue, releaseOf } from "../chartValues";
+import { mergeValues, type OwnedValue, releaseOf } from "../chartValues";
+import { argocdSizingValues } from "./sizing";
 import { toYaml } from "../objects";
 import { accountsConfig, rbacConfig } from "./rbac";
 
@@ -95,7 +96,7 @@ export const ARGOCD_OWNED_VALUES: readonly OwnedValue[] = [
 export function argocdRelease(argocd: ArgoCdModel, identityProvider?: IdentityProviderModel): HelmRelease {
     const { expose } = argocd;
     const sso = ssoConfig(argocd, identityProvider);
-    return releaseOf(argocd, {
+    const own = {
         global: { domain: expose.host },
         configs: {
             // A bool like the chart's default: the chart writes argocd-cm with `toString`, and
@@ -117,5 +118,6 @@ export function argocdRelease(argocd: ArgoCdModel, identityProvider?: IdentityPr
         // A Helm hook Job, which Chart v4 omits: Redis would not start without the
         // `argocd-redis` Secret it creates. The program seals that password itself.
         redisSecretInit: { enabled: false },
-    });
+    };
+    return releaseOf(argocd, mergeValues(own, argocdSizingValues(argocd)));
 }

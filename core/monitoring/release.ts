@@ -8,7 +8,8 @@ import type { ClusterView } from "../../model/cluster";
 import type { ClusterWideModel, IdentityProviderModel, StackModel } from "../../model/schema";
 import { CLUSTER_ISSUER_ANNOTATION, exposedUrl } from "../exposure";
 import type { HelmRelease } from "../helm";
-import { type OwnedValue, releaseOf } from "../chartValues";
+import { mergeValues, type OwnedValue, releaseOf } from "../chartValues";
+import { clusterMonitoringSizing, monitoringSizing } from "./sizing";
 import { configSecretName } from "./alertmanager";
 
 /**
@@ -147,7 +148,7 @@ export const MONITORING_OWNED_VALUES: readonly OwnedValue[] = [
 
 /** The cluster release: CRDs, the one operator that watches every namespace, and the exporters every Prometheus scrapes. */
 export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitoring"]): HelmRelease {
-    return releaseOf(monitoring, {
+    return releaseOf(monitoring, mergeValues(clusterMonitoringSizing(monitoring), {
         // A Helm hook Job, which Chart v4 omits; the CRDs are applied with the release instead.
         // Stryker disable next-line ObjectLiteral: off by default in the pinned chart; set so an upgrade that turns it on cannot add the Job
         crds: { upgradeJob: { enabled: false } },
@@ -157,7 +158,7 @@ export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitorin
         alertmanager: { enabled: false },
         grafana: { enabled: false },
         defaultRules: { create: false },
-    });
+    }));
 }
 
 /**
@@ -168,7 +169,7 @@ export function monitoringRelease(model: StackModel, cluster: ClusterView["monit
     const { monitoring } = model;
     // The exporters' and the kubelet's ServiceMonitors come with the cluster release.
     const ownAndCluster = { matchExpressions: [{ key: "release", operator: "In", values: [monitoring.releaseName, cluster.releaseName] }] };
-    return releaseOf(monitoring, {
+    return releaseOf(monitoring, mergeValues(monitoringSizing(model), {
         crds: { enabled: false },
         prometheusOperator: { enabled: false, ...OPERATOR_WITHOUT_HOOKS },
         kubeStateMetrics: { enabled: false },
@@ -190,5 +191,5 @@ export function monitoringRelease(model: StackModel, cluster: ClusterView["monit
         // default (label release=<release>, see ruleSelectorLabels): another environment may share the cluster.
         prometheus: { prometheusSpec: { serviceMonitorSelector: ownAndCluster } },
         grafana: grafanaValues(model),
-    });
+    }));
 }

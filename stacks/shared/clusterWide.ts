@@ -4,7 +4,7 @@
  * kube-prometheus-stack. Default notifications go to each environment's own channels.
  */
 import type { StackModelInput } from "../../model/schema";
-import { address, channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_ORG, GIT_REPO, GROUPS, IN_CLUSTER, PLATFORM_CA_ISSUER } from "./constants";
+import { address, channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_ORG, GIT_REPO, GROUPS, IN_CLUSTER, PLATFORM_CA_ISSUER, type Sizing } from "./constants";
 
 type ClusterWideInput = NonNullable<StackModelInput["clusterWide"]>;
 
@@ -79,17 +79,21 @@ export interface ClusterSettings {
     readonly environments: readonly string[];
     /** Keep Argo CD's local admin beside single sign-on; off where the break-glass path is enough. */
     readonly argocdLocalAdmin: boolean;
+    /** How big the cluster-wide parts run: the size of the largest environment the cluster runs. */
+    readonly sizing: Sizing;
 }
 
 /** The cluster-wide parts of a cluster. */
 export function clusterWideParts(cluster: ClusterSettings): ClusterWideInput {
-    const { environments } = cluster;
+    const { environments, sizing } = cluster;
+    const { size } = sizing;
     return {
-        sealedSecrets: { namespace: "kube-system", releaseName: "sealed-secrets", chart: charts.sealedSecrets },
+        sealedSecrets: { namespace: "kube-system", releaseName: "sealed-secrets", chart: charts.sealedSecrets, size },
         certManager: {
             namespace: "cert-manager",
             releaseName: "cert-manager",
             chart: charts.certManager,
+            size,
             // The platform's own CA signs every address; demo/ holds a demo CA for the offline render.
             issuers: [{ name: PLATFORM_CA_ISSUER, ca: { certificate: "gitops:tlsCaCertificate", key: "gitops:tlsCaKey" } }],
         },
@@ -97,6 +101,8 @@ export function clusterWideParts(cluster: ClusterSettings): ClusterWideInput {
             namespace: "argocd",
             releaseName: "argocd",
             chart: charts.argoCd,
+            size,
+            ...sizing.argocd,
             expose: address(cluster.argocdAddress),
             sso: { oidc: { clientId: "argocd", clientSecret: "gitops:argocdOidcClientSecret" }, localAdmin: cluster.argocdLocalAdmin },
             privateRepositories: [{ urlPrefix: GIT_ORG, https: { username: "git", password: "gitops:gitRepositoryToken" } }],
@@ -187,6 +193,8 @@ export function clusterWideParts(cluster: ClusterSettings): ClusterWideInput {
             namespace: "argo-rollouts",
             releaseName: "argo-rollouts",
             chart: charts.argoRollouts,
+            size,
+            replicas: sizing.rolloutsReplicas,
             notifications: {
                 secretData: { "slack-token": "gitops:rolloutsSlackToken" },
                 slack: { token: "$slack-token", username: "argo-rollouts" },
@@ -198,6 +206,6 @@ export function clusterWideParts(cluster: ClusterSettings): ClusterWideInput {
                 subscriptions: environmentSubscriptions(environments, "rollouts", ["on-rollout-completed", "on-rollout-aborted"]),
             },
         },
-        monitoring: { namespace: CLUSTER_MONITORING_NAMESPACE, releaseName: "kube-prometheus-stack", chart: charts.kubePrometheusStack },
+        monitoring: { namespace: CLUSTER_MONITORING_NAMESPACE, releaseName: "kube-prometheus-stack", chart: charts.kubePrometheusStack, size },
     };
 }

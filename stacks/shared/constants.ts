@@ -9,6 +9,31 @@ export const charts = {
     certManager: { chart: "cert-manager", version: "v1.21.1", repository: "https://charts.jetstack.io" },
 } as const;
 
+/**
+ * The two sizes of the shipped stacks (the README's sizing table): `small` for an environment
+ * people try things in, `production` for one they depend on, and for the cluster-wide parts of a
+ * cluster that runs one.
+ */
+export const SIZING = {
+    small: {
+        size: "small",
+        argocd: { replicas: 1, redisHa: false },
+        rolloutsReplicas: 1,
+        prometheus: { retention: "3d", storage: { size: "10Gi" } },
+        alertmanager: { replicas: 1, storage: { size: "1Gi" } },
+        grafanaPersistence: undefined,
+    },
+    production: {
+        size: "production",
+        argocd: { replicas: 2, redisHa: true },
+        rolloutsReplicas: 2,
+        prometheus: { retention: "15d", storage: { size: "50Gi" } },
+        alertmanager: { replicas: 2, storage: { size: "2Gi" } },
+        grafanaPersistence: { size: "10Gi" },
+    },
+} as const;
+export type Sizing = (typeof SIZING)[keyof typeof SIZING];
+
 /** The DNS zone of the platform's addresses: `argocd.<zone>`, `grafana-<env>.<zone>`. */
 export const PLATFORM_DOMAIN = "platform.example.com";
 /** The ingress class the cluster's add-ons install, which every address goes through. */

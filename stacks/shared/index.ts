@@ -4,7 +4,7 @@
  */
 import type { StackModelInput } from "../../model/schema";
 import { clusterWideParts } from "./clusterWide";
-import { address, channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_REPO, GROUPS, IDENTITY_PROVIDER, IN_CLUSTER } from "./constants";
+import { address, channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_REPO, GROUPS, IDENTITY_PROVIDER, IN_CLUSTER, type Sizing } from "./constants";
 
 export { charts } from "./constants";
 
@@ -40,6 +40,8 @@ export interface EnvironmentSettings {
     readonly argocdLocalAdmin: boolean;
     /** Alertmanager repeat interval: how often an unresolved alert is sent again. */
     readonly repeatInterval: string;
+    /** How big the environment runs (SIZING), and the cluster-wide parts where its stack installs them. */
+    readonly sizing: Sizing;
     /** Page through PagerDuty on critical alerts (routing key `gitops:alertmanagerPagerdutyRoutingKey`), besides Slack. */
     readonly pagesOnCritical: boolean;
 }
@@ -109,7 +111,7 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
         peerEnvironments: [...env.peerEnvironments],
         cluster,
         identityProvider: IDENTITY_PROVIDER,
-        ...(installs ? { clusterWide: clusterWideParts({ argocdAddress: env.argocdAddress, environments, argocdLocalAdmin: env.argocdLocalAdmin }) } : {}),
+        ...(installs ? { clusterWide: clusterWideParts({ argocdAddress: env.argocdAddress, environments, argocdLocalAdmin: env.argocdLocalAdmin, sizing: env.sizing }) } : {}),
         argocd: {
             // The frontend syncs after the backend it calls.
             applications: [teamApplication(env, "backend", 1), teamApplication(env, "frontend", 2)],
@@ -163,11 +165,15 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
             namespace: `monitoring-${e}`,
             releaseName: `monitoring-${e}`,
             chart: charts.kubePrometheusStack,
+            size: env.sizing.size,
+            prometheus: env.sizing.prometheus,
             grafana: {
                 expose: grafana,
+                ...(env.sizing.grafanaPersistence ? { persistence: env.sizing.grafanaPersistence } : {}),
                 sso: { clientId: `grafana-${e}`, clientSecret: "gitops:grafanaOidcClientSecret", roles: { admin: [GROUPS.platformAdmins], editor: [GROUPS.developers] } },
             },
             alertmanager: {
+                ...env.sizing.alertmanager,
                 repeatInterval: env.repeatInterval,
                 // Alerts of the cluster-wide parts (kube-system, the operator and exporters) go to
                 // the environment whose stack installs them, once, not to every environment.

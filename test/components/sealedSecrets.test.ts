@@ -53,7 +53,7 @@ describe("SealedSecretsController", () => {
         expect(ofType(run, "kubernetes:core/v1:Secret")).toStrictEqual([]);
         const chart = resource(run, "kubernetes:helm.sh/v4:Chart", "seal-test-chart");
         expect(chart.dependencies).toStrictEqual([]);
-        expect(chart.inputs.values).toStrictEqual({ fullnameOverride: "sealed-secrets-controller", keyrenewperiod: "0" });
+        expect(chart.inputs.values).not.toHaveProperty("podAnnotations");
     });
 });
 

@@ -4,8 +4,33 @@
  * selectors and host ports the cluster-level tests judge.
  */
 import { type AppliedChartObject, appliedChartObjects, appliedProgramObjects, recordedReleases } from "../../render/applied";
-import type { ProgramRun } from "../harness";
+import { type ProgramRun, runProgram } from "../harness";
 import { expandCached, type ReleaseToExpand } from "./charts";
+import { shippedConfig, type Topology } from "./models";
+
+/** A cluster and the shipped stacks that deploy to it. */
+export interface Scenario {
+    readonly name: string;
+    readonly stacks: readonly (readonly [stack: string, topology: Topology])[];
+}
+
+/** The clusters the shipped stacks make: one shared by dev and prod, or one each. */
+export const SCENARIOS: readonly Scenario[] = [
+    { name: "one shared cluster with dev and prod", stacks: [["prod", "shared"], ["dev", "shared"]] },
+    { name: "a cluster of dev's own", stacks: [["dev", "dedicated"]] },
+    { name: "a cluster of prod's own", stacks: [["prod", "dedicated"]] },
+];
+
+/** Runs a scenario's stacks with their demo config, and what they put into the cluster. */
+export async function scenarioCluster(scenario: Scenario): Promise<{ runs: Map<string, ProgramRun> } & Awaited<ReturnType<typeof clusterObjects>>> {
+    const runs = new Map<string, ProgramRun>();
+    for (const [stack, topology] of scenario.stacks) {
+        const run = await runProgram(stack, shippedConfig(stack, topology));
+        if (run.error) throw run.error;
+        runs.set(stack, run);
+    }
+    return { runs, ...(await clusterObjects([...runs])) };
+}
 
 /** One object in the cluster as Pulumi applies it, and who puts it there. */
 export interface ClusterObject {
