@@ -113,7 +113,7 @@ export function installParts(context: Omit<InstallContext, "after">): Record<str
     }
     const environmentReady = new Map<string, readonly pulumi.Resource[]>();
     for (const part of ENVIRONMENT_PARTS) {
-        const after = [...afterOf(part.after.cluster ?? []), ...(part.after.environment ?? []).flatMap((name) => environmentReady.get(name) ?? [])];
+        const after = [...afterOf(part.after.cluster), ...part.after.environment.flatMap((name) => environmentReady.get(name) ?? [])];
         const installed = installEnvironmentPart(part, { ...context, after });
         environmentReady.set(part.name, installed.ready);
         Object.assign(outputs, installed.outputs);

@@ -52,7 +52,7 @@ export interface EnvironmentPart {
     /** The custom resource kinds it creates, itself or through its chart: the cluster must have their CRDs. */
     readonly creates: readonly string[];
     /** What it waits for: cluster-wide parts (where this stack installs them) by key, environment parts by name. */
-    readonly after: { readonly cluster?: readonly ClusterPartKey[]; readonly environment?: readonly string[] };
+    readonly after: { readonly cluster: readonly ClusterPartKey[]; readonly environment: readonly string[] };
 }
 
 const kinds = (group: string, version: string, names: readonly string[]): CustomResourceKind[] => names.map((kind) => ({ group, version, kind }));
@@ -107,9 +107,9 @@ export const ENVIRONMENT_PARTS: readonly EnvironmentPart[] = [
         name: "monitoring",
         // The Certificate of Grafana's address behind a Gateway; with an Ingress, cert-manager makes it.
         creates: ["bitnami.com/SealedSecret", "cert-manager.io/Certificate", ...["Alertmanager", "Prometheus", "PrometheusRule", "ServiceMonitor"].map((k) => `monitoring.coreos.com/${k}`)],
-        after: { cluster: ["sealedSecrets", "certManager", "monitoring"] },
+        after: { cluster: ["sealedSecrets", "certManager", "monitoring"], environment: [] },
     },
-    { name: "applications", creates: ["argoproj.io/Application", "argoproj.io/ApplicationSet"], after: { cluster: ["argocd"] } },
+    { name: "applications", creates: ["argoproj.io/Application", "argoproj.io/ApplicationSet"], after: { cluster: ["argocd"], environment: [] } },
     // The templates query the environment's Prometheus.
     { name: "analysis", creates: ["argoproj.io/ClusterAnalysisTemplate"], after: { cluster: ["rollouts"], environment: ["monitoring"] } },
 ];

@@ -16,7 +16,6 @@ const keyOf = (reference: string) => reference.slice(reference.indexOf(":") + 1)
 
 /** The public key of a PEM private key, to compare keys whatever their encoding; undefined when the value is no private key. */
 function publicKeyOf(pem: string): string | undefined {
-    if (!pem.includes("PRIVATE KEY-----")) return undefined;
     try {
         return crypto.createPublicKey(crypto.createPrivateKey(pem)).export({ type: "spki", format: "der" }).toString("base64");
     } catch {
@@ -26,7 +25,7 @@ function publicKeyOf(pem: string): string | undefined {
 
 /** The config keys (without `gitops:`) among `values` that hold a private key committed in demo/. */
 export function demoKeysIn(values: Readonly<Record<string, string | undefined>>): string[] {
-    const demo = new Set(DEMO_KEY_FILES.filter((file) => fs.existsSync(file)).map((file) => publicKeyOf(fs.readFileSync(file, "utf8"))));
+    const demo = new Set(DEMO_KEY_FILES.map((file) => publicKeyOf(fs.readFileSync(file, "utf8"))));
     return Object.entries(values)
         .filter(([, value]) => value !== undefined && demo.has(publicKeyOf(value)))
         .map(([key]) => key)
@@ -44,6 +43,7 @@ export function checkIssuerKeyPairs(model: StackModel, secrets: Readonly<Record<
         const at = `clusterWide.certManager.issuers[${i}].ca`;
         const [certificateKey, privateKey] = [keyOf(issuer.ca.certificate), keyOf(issuer.ca.key)];
         const [certificatePem, keyPem] = [secrets[certificateKey], secrets[privateKey]];
+        // Either unset is reported as such by the config check.
         if (certificatePem === undefined || keyPem === undefined) return;
         let certificate: crypto.X509Certificate;
         try {

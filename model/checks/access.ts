@@ -26,7 +26,7 @@ function coveringPrefix(argocd: ArgoCdModel, repoURL: string): ArgoCdModel["priv
 
 /** Every project's source repository under a private prefix needs credentials for it: Argo CD could not read it otherwise. */
 function checkPrivateRepositories(argocd: ArgoCdModel, at: string, problems: ProblemCollector): void {
-    checkUnique(problems, `${at}.privateRepositories`, argocd.privateRepositories.map((r) => r.urlPrefix), "repository prefix");
+    checkUnique(problems, `${at}.privateRepositories`, argocd.privateRepositories.map((r) => r.urlPrefix), "repository prefix", "urlPrefix");
     argocd.projects.forEach((project, i) =>
         project.sourceRepos.forEach((repo, j) => {
             // A glob reads every repository it matches: judged by what it matches of the prefixes.
@@ -43,7 +43,7 @@ function checkArgoCdSso(model: StackModel, argocd: ArgoCdModel, at: string, prob
     const { sso } = argocd;
     if (!sso) return;
     if (sso.oidc && !model.identityProvider) problems.add(`${at}.sso.oidc`, "signs in with OIDC, but the model has no identityProvider; define identityProvider (its issuer and endpoints)");
-    if (sso.dex) checkUnique(problems, `${at}.sso.dex.connectors`, sso.dex.connectors.map((c) => c.id), "Dex connector");
+    if (sso.dex) checkUnique(problems, `${at}.sso.dex.connectors`, sso.dex.connectors.map((c) => c.id), "Dex connector", "id");
 }
 
 /** The cluster-wide parts' addresses, single sign-on and repositories. */

@@ -6,10 +6,10 @@ const BUILTIN_ROLES = ["role:readonly", "role:admin"];
 const PROJECT_SCOPED_RESOURCES = ["applications", "applicationsets", "logs", "exec"];
 
 /** Reports every name that occurs more than once in `names`, at each repeat. */
-export function checkUnique(problems: ProblemCollector, path: string, names: readonly string[], what: string): void {
+export function checkUnique(problems: ProblemCollector, path: string, names: readonly string[], what: string, field = "name"): void {
     const seen = new Set<string>();
     names.forEach((name, i) => {
-        if (seen.has(name)) problems.add(`${path}[${i}].name`, `duplicate ${what} "${name}": names must be unique`);
+        if (seen.has(name)) problems.add(`${path}[${i}].${field}`, `duplicate ${what} "${name}": ${field === "name" ? "names" : `each ${field}`} must be unique`);
         seen.add(name);
     });
 }

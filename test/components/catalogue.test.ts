@@ -22,7 +22,7 @@ const widgets: ClusterPart = {
     after: ["sealedSecrets"],
     release: () => ({ name: "widgets", namespace: "widgets-system", chart: "widgets", version: "1.2.3", repository: "https://charts.example.com", values: {} }),
     ownedValues: [],
-    secrets: () => [{ name: "widgets-token", type: "Opaque", data: { token: "gitops:gitRepositoryToken" } }],
+    secrets: () => [{ name: "widgets-token", type: "widgets.example.com/token", data: { token: "gitops:gitRepositoryToken" } }],
     objects: (_, labels) => [{ apiVersion: "widgets.example.com/v1", kind: "Widget", metadata: { name: "default", labels }, spec: {} }],
 };
 
@@ -44,6 +44,7 @@ describe("a catalogue part without a component of its own", () => {
     it("seals its Secrets from the config secrets its entry names, into its release's namespace", async () => {
         const sealed = resource(run, SEALED, "widgets-sealedsecret-widgets-token");
         expect(sealed.inputs.metadata.namespace).toBe("widgets-system");
+        expect(sealed.inputs.spec.template.type).toBe("widgets.example.com/token");
         const encrypted = (await promiseOf(sealed.inputs.spec.encryptedData)) as Record<string, string>;
         expect(unseal(demoKeyPem, "widgets-system", "widgets-token", encrypted.token)).toBe(demoConfig("prod")["gitops:gitRepositoryToken"]);
     });

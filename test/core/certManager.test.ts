@@ -69,6 +69,10 @@ describe("the ClusterIssuers", () => {
         const ref = spec("letsencrypt-dns").acme.solvers[0].dns01.cloudflare.apiTokenSecretRef;
         expect(secrets.find((s) => s.name === ref.name)?.data[ref.key]).toBe("gitops:cloudflareToken");
         expect(spec("letsencrypt-http").acme.solvers).toStrictEqual([{ http01: { ingress: { ingressClassName: "nginx" } } }]);
+        expect(secrets.find((s) => s.name === ref.name)?.type).toBe("Opaque");
+        // Each ACME issuer's account key is a Secret of its own, which cert-manager creates.
+        const accountKeys = ["letsencrypt-http", "letsencrypt-dns"].map((name) => spec(name).acme.privateKeySecretRef.name);
+        expect(new Set([...accountKeys, ...secrets.map((s) => s.name)]).size).toBe(accountKeys.length + secrets.length);
         // ACME account keys are cert-manager's own: nothing sealed for the HTTP-01 issuer.
         expect(secrets.map((s) => s.name).sort()).toStrictEqual(["letsencrypt-dns-dns01", "platform-ca-ca"]);
     });

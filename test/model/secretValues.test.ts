@@ -44,8 +44,15 @@ describe("a CA issuer's key pair", () => {
             ["gitops:tlsCaKey", expect.stringMatching(/^is not the private key of gitops:tlsCaCertificate \(clusterWide\.certManager\.issuers\[0\]\.ca\)/)],
         ]);
         const garbled = problemsWith("not a certificate", "not a key");
-        expect(garbled.map(([at]) => at)).toStrictEqual(["gitops:tlsCaCertificate"]);
-        expect(problemsWith(tls("ca.crt"), "not a key").map(([at, message]) => [at, message.includes("not a key")])).toStrictEqual([["gitops:tlsCaKey", false]]);
+        expect(garbled).toStrictEqual([["gitops:tlsCaCertificate", expect.stringMatching(/^is not a PEM certificate, but clusterWide\.certManager\.issuers\[0\]\.ca\.certificate names it as the CA certificate of ClusterIssuer "platform-ca"/)]]);
+        expect(problemsWith(tls("ca.crt"), "not a key")).toStrictEqual([["gitops:tlsCaKey", expect.stringMatching(/^is not a PEM private key, but clusterWide\.certManager\.issuers\[0\]\.ca\.key names it as the key of ClusterIssuer "platform-ca"/)]]);
+    });
+
+    it("is not judged while either is unset: that is reported as unset alone", () => {
+        for (const [certificate, key] of [["", tls("ca.key")], [tls("ca.crt"), ""]]) {
+            const problems = problemsWith(certificate, key);
+            expect(problems).toStrictEqual([[expect.stringMatching(/^gitops:tlsCa/), expect.stringMatching(/^is not set/)]]);
+        }
     });
 });
 

@@ -59,7 +59,9 @@ describe.skipIf(skipExpansion).each(STACKS)(expansionTitle("%s's Grafana"), (sta
 
     it("is where the runbook checks it", async () => {
         const host = (await find("Ingress", grafanaName)).spec.rules[0].host;
-        expect(monitoringRunbook(model)).toContain(`curl -s https://${host}/api/health`);
+        const lines = monitoringRunbook(model).split("\n");
+        const check = lines.findIndex((line) => line.startsWith(`curl -s https://${host}/api/health`));
+        expect(lines[check - 1]).toMatch(new RegExp(`^# \\d+\\. Grafana.*ClusterIssuer ${grafana.expose.clusterIssuer}`));
     }, 60_000);
 
     it("reads its OAuth client secret from the mounted SealedSecret, never from grafana.ini", async () => {

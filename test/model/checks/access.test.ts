@@ -20,6 +20,13 @@ describe("addresses", () => {
     it("refuse two ClusterIssuers of one name", () => {
         const problems = problemsOf((m) => m.clusterWide.certManager.issuers.push({ ...m.clusterWide.certManager.issuers[0] }));
         expect(problems.map(([at]) => at)).toStrictEqual(["clusterWide.certManager.issuers[1].name"]);
+        expect(problems[0][1]).toMatch(/ClusterIssuer "platform-ca"/);
+        // With two, the message lists both.
+        const listed = problemsOf((m) => {
+            m.clusterWide.certManager.issuers.push({ name: "other-ca", ca: m.clusterWide.certManager.issuers[0].ca });
+            m.clusterWide.argocd.expose.clusterIssuer = "missing";
+        });
+        expect(listed).toStrictEqual([["clusterWide.argocd.expose.clusterIssuer", expect.stringMatching(/use one of: platform-ca, other-ca$/)]]);
     });
 
     it("take an ingress or a gateway, not both and not neither", () => {
@@ -34,13 +41,14 @@ describe("single sign-on", () => {
     it("needs an identity provider, for Argo CD's OIDC and for Grafana", () => {
         const problems = problemsOf((m) => delete m.identityProvider);
         expect(problems.map(([at]) => at)).toStrictEqual(["clusterWide.argocd.sso.oidc", "monitoring.grafana.sso"]);
-        expect(problems[0][1]).toMatch(/define identityProvider/);
+        for (const [, message] of problems) expect(message).toMatch(/but the model has no identityProvider; define identityProvider/);
     });
 
     it("refuses two Dex connectors of one id", () => {
         const github = { type: "github", id: "github", name: "GitHub", config: { clientID: "x", clientSecret: "$dex.github.clientSecret" } };
         const problems = problemsOf((m) => (argocd(m).sso = { dex: { connectors: [github, { ...github, name: "GitHub again" }] }, localAdmin: true }));
-        expect(problems.map(([at]) => at)).toStrictEqual(["clusterWide.argocd.sso.dex.connectors[1].name"]);
+        expect(problems.map(([at]) => at)).toStrictEqual(["clusterWide.argocd.sso.dex.connectors[1].id"]);
+        expect(problems[0][1]).toMatch(/Dex connector "github"/);
     });
 });
 
@@ -54,6 +62,11 @@ describe("private repositories", () => {
             expect(at).toMatch(/^clusterWide\.argocd\.projects\[\d+\]\.sourceRepos\[\d+\]$/);
             expect(message).toMatch(/under the private prefix "https:\/\/github.com\/example-org\/", which has no credentials/);
         }
+    });
+
+    it("refuse a prefix listed twice", () => {
+        const problems = problemsOf((m) => argocd(m).privateRepositories.push({ ...argocd(m).privateRepositories[0] }));
+        expect(problems).toStrictEqual([["clusterWide.argocd.privateRepositories[1].urlPrefix", 'duplicate repository prefix "https://github.com/example-org/": each urlPrefix must be unique']]);
     });
 
     it("judge a glob by the private prefixes it reaches, and a longer prefix over a shorter one", () => {
