@@ -3,6 +3,8 @@ import * as random from "@pulumi/random";
 import { alertmanagerConfig, alertmanagerSecretReferences, CONFIG_KEY, configSecretName } from "../core/monitoring/alertmanager";
 import { exposedUrl, gatewayObjects } from "../core/exposure";
 import { grafanaAdminSecretName, grafanaOauthSecretName, grafanaService, monitoringRelease, OAUTH_SECRET_KEY } from "../core/monitoring/release";
+import { platformDashboards } from "../core/monitoring/dashboards";
+import { platformRules, platformServiceMonitors } from "../core/monitoring/platform";
 import { prometheusRules } from "../core/monitoring/rules";
 import { monitoringRunbook } from "../core/monitoring/runbook";
 import { environmentLabels, namespace, SECRET_PLACEHOLDER, sealedSecret, toYaml } from "../core/objects";
@@ -75,8 +77,13 @@ export class Monitoring extends pulumi.ComponentResource {
         const oauthName = grafanaOauthSecretName(model);
         const oauthSecret = sso ? [registerObject(name, sealedSecret(oauthName, ns, labels, sealer.seal({ namespace: ns, name: oauthName }, { [OAUTH_SECRET_KEY]: args.configSecret(sso.clientSecret) })), sealedOpts)] : [];
 
-        const chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: [nsResource, configSecret, grafanaSecret, ...oauthSecret, ...(args.after ?? [])] });
+        // The platform's dashboards, from the stack that installs the cluster-wide parts.
+        const dashboards = model.clusterWide ? platformDashboards(model).map((dashboard) => registerObject(name, dashboard, { parent: this, dependsOn: [nsResource] })) : [];
+        const chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: [nsResource, configSecret, grafanaSecret, ...oauthSecret, ...dashboards, ...(args.after ?? [])] });
         for (const rule of prometheusRules(model)) registerObject(name, rule, { parent: this, dependsOn: [chart] });
+        // The platform watching itself, from the stack that installs it.
+        const { clusterWide } = model;
+        if (clusterWide) for (const o of [...platformServiceMonitors(model, clusterWide), platformRules(model, clusterWide)]) registerObject(name, o, { parent: this, dependsOn: [chart] });
         const routes = gatewayObjects(model.monitoring.grafana.expose, grafanaService(model).name, ns, grafanaService(model), labels).map((o) => registerObject(name, o, { parent: this, dependsOn: [chart] }));
         this.ready = [chart, ...routes];
 

@@ -14,6 +14,8 @@ const NOT_A_HOOK = { "helm.sh/hook": null, "helm.sh/hook-weight": null, "helm.sh
 /** The values the program sets (core/chartValues.ts): a model's `values` may not touch them. */
 export const CERT_MANAGER_OWNED_VALUES: readonly OwnedValue[] = [
     { path: ["crds"], why: "its CRDs are applied with the release and kept when it goes, like every CRD of the platform" },
+    ...["nameOverride", "fullnameOverride"].map((key) => ({ path: [key], why: "the platform's ServiceMonitors select the controller's Service by the chart's names" })),
+    { path: ["prometheus", "enabled"], why: "the platform's ServiceMonitors scrape the controller's metrics port" },
     { path: ["startupapicheck", "jobAnnotations"], why: "the startup API check runs as a plain Job pulumi up waits for, not as a Helm hook Chart v4 would drop" },
     { path: ["startupapicheck", "rbac", "annotations"], why: "the startup API check's RBAC is applied with it, not as a Helm hook" },
     { path: ["startupapicheck", "serviceAccount", "annotations"], why: "the startup API check's ServiceAccount is applied with it, not as a Helm hook" },

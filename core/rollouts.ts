@@ -12,6 +12,8 @@ export const ROLLOUTS_NOTIFICATIONS_SECRET = "argo-rollouts-notification-secret"
 
 /** The values the program sets (core/chartValues.ts): a model's `values` may not touch them. */
 export const ROLLOUTS_OWNED_VALUES: readonly OwnedValue[] = [
+    ...["nameOverride", "fullnameOverride"].map((key) => ({ path: [key], why: "the platform's ServiceMonitors select the metrics Service by the chart's names" })),
+    { path: ["controller", "metrics", "enabled"], why: "the platform's ServiceMonitors scrape the controller's metrics Service" },
     { path: ["notifications", "configmap"], why: "the program makes the notifications ConfigMap from clusterWide.rollouts.notifications" },
     { path: ["notifications", "secret"], why: "the program seals the notifications secret from clusterWide.rollouts.notifications.secretData" },
 ];
@@ -21,7 +23,8 @@ export function rolloutsRelease(rollouts: RolloutsModel): HelmRelease {
     return releaseOf(rollouts, {
         notifications: { configmap: { create: false }, secret: { create: false } },
         // More than one replica: one leads, the others stand by (leader election is on by default).
-        controller: { replicas: rollouts.replicas, pdb: disruptionBudget(rollouts.replicas), resources: resources(rollouts.size, "light") },
+        // Its metrics Service, which the platform's ServiceMonitors scrape (core/monitoring/platform.ts).
+        controller: { replicas: rollouts.replicas, pdb: disruptionBudget(rollouts.replicas), resources: resources(rollouts.size, "light"), metrics: { enabled: true } },
     });
 }
 

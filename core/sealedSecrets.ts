@@ -36,6 +36,7 @@ export function keySetChecksum(keys: readonly Pick<InstalledKey, "secretName" | 
 /** The values the program sets (core/chartValues.ts): a model's `values` may not touch them. */
 export const SEALED_SECRETS_OWNED_VALUES: readonly OwnedValue[] = [
     { path: ["fullnameOverride"], why: "the controller is sealed-secrets-controller, where kubeseal looks for it by default" },
+    { path: ["nameOverride"], why: "the platform's ServiceMonitors select the metrics Service by the chart's names" },
     { path: ["keyrenewperiod"], why: "the controller never renews its key: the program seals for the key in the stack's config (gitops:sealingCertificate)" },
     { path: ["podAnnotations", KEY_SET_ANNOTATION], why: "the checksum of the program's sealing keys restarts the controller when they change" },
 ];

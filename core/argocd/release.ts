@@ -70,8 +70,13 @@ function ssoConfig(argocd: ArgoCdModel, identityProvider: IdentityProviderModel 
     return { cm: { "dex.config": toYaml({ connectors }) }, scopes };
 }
 
+/** Argo CD's components with metrics, by their key in the chart's values. */
+const METRICS_COMPONENTS = ["controller", "server", "repoServer", "applicationSet", "notifications"] as const;
+
 /** The values the program sets from the model or replaces (core/chartValues.ts): a model's `values` may not touch them. */
 export const ARGOCD_OWNED_VALUES: readonly OwnedValue[] = [
+    ...["nameOverride", "fullnameOverride"].map((key) => ({ path: [key], why: "the platform's ServiceMonitors select the metrics Services by the chart's names" })),
+    ...METRICS_COMPONENTS.map((component) => ({ path: [component, "metrics", "enabled"], why: "the platform's ServiceMonitors scrape its metrics Service" })),
     { path: ["global", "domain"], why: "Argo CD's address is clusterWide.argocd.expose.host" },
     { path: ["server", "ingress"], why: "Argo CD's address is clusterWide.argocd.expose" },
     { path: ["notifications", "argocdUrl"], why: "the links notifications send are clusterWide.argocd.expose's" },
@@ -119,5 +124,7 @@ export function argocdRelease(argocd: ArgoCdModel, identityProvider?: IdentityPr
         // `argocd-redis` Secret it creates. The program seals that password itself.
         redisSecretInit: { enabled: false },
     };
-    return releaseOf(argocd, mergeValues(own, argocdSizingValues(argocd)));
+    // The metrics Services the platform's ServiceMonitors scrape (core/monitoring/platform.ts).
+    const metrics = Object.fromEntries(METRICS_COMPONENTS.map((component) => [component, { metrics: { enabled: true } }]));
+    return releaseOf(argocd, [metrics, argocdSizingValues(argocd)].reduce(mergeValues, own));
 }

@@ -144,6 +144,8 @@ export const MONITORING_OWNED_VALUES: readonly OwnedValue[] = [
     { path: ["grafana", "grafana.ini", "auth.generic_oauth"], why: "single sign-on is monitoring.grafana.sso" },
     { path: ["grafana", "extraSecretMounts"], why: "it mounts the OAuth client secret of monitoring.grafana.sso" },
     { path: ["grafana", "sidecar", "dashboards", "searchNamespace"], why: "Grafana loads the dashboards of its own environment only" },
+    ...["label", "labelValue"].map((key) => ({ path: ["grafana", "sidecar", "dashboards", key], why: "the platform's dashboards are ConfigMaps the sidecar finds by the chart's default label" })),
+    { path: ["grafana", "sidecar", "datasources", "uid"], why: "the platform's dashboards query the Prometheus data source by its uid" },
 ];
 
 /** The cluster release: CRDs, the one operator that watches every namespace, and the exporters every Prometheus scrapes. */

@@ -5,7 +5,8 @@ import { environmentLabels, type KubeObject } from "../objects";
 export interface AlertingRule {
     alert: string;
     expr: string;
-    for: string;
+    /** How long it must hold before it fires; at once when absent. */
+    for?: string;
     labels: Record<string, string>;
     annotations: Record<string, string>;
 }

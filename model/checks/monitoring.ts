@@ -51,6 +51,12 @@ export function checkMonitoring(model: StackModel, problems: ProblemCollector): 
         if (!regex.test(model.monitoring.namespace)) {
             problems.add(`${path}.namespaceRegex`, `"${am.namespaceRegex}" does not match this environment's own namespace "${model.monitoring.namespace}", so its alerts would be dropped; include it`);
         }
+        // The platform's own alerts carry the namespace of the part they are about (core/monitoring/platform.ts).
+        for (const [part, slice] of Object.entries(model.clusterWide ?? {})) {
+            if (!regex.test(slice.namespace)) {
+                problems.add(`${path}.namespaceRegex`, `"${am.namespaceRegex}" does not match "${slice.namespace}", the namespace of clusterWide.${part}, which this stack installs, so the platform's alerts about it would be dropped; include it`);
+            }
+        }
         for (const peer of model.peerEnvironments) {
             const caught = peerSampleNamespaces(peer).filter((ns) => regex.test(ns));
             if (caught.length > 0) {
@@ -58,10 +64,13 @@ export function checkMonitoring(model: StackModel, problems: ProblemCollector): 
             }
         }
     }
-    // Stryker disable next-line ArrayDeclaration: a made-up second receiver shows only by colliding with the Slack receiver's name
-    const receivers = [am.slack.receiver, ...(am.deadMansSwitch ? [am.deadMansSwitch.receiver] : [])];
-    receivers.forEach((name, i) => {
-        const field = i === 0 ? "slack.receiver" : "deadMansSwitch.receiver";
+    const named: [field: string, name: string][] = [
+        ["slack.receiver", am.slack.receiver],
+        ...(am.pagerduty ? [["pagerduty.receiver", am.pagerduty.receiver] as [string, string]] : []),
+        ...(am.deadMansSwitch ? [["deadMansSwitch.receiver", am.deadMansSwitch.receiver] as [string, string]] : []),
+    ];
+    const receivers = named.map(([, name]) => name);
+    named.forEach(([field, name], i) => {
         if (name === "null") problems.add(`${path}.${field}`, `"null" is reserved for the receiver that drops alerts; choose another name`);
         if (receivers.indexOf(name) !== i) problems.add(`${path}.${field}`, `receiver "${name}" is defined twice; give each receiver its own name`);
     });

@@ -4,7 +4,7 @@
  */
 import type { StackModelInput } from "../../model/schema";
 import { clusterWideParts } from "./clusterWide";
-import { address, channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_REPO, GROUPS, IDENTITY_PROVIDER, IN_CLUSTER, type Sizing } from "./constants";
+import { address, channel, charts, GIT_REPO, GROUPS, IDENTITY_PROVIDER, IN_CLUSTER, type Sizing } from "./constants";
 
 export { charts } from "./constants";
 
@@ -106,12 +106,15 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
     const e = env.environment;
     const { cluster, environments, installs } = clusterOf(env, topology);
     const grafana = address(env.grafanaAddress);
+    const clusterWide = installs ? clusterWideParts({ argocdAddress: env.argocdAddress, environments, argocdLocalAdmin: env.argocdLocalAdmin, sizing: env.sizing }) : undefined;
+    // Alerts about the cluster-wide parts (their namespaces) go to the environment whose stack installs them, once.
+    const clusterNamespaces = clusterWide ? Object.values(clusterWide).map((part) => part.namespace) : [];
     return {
         environment: e,
         peerEnvironments: [...env.peerEnvironments],
         cluster,
         identityProvider: IDENTITY_PROVIDER,
-        ...(installs ? { clusterWide: clusterWideParts({ argocdAddress: env.argocdAddress, environments, argocdLocalAdmin: env.argocdLocalAdmin, sizing: env.sizing }) } : {}),
+        ...(clusterWide ? { clusterWide } : {}),
         argocd: {
             // The frontend syncs after the backend it calls.
             applications: [teamApplication(env, "backend", 1), teamApplication(env, "frontend", 2)],
@@ -175,9 +178,7 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
             alertmanager: {
                 ...env.sizing.alertmanager,
                 repeatInterval: env.repeatInterval,
-                // Alerts of the cluster-wide parts (kube-system, the operator and exporters) go to
-                // the environment whose stack installs them, once, not to every environment.
-                namespaceRegex: `.*-${e}|monitoring-${e}${installs ? `|kube-system|${CLUSTER_MONITORING_NAMESPACE}` : ""}`,
+                namespaceRegex: [`.*-${e}`, `monitoring-${e}`, ...clusterNamespaces].join("|"),
                 // Prometheus and Alertmanager are reached through Grafana only, which signs people in.
                 slack: { receiver: `slack-${e}`, titleTag: e.toUpperCase(), alertsUrl: `https://${grafana.host}/alerting/list` },
                 ...(env.pagesOnCritical ? { pagerduty: { receiver: `pagerduty-${e}` } } : {}),

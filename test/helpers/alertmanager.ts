@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { alertmanagerConfig } from "../../core/monitoring/alertmanager";
 import { toYaml } from "../../core/objects";
 import type { StackModel } from "../../model/schema";
-import { alertmanagerBinary, amtool, pathOf, type RunResult, run } from "./binaries";
+import { alertmanagerBinary, amtool, pathOf, promtool, type RunResult, run } from "./binaries";
 
 
 /** A fresh temporary directory; `removeTempDirs` deletes every one made so far. */
@@ -35,6 +35,24 @@ export function writeAlertmanagerConfig(dir: string, model: StackModel, secrets:
     const file = path.join(dir, name);
     fs.writeFileSync(file, toYaml(alertmanagerConfig(model, typeof secrets === "string" ? () => secrets : secrets)));
     return file;
+}
+
+export interface ExpectedAlert {
+    exp_labels: Record<string, string>;
+    exp_annotations?: Record<string, string>;
+}
+export interface RuleTest {
+    input_series: { series: string; values: string }[];
+    alert_rule_test: { eval_time: string; alertname: string; exp_alerts: ExpectedAlert[] }[];
+}
+
+/** `promtool test rules` on these rule groups, as one rule file, with these test cases (a series every minute, rules evaluated every 15s). */
+export function promtoolRuleTest(groups: readonly unknown[], tests: readonly RuleTest[]): Promise<RunResult> {
+    const dir = tempDir("promtool-test-");
+    fs.writeFileSync(path.join(dir, "rules.yaml"), toYaml({ groups }));
+    const testFile = path.join(dir, "test.yaml");
+    fs.writeFileSync(testFile, toYaml({ rule_files: ["rules.yaml"], evaluation_interval: "15s", tests: tests.map((t) => ({ interval: "1m", ...t })) }));
+    return run(pathOf(promtool), ["test", "rules", testFile]);
 }
 
 /** `amtool check-config <file>`. */

@@ -190,7 +190,7 @@ describe("lists that must not be empty, and lists of more than one", () => {
             notifications(m).subscriptions[0].recipients = ["slack_webhook", "slack:platform-prod"];
             m.monitoring.alertmanager.groupBy = ["alertname", "namespace"];
             m.monitoring.alertmanager.slack.receiver = "slack-prod";
-            m.monitoring.alertmanager.namespaceRegex = ".*-prod";
+            m.monitoring.alertmanager.namespaceRegex = ".*-prod|kube-system|cert-manager|argocd|argo-rollouts|monitoring";
             m.monitoring.alertmanager.silencedAlerts = ["Watchdog", "KubeCPUOvercommit"];
             notifications(m).templates[0].slack = { attachments: '[{"title": "synced"}]', blocks: '[{"type": "section"}]' };
         });

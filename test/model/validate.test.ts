@@ -322,6 +322,13 @@ describe("validateModel on Git and API server URLs", () => {
         );
         const twice = problemsOf(prodWith((m) => (m.monitoring.alertmanager.deadMansSwitch = { receiver: "slack-prod", url: "https://hc.example.com/ping" })));
         expect(twice).toStrictEqual([{ path: "monitoring.alertmanager.deadMansSwitch.receiver", message: 'receiver "slack-prod" is defined twice; give each receiver its own name' }]);
+        const pagerTwice = problemsOf(prodWith((m) => (m.monitoring.alertmanager.pagerduty.receiver = "slack-prod")));
+        expect(pagerTwice).toStrictEqual([{ path: "monitoring.alertmanager.pagerduty.receiver", message: 'receiver "slack-prod" is defined twice; give each receiver its own name' }]);
+        // The installing stack must route the platform's alerts about its cluster-wide parts: the namespace of each.
+        const ownOnly = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = ".*-prod|kube-system|monitoring")));
+        expect(ownOnly.map((p) => p.message)).toStrictEqual(
+            [["cert-manager", "certManager"], ["argocd", "argocd"], ["argo-rollouts", "rollouts"]].map(([ns, part]) => `".*-prod|kube-system|monitoring" does not match "${ns}", the namespace of clusterWide.${part}, which this stack installs, so the platform's alerts about it would be dropped; include it`),
+        );
         const lookAhead = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = "(?!kube-).*-prod")));
         expect(lookAhead).toStrictEqual([{ path: "monitoring.alertmanager.namespaceRegex", message: "\"(?!kube-).*-prod\" does not compile (look-around and back-references are not supported by Go's RE2); fix the regular expression" }]);
     });

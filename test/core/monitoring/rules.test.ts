@@ -15,7 +15,7 @@ import dev from "../../../stacks/dev";
 import prod from "../../../stacks/prod";
 import dedicatedDev from "../../fixtures/models/dedicated-dev";
 import dedicatedProd from "../../fixtures/models/dedicated-prod";
-import { removeTempDirs, routesTest, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
+import { type ExpectedAlert, promtoolRuleTest, removeTempDirs, routesTest, type RuleTest, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
 import { amtool, assertInstalled, pathOf, promtool, run, skipWithout, suiteTitle } from "../../helpers/binaries";
 
 const stacks = { dev, prod } as const;
@@ -42,22 +42,9 @@ function writeRuleFile(dir: string, model: StackModel): string {
     return file;
 }
 
-interface ExpectedAlert {
-    exp_labels: Record<string, string>;
-    exp_annotations?: Record<string, string>;
-}
-interface RuleTest {
-    input_series: { series: string; values: string }[];
-    alert_rule_test: { eval_time: string; alertname: string; exp_alerts: ExpectedAlert[] }[];
-}
-
 /** Runs `promtool test rules` on the model's rules with these test cases. */
-async function promtoolTest(model: StackModel, tests: RuleTest[]) {
-    const dir = tempDir("promtool-test-");
-    const rules = writeRuleFile(dir, model);
-    const testFile = path.join(dir, "test.yaml");
-    fs.writeFileSync(testFile, toYaml({ rule_files: [path.basename(rules)], evaluation_interval: "15s", tests: tests.map((t) => ({ interval: "1m", ...t })) }));
-    return run(pathOf(promtool), ["test", "rules", testFile]);
+function promtoolTest(model: StackModel, tests: RuleTest[]) {
+    return promtoolRuleTest(deployedGroups(model), tests);
 }
 
 /** The notification-failure alert promtool must see firing for `model`'s own Alertmanager. */

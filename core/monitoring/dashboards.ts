@@ -1,0 +1,100 @@
+/**
+ * Grafana dashboards of the platform's parts, as code: each a ConfigMap the dashboard sidecar of
+ * the environment's Grafana loads (label `grafana_dashboard: "1"` in its namespace, the chart's
+ * defaults), querying the Prometheus data source kube-prometheus-stack provisions.
+ */
+import type { StackModel } from "../../model/schema";
+import { environmentLabels, type KubeObject } from "../objects";
+
+/** The data source kube-prometheus-stack provisions in Grafana (`grafana.sidecar.datasources.uid`). */
+export const PROMETHEUS_DATASOURCE_UID = "prometheus";
+/** The label the dashboard sidecar loads ConfigMaps by (`grafana.sidecar.dashboards.label` and `labelValue`). */
+export const DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
+
+/** A time series panel: its title, query and legend. */
+export interface Panel {
+    readonly title: string;
+    readonly expr: string;
+    readonly legend: string;
+}
+
+export interface Dashboard {
+    /** Its uid, and the suffix of its ConfigMap's name. */
+    readonly uid: string;
+    readonly title: string;
+    readonly panels: readonly Panel[];
+}
+
+/** The dashboards: what someone on call looks at first for each part. */
+export const PLATFORM_DASHBOARDS: readonly Dashboard[] = [
+    {
+        uid: "platform-argocd",
+        title: "Platform / Argo CD",
+        panels: [
+            { title: "Applications by sync status", expr: "sum by (sync_status) (argocd_app_info)", legend: "{{sync_status}}" },
+            { title: "Applications by health", expr: "sum by (health_status) (argocd_app_info)", legend: "{{health_status}}" },
+            { title: "Syncs by result", expr: "sum by (phase) (increase(argocd_app_sync_total[5m]))", legend: "{{phase}}" },
+            { title: "Reconciliation time (p95)", expr: "histogram_quantile(0.95, sum by (le) (rate(argocd_app_reconcile_bucket[5m])))", legend: "p95" },
+            { title: "Git requests", expr: "sum by (request_type) (rate(argocd_git_request_total[5m]))", legend: "{{request_type}}" },
+            { title: "Components up", expr: 'up{job=~"argocd-.*"}', legend: "{{job}}" },
+        ],
+    },
+    {
+        uid: "platform-argo-rollouts",
+        title: "Platform / Argo Rollouts",
+        panels: [
+            { title: "Rollouts by phase", expr: "sum by (phase) (rollout_info)", legend: "{{phase}}" },
+            { title: "Unavailable replicas", expr: "sum by (exported_namespace, name) (rollout_info_replicas_unavailable)", legend: "{{exported_namespace}}/{{name}}" },
+            { title: "Reconciliation errors", expr: "sum(rate(rollout_reconcile_error[5m]))", legend: "errors" },
+        ],
+    },
+    {
+        uid: "platform-sealed-secrets",
+        title: "Platform / sealed-secrets",
+        panels: [
+            { title: "Unseal requests", expr: "sum(rate(sealed_secrets_controller_unseal_requests_total[5m]))", legend: "requests" },
+            { title: "Unseal errors by reason", expr: "sum by (reason) (rate(sealed_secrets_controller_unseal_errors_total[5m]))", legend: "{{reason}}" },
+            { title: "Controller up", expr: 'up{job="sealed-secrets-controller-metrics"}', legend: "{{pod}}" },
+        ],
+    },
+    {
+        uid: "platform-cert-manager",
+        title: "Platform / cert-manager",
+        panels: [
+            { title: "Certificates not ready", expr: 'sum by (exported_namespace, name) (certmanager_certificate_ready_status{condition="False"})', legend: "{{exported_namespace}}/{{name}}" },
+            { title: "Days until expiry", expr: "min by (exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) / 86400", legend: "{{exported_namespace}}/{{name}}" },
+            { title: "ACME requests by status", expr: "sum by (status) (rate(certmanager_http_acme_client_request_count[5m]))", legend: "{{status}}" },
+        ],
+    },
+];
+
+/** A dashboard in Grafana's JSON model: one time series panel per query, two to a row. */
+export function dashboardJson(dashboard: Dashboard): Record<string, unknown> {
+    return {
+        uid: dashboard.uid,
+        title: dashboard.title,
+        tags: ["platform"],
+        editable: false,
+        schemaVersion: 39,
+        time: { from: "now-6h", to: "now" },
+        refresh: "1m",
+        panels: dashboard.panels.map((panel, i) => ({
+            id: i + 1,
+            type: "timeseries",
+            title: panel.title,
+            gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 },
+            datasource: { type: "prometheus", uid: PROMETHEUS_DATASOURCE_UID },
+            targets: [{ refId: "A", expr: panel.expr, legendFormat: panel.legend, datasource: { type: "prometheus", uid: PROMETHEUS_DATASOURCE_UID } }],
+        })),
+    };
+}
+
+/** Each dashboard as a ConfigMap in the environment's monitoring namespace, which only its Grafana loads. */
+export function platformDashboards(model: StackModel): KubeObject[] {
+    return PLATFORM_DASHBOARDS.map((dashboard) => ({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: dashboard.uid, namespace: model.monitoring.namespace, labels: { ...environmentLabels(model.environment, "platform-monitoring"), ...DASHBOARD_LABEL } },
+        data: { [`${dashboard.uid}.json`]: JSON.stringify(dashboardJson(dashboard), null, 2) },
+    }));
+}
