@@ -107,8 +107,9 @@ const prod: StackModelInput = {
         commits.push(await commit("Argo CD's address", ["stacks/prod.ts", (t) => t.replace('argocdAddress: "argocd"', 'argocdAddress: "cd"')]));
         // (The part-of label; matched loosely, as Stryker's instrumented copy spells it otherwise.)
         commits.push(await commit("the program's code", ["core/objects.ts", (t) => t.replace('"gitops-platform"', '"gitops"')]));
+        commits.push(await commit("a size", ["stacks/shared/constants.ts", (t) => t.replace("alertmanager: { replicas: 2,", "alertmanager: { replicas: 3,")]));
         // Every commit renders once: the first six in one process (they differ in their stacks
-        // only), the last in one of its own code. Each Node process started meanwhile notes itself.
+        // only), the last two in one of their own code. Each Node process started meanwhile notes itself.
         const started = path.join(privateTmp, "processes.log");
         const outerOptions = process.env.NODE_OPTIONS;
         process.env.NODE_OPTIONS = `${outerOptions ?? ""} --require ${path.join(ROOT, "test/fixtures/noteProcess.cjs")}`;
@@ -200,6 +201,12 @@ const prod: StackModelInput = {
         expect(chart.find((s) => s.includes("argocd/ingress/argocd-server.yaml"))).toMatch(/-\s+- host: argocd.platform.example.com\n\+\s+- host: cd.platform.example.com/);
         expect(r.sections.filter((s) => /, chart (?!argocd\))/.test(s))).toStrictEqual([]);
         expect(r.summary).toMatch(/\| prod, chart argocd \| ConfigMap \| 0 \| \d+ \| 0 \|/);
+    }, 60_000);
+
+    it.skipIf(skipExpansion)(expansionTitle("with --charts, shows a sizing change as exactly the objects it changes"), async () => {
+        const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[6], head: commits[7], cacheDir: cache, charts: true });
+        expect(r.sections.map((s) => s.split("\n")[0])).toStrictEqual(["#### changed: values of release monitoring-prod (prod)", "#### changed: Alertmanager monitoring-prod/monitoring-prod-kube-prome-alertmanager (prod, chart monitoring-prod)"]);
+        expect(r.sections[1]).toMatch(/-\s+replicas: 2\n\+\s+replicas: 3/);
     }, 60_000);
 
     it.skipIf(skipExpansion || HELM !== undefined)(expansionTitle("with --charts, says why a release it cannot expand here is not compared"), async () => {
