@@ -25,47 +25,34 @@ export interface Dashboard {
     readonly panels: readonly Panel[];
 }
 
+const panel = (title: string, expr: string, legend: string): Panel => ({ title, expr, legend });
+const dashboard = (uid: string, title: string, panels: readonly Panel[]): Dashboard => ({ uid, title, panels });
+
 /** The dashboards: what someone on call looks at first for each part. */
 export const PLATFORM_DASHBOARDS: readonly Dashboard[] = [
-    {
-        uid: "platform-argocd",
-        title: "Platform / Argo CD",
-        panels: [
-            { title: "Applications by sync status", expr: "sum by (sync_status) (argocd_app_info)", legend: "{{sync_status}}" },
-            { title: "Applications by health", expr: "sum by (health_status) (argocd_app_info)", legend: "{{health_status}}" },
-            { title: "Syncs by result", expr: "sum by (phase) (increase(argocd_app_sync_total[5m]))", legend: "{{phase}}" },
-            { title: "Reconciliation time (p95)", expr: "histogram_quantile(0.95, sum by (le) (rate(argocd_app_reconcile_bucket[5m])))", legend: "p95" },
-            { title: "Git requests", expr: "sum by (request_type) (rate(argocd_git_request_total[5m]))", legend: "{{request_type}}" },
-            { title: "Components up", expr: 'up{job=~"argocd-.*"}', legend: "{{job}}" },
-        ],
-    },
-    {
-        uid: "platform-argo-rollouts",
-        title: "Platform / Argo Rollouts",
-        panels: [
-            { title: "Rollouts by phase", expr: "sum by (phase) (rollout_info)", legend: "{{phase}}" },
-            { title: "Unavailable replicas", expr: "sum by (exported_namespace, name) (rollout_info_replicas_unavailable)", legend: "{{exported_namespace}}/{{name}}" },
-            { title: "Reconciliation errors", expr: "sum(rate(rollout_reconcile_error[5m]))", legend: "errors" },
-        ],
-    },
-    {
-        uid: "platform-sealed-secrets",
-        title: "Platform / sealed-secrets",
-        panels: [
-            { title: "Unseal requests", expr: "sum(rate(sealed_secrets_controller_unseal_requests_total[5m]))", legend: "requests" },
-            { title: "Unseal errors by reason", expr: "sum by (reason) (rate(sealed_secrets_controller_unseal_errors_total[5m]))", legend: "{{reason}}" },
-            { title: "Controller up", expr: 'up{job="sealed-secrets-controller-metrics"}', legend: "{{pod}}" },
-        ],
-    },
-    {
-        uid: "platform-cert-manager",
-        title: "Platform / cert-manager",
-        panels: [
-            { title: "Certificates not ready", expr: 'sum by (exported_namespace, name) (certmanager_certificate_ready_status{condition="False"})', legend: "{{exported_namespace}}/{{name}}" },
-            { title: "Days until expiry", expr: "min by (exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) / 86400", legend: "{{exported_namespace}}/{{name}}" },
-            { title: "ACME requests by status", expr: "sum by (status) (rate(certmanager_http_acme_client_request_count[5m]))", legend: "{{status}}" },
-        ],
-    },
+    dashboard("platform-argocd", "Platform / Argo CD", [
+        panel("Applications by sync status", "sum by (sync_status) (argocd_app_info)", "{{sync_status}}"),
+        panel("Applications by health", "sum by (health_status) (argocd_app_info)", "{{health_status}}"),
+        panel("Syncs by result", "sum by (phase) (increase(argocd_app_sync_total[5m]))", "{{phase}}"),
+        panel("Reconciliation time (p95)", "histogram_quantile(0.95, sum by (le) (rate(argocd_app_reconcile_bucket[5m])))", "p95"),
+        panel("Git requests", "sum by (request_type) (rate(argocd_git_request_total[5m]))", "{{request_type}}"),
+        panel("Components up", 'up{job=~"argocd-.*"}', "{{job}}"),
+    ]),
+    dashboard("platform-argo-rollouts", "Platform / Argo Rollouts", [
+        panel("Rollouts by phase", "sum by (phase) (rollout_info)", "{{phase}}"),
+        panel("Unavailable replicas", "sum by (exported_namespace, name) (rollout_info_replicas_unavailable)", "{{exported_namespace}}/{{name}}"),
+        panel("Reconciliation errors", "sum(rate(rollout_reconcile_error[5m]))", "errors"),
+    ]),
+    dashboard("platform-sealed-secrets", "Platform / sealed-secrets", [
+        panel("Unseal requests", "sum(rate(sealed_secrets_controller_unseal_requests_total[5m]))", "requests"),
+        panel("Unseal errors by reason", "sum by (reason) (rate(sealed_secrets_controller_unseal_errors_total[5m]))", "{{reason}}"),
+        panel("Controller up", 'up{job="sealed-secrets-controller-metrics"}', "{{pod}}"),
+    ]),
+    dashboard("platform-cert-manager", "Platform / cert-manager", [
+        panel("Certificates not ready", 'sum by (exported_namespace, name) (certmanager_certificate_ready_status{condition="False"})', "{{exported_namespace}}/{{name}}"),
+        panel("Days until expiry", "min by (exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) / 86400", "{{exported_namespace}}/{{name}}"),
+        panel("ACME requests by status", "sum by (status) (rate(certmanager_http_acme_client_request_count[5m]))", "{{status}}"),
+    ]),
 ];
 
 /** A dashboard in Grafana's JSON model: one time series panel per query, two to a row. */

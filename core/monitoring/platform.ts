@@ -8,7 +8,7 @@
  */
 import type { ClusterWideModel, StackModel } from "../../model/schema";
 import { environmentLabels, type KubeObject } from "../objects";
-import { type RuleGroup, ruleSelectorLabels } from "./rules";
+import { type AlertingRule, type RuleGroup, ruleSelectorLabels } from "./rules";
 
 /** A metrics Service of a cluster-wide part, as its chart labels it. */
 export interface ScrapeTarget {
@@ -81,6 +81,11 @@ export function platformServiceMonitors(model: StackModel, clusterWide: ClusterW
  * Service's), by which the environment's Alertmanager routes it to its receivers; the namespace
  * of the application, rollout or certificate concerned is `exported_namespace`.
  */
+/** A warning: what fires, and the summary and description it says. */
+function warning(rule: Pick<AlertingRule, "alert" | "expr" | "for">, summary: string, description: string): AlertingRule {
+    return { ...rule, labels: { severity: "warning" }, annotations: { summary, description } };
+}
+
 export function platformAlertGroups(clusterWide: ClusterWideModel): RuleGroup[] {
     const down = scrapeTargets(clusterWide).map((t) => ({
         alert: "PlatformComponentDown",
@@ -96,61 +101,27 @@ export function platformAlertGroups(clusterWide: ClusterWideModel): RuleGroup[] 
         {
             name: "platform-argocd",
             rules: [
-                {
-                    alert: "ArgoCdApplicationOutOfSync",
-                    expr: 'max by (namespace, name, project, dest_namespace) (argocd_app_info{sync_status="OutOfSync"}) == 1',
-                    for: "30m",
-                    labels: { severity: "warning" },
-                    annotations: { summary: "Application {{ $labels.name }} is out of sync", description: "Argo CD application {{ $labels.name }} (project {{ $labels.project }}, into {{ $labels.dest_namespace }}) has differed from Git for 30 minutes." },
-                },
-                {
-                    alert: "ArgoCdApplicationUnhealthy",
-                    expr: 'max by (namespace, name, project, dest_namespace, health_status) (argocd_app_info{health_status=~"Degraded|Missing"}) == 1',
-                    for: "15m",
-                    labels: { severity: "warning" },
-                    annotations: { summary: "Application {{ $labels.name }} is {{ $labels.health_status }}", description: "Argo CD application {{ $labels.name }} (into {{ $labels.dest_namespace }}) has been {{ $labels.health_status }} for 15 minutes." },
-                },
-                {
-                    alert: "ArgoCdSyncFailed",
-                    expr: 'sum by (namespace, name, project) (increase(argocd_app_sync_total{phase=~"Error|Failed"}[10m])) > 0',
-                    labels: { severity: "warning" },
-                    annotations: { summary: "Application {{ $labels.name }} failed to sync", description: "A sync of Argo CD application {{ $labels.name }} (project {{ $labels.project }}) ended in error in the last 10 minutes." },
-                },
+                warning({ alert: "ArgoCdApplicationOutOfSync", expr: 'max by (namespace, name, project, dest_namespace) (argocd_app_info{sync_status="OutOfSync"}) == 1', for: "30m" }, "Application {{ $labels.name }} is out of sync", "Argo CD application {{ $labels.name }} (project {{ $labels.project }}, into {{ $labels.dest_namespace }}) has differed from Git for 30 minutes."),
+                warning({ alert: "ArgoCdApplicationUnhealthy", expr: 'max by (namespace, name, project, dest_namespace, health_status) (argocd_app_info{health_status=~"Degraded|Missing"}) == 1', for: "15m" }, "Application {{ $labels.name }} is {{ $labels.health_status }}", "Argo CD application {{ $labels.name }} (into {{ $labels.dest_namespace }}) has been {{ $labels.health_status }} for 15 minutes."),
+                warning({ alert: "ArgoCdSyncFailed", expr: 'sum by (namespace, name, project) (increase(argocd_app_sync_total{phase=~"Error|Failed"}[10m])) > 0' }, "Application {{ $labels.name }} failed to sync", "A sync of Argo CD application {{ $labels.name }} (project {{ $labels.project }}) ended in error in the last 10 minutes."),
             ],
         },
         {
             name: "platform-rollouts",
             rules: [
-                {
-                    alert: "ArgoRolloutAborted",
-                    expr: 'max by (namespace, exported_namespace, name) (rollout_info{phase="Degraded"}) == 1',
-                    for: "1m",
-                    labels: { severity: "warning" },
-                    annotations: { summary: "Rollout {{ $labels.name }} is aborted", description: "Rollout {{ $labels.name }} in {{ $labels.exported_namespace }} is Degraded: aborted, or failing its analysis. Retry or promote it with kubectl argo rollouts." },
-                },
+                warning({ alert: "ArgoRolloutAborted", expr: 'max by (namespace, exported_namespace, name) (rollout_info{phase="Degraded"}) == 1', for: "1m" }, "Rollout {{ $labels.name }} is aborted", "Rollout {{ $labels.name }} in {{ $labels.exported_namespace }} is Degraded: aborted, or failing its analysis. Retry or promote it with kubectl argo rollouts."),
             ],
         },
         {
             name: "platform-sealed-secrets",
             rules: [
-                {
-                    alert: "SealedSecretsUnsealFailing",
-                    expr: "sum by (namespace, reason) (increase(sealed_secrets_controller_unseal_errors_total[10m])) > 0",
-                    labels: { severity: "warning" },
-                    annotations: { summary: "SealedSecrets fail to unseal ({{ $labels.reason }})", description: "The sealed-secrets controller failed to unseal in the last 10 minutes ({{ $labels.reason }}): a workload waits for its Secret. kubectl get sealedsecrets -A shows which, in its Synced condition." },
-                },
+                warning({ alert: "SealedSecretsUnsealFailing", expr: "sum by (namespace, reason) (increase(sealed_secrets_controller_unseal_errors_total[10m])) > 0" }, "SealedSecrets fail to unseal ({{ $labels.reason }})", "The sealed-secrets controller failed to unseal in the last 10 minutes ({{ $labels.reason }}): a workload waits for its Secret. kubectl get sealedsecrets -A shows which, in its Synced condition."),
             ],
         },
         {
             name: "platform-cert-manager",
             rules: [
-                {
-                    alert: "CertificateNotReady",
-                    expr: 'max by (namespace, exported_namespace, name) (certmanager_certificate_ready_status{condition="False"}) == 1',
-                    for: "15m",
-                    labels: { severity: "warning" },
-                    annotations: { summary: "Certificate {{ $labels.name }} is not ready", description: "Certificate {{ $labels.name }} in {{ $labels.exported_namespace }} has not been ready for 15 minutes: kubectl describe certificate shows why." },
-                },
+                warning({ alert: "CertificateNotReady", expr: 'max by (namespace, exported_namespace, name) (certmanager_certificate_ready_status{condition="False"}) == 1', for: "15m" }, "Certificate {{ $labels.name }} is not ready", "Certificate {{ $labels.name }} in {{ $labels.exported_namespace }} has not been ready for 15 minutes: kubectl describe certificate shows why."),
                 ...[
                     ["warning", 7],
                     ["critical", 1],
