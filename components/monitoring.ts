@@ -77,13 +77,12 @@ export class Monitoring extends pulumi.ComponentResource {
         const oauthName = grafanaOauthSecretName(model);
         const oauthSecret = sso ? [registerObject(name, sealedSecret(oauthName, ns, labels, sealer.seal({ namespace: ns, name: oauthName }, { [OAUTH_SECRET_KEY]: args.configSecret(sso.clientSecret) })), sealedOpts)] : [];
 
-        // The platform's dashboards, from the stack that installs the cluster-wide parts.
-        const dashboards = model.clusterWide ? platformDashboards(model).map((dashboard) => registerObject(name, dashboard, { parent: this, dependsOn: [nsResource] })) : [];
-        const chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: [nsResource, configSecret, grafanaSecret, ...oauthSecret, ...dashboards, ...(args.after ?? [])] });
-        for (const rule of prometheusRules(model)) registerObject(name, rule, { parent: this, dependsOn: [chart] });
-        // The platform watching itself, from the stack that installs it.
+        // The platform watching itself, from the stack that installs it: its dashboards, monitors and alerts.
         const { clusterWide } = model;
-        if (clusterWide) for (const o of [...platformServiceMonitors(model, clusterWide), platformRules(model, clusterWide)]) registerObject(name, o, { parent: this, dependsOn: [chart] });
+        const dashboards = clusterWide ? platformDashboards(model).map((dashboard) => registerObject(name, dashboard, { parent: this, dependsOn: [nsResource] })) : [];
+        const watching = clusterWide ? [...platformServiceMonitors(model, clusterWide), platformRules(model, clusterWide)] : [];
+        const chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: [nsResource, configSecret, grafanaSecret, ...oauthSecret, ...dashboards, ...(args.after ?? [])] });
+        for (const o of [...prometheusRules(model), ...watching]) registerObject(name, o, { parent: this, dependsOn: [chart] });
         const routes = gatewayObjects(model.monitoring.grafana.expose, grafanaService(model).name, ns, grafanaService(model), labels).map((o) => registerObject(name, o, { parent: this, dependsOn: [chart] }));
         this.ready = [chart, ...routes];
 

@@ -126,15 +126,15 @@ export function valuesProblems(values: Record<string, unknown>, keys: ChartKeys,
             }
             if (child === null || expected === "any") return [];
             const actual = typeOf(child);
-            if (typeof expected === "string") return expected === actual ? [] : [{ keyPath, message: `chart ${keys.chart} takes ${describe(expected)} here, got ${describe(actual)}` }];
-            if (actual !== "open") return [{ keyPath, message: `chart ${keys.chart} takes a map here, got ${describe(actual)}` }];
+            if (typeof expected === "string") return expected === actual ? [] : [{ keyPath, message: `chart ${keys.chart} takes ${kindName(expected)} here, got ${kindName(actual)}` }];
+            if (actual !== "open") return [{ keyPath, message: `chart ${keys.chart} takes a map here, got ${kindName(actual)}` }];
             const childOpen = rules.openMaps?.some((p) => samePath(p, keyPath)) ?? false;
             return walk(child as Record<string, unknown>, expected, keyPath, childOpen);
         });
     return walk(values, keys.keys, [], false);
 }
 
-function describe(node: KeyNode): string {
+function kindName(node: KeyNode): string {
     return typeof node !== "string" || node === "open" ? "a map" : node === "list" ? "a list" : `a ${node}`;
 }
 
