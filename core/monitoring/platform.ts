@@ -1,9 +1,10 @@
 /**
  * The platform watching itself, from the stack that installs the cluster-wide parts: its
  * environment's Prometheus scrapes Argo CD, Argo Rollouts, sealed-secrets and cert-manager through
- * ServiceMonitors of the program's own (Chart v4 renders a chart's ServiceMonitors only where the
+ * ServiceMonitors of the program's own (Argo CD's chart renders its ServiceMonitors only where the
  * cluster serves their API already, which a first `pulumi up` does not: Chart v4 sets Helm's API
- * versions from the cluster's discovery), loads their alerts, and its Grafana shows their dashboards.
+ * versions from the cluster's discovery; the other charts render theirs unguarded, but are installed
+ * before the CRD), loads their alerts, and its Grafana shows their dashboards.
  * Only that Prometheus selects them (label `release` = its release): no target is scraped twice.
  */
 import type { ClusterWideModel, StackModel } from "../../model/schema";
