@@ -83,7 +83,8 @@ export class Monitoring extends pulumi.ComponentResource {
         const watching = clusterWide ? [...platformServiceMonitors(model, clusterWide), platformRules(model, clusterWide)] : [];
         const chart = registerChart(name, monitoringRelease(model, args.clusterMonitoring), { parent: this, dependsOn: [nsResource, configSecret, grafanaSecret, ...oauthSecret, ...dashboards, ...(args.after ?? [])] });
         for (const o of [...prometheusRules(model), ...watching]) registerObject(name, o, { parent: this, dependsOn: [chart] });
-        const routes = gatewayObjects(model.monitoring.grafana.expose, grafanaService(model).name, ns, grafanaService(model), labels).map((o) => registerObject(name, o, { parent: this, dependsOn: [chart] }));
+        const service = grafanaService(model);
+        const routes = gatewayObjects(model.monitoring.grafana.expose, service.name, ns, service, labels).map((o) => registerObject(name, o, { parent: this, dependsOn: [chart] }));
         this.ready = [chart, ...routes];
 
         // Stryker disable next-line ObjectLiteral: registered outputs only show in the component's state: nothing reads them, and Pulumi's mocks never see them

@@ -77,16 +77,16 @@ export function platformServiceMonitors(model: StackModel, clusterWide: ClusterW
     }));
 }
 
-/**
- * The platform's alerts. Each keeps the `namespace` of the part it is about (the scraped
- * Service's), by which the environment's Alertmanager routes it to its receivers; the namespace
- * of the application, rollout or certificate concerned is `exported_namespace`.
- */
 /** A warning: what fires, and the summary and description it says. */
 function warning(rule: Pick<AlertingRule, "alert" | "expr" | "for">, summary: string, description: string): AlertingRule {
     return { ...rule, labels: { severity: "warning" }, annotations: { summary, description } };
 }
 
+/**
+ * The platform's alerts. Each keeps the `namespace` of the part it is about (the scraped
+ * Service's), by which the environment's Alertmanager routes it to its receivers; the namespace
+ * of the application, rollout or certificate concerned is `exported_namespace`.
+ */
 export function platformAlertGroups(clusterWide: ClusterWideModel): RuleGroup[] {
     const down = scrapeTargets(clusterWide).map((t) => ({
         alert: "PlatformComponentDown",
