@@ -11,11 +11,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { CLUSTER_API_VERSIONS } from "../core/catalogue";
-import { PROJECT_DIR } from "./stackConfig";
+import { PROJECT_DIR, sharedDir } from "./layout";
 
-/** Where `shared/` is: beside the checkout, or GITOPS_SHARED_DIR. */
-export const SHARED_DIR = process.env.GITOPS_SHARED_DIR ?? path.join(PROJECT_DIR, "..", "shared");
-const MINIHELM = path.join(SHARED_DIR, "tools", "minihelm");
+const MINIHELM = path.join(sharedDir(), "tools", "minihelm");
 const CHARTS = path.join(MINIHELM, "charts");
 
 /**
@@ -175,7 +173,6 @@ export function parseHelmTemplate(text: string): ExpandedObject[] {
 }
 
 async function expandUncached(release: ReleaseToExpand): Promise<ExpandedObject[]> {
-    if (cannotExpand) throw new Error(`cannot expand ${release.name}: ${cannotExpand}`);
     // Stryker disable next-line StringLiteral: the prefix only names the temporary folder
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "expand-"));
     try {
@@ -200,13 +197,39 @@ async function expandUncached(release: ReleaseToExpand): Promise<ExpandedObject[
     }
 }
 
+/** The code that expands: an edit to it keeps expansions of its own. */
+const EXPANDER = createHash("sha256").update(fs.readFileSync(__filename)).digest("hex");
+
+/** Where expansions are kept across processes: GITOPS_EXPANSION_CACHE, else the checkout's node_modules/.cache. */
+function expansionCache(): string {
+    return process.env.GITOPS_EXPANSION_CACHE ?? path.join(PROJECT_DIR, "node_modules", ".cache", "gitops-expansions");
+}
+
+/**
+ * What `release` renders, kept on disk by all that decides it: the tool (helm by its path,
+ * minihelm by its sources' hash), the code that expands, and the release with its values. A
+ * failure is not kept.
+ */
+async function expandKept(release: ReleaseToExpand): Promise<ExpandedObject[]> {
+    if (cannotExpand) throw new Error(`cannot expand ${release.name}: ${cannotExpand}`);
+    const tool = HELM ?? (await minihelm());
+    const file = path.join(expansionCache(), `${createHash("sha256").update(JSON.stringify([tool, EXPANDER, release])).digest("hex").slice(0, 32)}.json`);
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as ExpandedObject[];
+    const objects = await expandUncached(release);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Concurrent processes each write a file of their own and rename it into place.
+    fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(objects));
+    fs.renameSync(`${file}.${process.pid}`, file);
+    return objects;
+}
+
 const expansions = new Map<string, Promise<ExpandedObject[]>>();
-/** The objects a release renders, expanded once per process for the same release and values. */
+/** The objects a release renders, expanded once per process for the same release and values, and kept on disk for the next. */
 export function expandRelease(release: ReleaseToExpand): Promise<ExpandedObject[]> {
     const key = JSON.stringify([release.name, release.namespace, release.chart, release.version, release.repository, release.values]);
     let expansion = expansions.get(key);
     if (!expansion) {
-        expansion = expandUncached(release);
+        expansion = expandKept(release);
         expansions.set(key, expansion);
     }
     return expansion;

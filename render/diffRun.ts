@@ -13,10 +13,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { SHARED_DIR } from "./charts";
 import { type ChartDiff, type DiffReport, diffTrees, type FileChange, report, type StackDiff } from "./diff";
-import { MARKER } from "./render";
-import { NOT_EXPANDED } from "./tree";
+import { MARKER, NOT_EXPANDED, readRender } from "./folder";
+import { sharedDir } from "./layout";
 
 /** A failure of the diff itself, with what to do: printed without a stack trace. */
 export class DiffError extends Error {}
@@ -88,17 +87,6 @@ function exportCommit(root: string, commit: string, dir: string): Promise<void> 
     });
 }
 
-/** Every file of a render folder, by path (in no order: diffTrees puts paths in order). */
-function readRender(dir: string): Map<string, string> {
-    const files = new Map<string, string>();
-    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-        if (!entry.isFile() || entry.name === MARKER) continue;
-        const full = path.join(entry.parentPath, entry.name);
-        files.set(path.relative(dir, full), fs.readFileSync(full, "utf8"));
-    }
-    return files;
-}
-
 /** What a render process was asked: a stack of the copy of the project at `projectDir`, into `out`. */
 interface Job {
     readonly stack: string;
@@ -113,7 +101,7 @@ interface Job {
  * exported elsewhere has no shared/ beside it: it expands charts with this checkout's.
  */
 function runNode(args: readonly string[], cwd: string): Promise<string> {
-    const env = { ...process.env, GITOPS_SHARED_DIR: SHARED_DIR };
+    const env = { ...process.env, GITOPS_SHARED_DIR: sharedDir() };
     return new Promise((resolve, reject) => {
         execFile(process.execPath, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
             if (!error) return resolve(stdout);
@@ -181,7 +169,14 @@ interface Commit {
     readonly what: string;
 }
 
-/** Renders commits once per tree and stack, keeping each render by tree hash; commits with the same code share one process. */
+/** A render of a commit's stack, with or without its charts' objects. */
+interface CommitRender {
+    readonly commit: Commit;
+    readonly stack: string;
+    readonly charts: boolean;
+}
+
+/** Renders commits once per tree, stack and kind of render, keeping each by tree hash; commits with the same code share one process. */
 class CommitRenders {
     private readonly renders = new Map<string, Promise<Map<string, string>>>();
     private readonly exports = new Map<string, Promise<string>>();
@@ -191,7 +186,6 @@ class CommitRenders {
         private readonly cache: string,
         private readonly scratch: string,
         private readonly configFile: string | undefined,
-        private readonly charts = false,
     ) {}
 
     private exported(commit: string): Promise<string> {
@@ -209,11 +203,11 @@ class CommitRenders {
         return dir;
     }
 
-    private async keep(commit: string, stack: string): Promise<string> {
-        const tree = await git(this.root, ["rev-parse", `${commit}^{tree}`]);
+    private async keep({ commit, stack, charts }: CommitRender): Promise<string> {
+        const tree = await git(this.root, ["rev-parse", `${commit.commit}^{tree}`]);
         // Stryker disable next-line MethodExpression: how much of the config's hash names the kept folder changes only its name
         const config = this.configFile ? createHash("sha256").update(fs.readFileSync(this.configFile)).digest("hex").slice(0, 12) : "demo";
-        return path.join(this.cache, `${tree}-${stack}-${config}${this.charts ? "-charts" : ""}`);
+        return path.join(this.cache, `${tree}-${stack}-${config}${charts ? "-charts" : ""}`);
     }
 
     /** What identifies a commit's code: the hash of everything but its data. */
@@ -222,14 +216,12 @@ class CommitRenders {
         return createHash("sha256").update(files.join("\n")).digest("hex");
     }
 
-    /** Renders every (commit, stack) not kept yet; one failure becomes a DiffError naming its commit. */
-    async prepare(commits: readonly Commit[], stacks: readonly string[]): Promise<void> {
-        const todo: { commit: Commit; stack: string; kept: string }[] = [];
-        for (const commit of commits) {
-            for (const stack of stacks) {
-                const kept = await this.keep(commit.commit, stack);
-                if (!fs.existsSync(path.join(kept, MARKER)) && !todo.some((t) => t.kept === kept)) todo.push({ commit, stack, kept });
-            }
+    /** Renders every one of `wanted` not kept yet; one failure becomes a DiffError naming its commit. */
+    async prepare(wanted: readonly CommitRender[]): Promise<void> {
+        const todo: (CommitRender & { kept: string })[] = [];
+        for (const render of wanted) {
+            const kept = await this.keep(render);
+            if (!fs.existsSync(path.join(kept, MARKER)) && !todo.some((t) => t.kept === kept)) todo.push({ ...render, kept });
         }
         const groups = new Map<string, typeof todo>();
         for (const t of todo) {
@@ -239,11 +231,11 @@ class CommitRenders {
         await Promise.all(
             [...groups.values()].map(async (group) => {
                 const dirs = await Promise.all(group.map((t) => this.exported(t.commit.commit)));
-                const jobs = group.map((t, i) => ({ stack: t.stack, out: `${t.kept}.${process.pid}`, projectDir: dirs[i], configFile: this.configFile, charts: this.charts }));
+                const jobs = group.map((t, i) => ({ stack: t.stack, out: `${t.kept}.${process.pid}`, projectDir: dirs[i], configFile: this.configFile, charts: t.charts }));
                 const failures = await render(dirs[0], jobs);
                 group.forEach((t, i) => {
                     if (failures[i] === undefined) {
-                        if (this.charts && !rendersWith(dirs[0], "--charts")) markChartsNotRendered(jobs[i].out, t.commit.what);
+                        if (t.charts && !rendersWith(dirs[0], "--charts")) markChartsNotRendered(jobs[i].out, t.commit.what);
                         fs.rmSync(t.kept, { recursive: true, force: true });
                         fs.renameSync(jobs[i].out, t.kept);
                     }
@@ -255,11 +247,11 @@ class CommitRenders {
     }
 
     /** The render of a commit's stack (rendering it first, when it is not kept yet). */
-    read(commit: Commit, stack: string): Promise<Map<string, string>> {
-        const key = `${commit.commit} ${stack}`;
+    read(render: CommitRender): Promise<Map<string, string>> {
+        const key = `${render.commit.commit} ${render.stack} ${render.charts}`;
         let done = this.renders.get(key);
         if (!done) {
-            done = this.prepare([commit], [stack]).then(async () => readRender(await this.keep(commit.commit, stack)));
+            done = this.prepare([render]).then(async () => readRender(await this.keep(render)));
             this.renders.set(key, done);
             done.catch(() => this.renders.delete(key));
         }
@@ -288,14 +280,23 @@ function withChartsApart(before: ReadonlyMap<string, string>, after: ReadonlyMap
     return { own: changes.filter((c) => chartOf(c.path) === undefined), charts };
 }
 
-/** Renders commits of the repository at `cwd` into the render cache ahead of diffs that will read them, sharing processes where their code is the same. */
-export async function renderCommits(options: Pick<DiffOptions, "cwd" | "configFile" | "cacheDir">, refs: readonly string[], stacks: readonly string[]): Promise<void> {
+/**
+ * Renders commits of the repository at `cwd` into the render cache ahead of diffs that will read
+ * them (each ref with its charts' objects where `charts` is set), sharing processes where their
+ * code is the same.
+ */
+export async function renderCommits(options: Pick<DiffOptions, "cwd" | "configFile" | "cacheDir">, refs: readonly (string | { readonly ref: string; readonly charts: boolean })[], stacks: readonly string[]): Promise<void> {
     const root = await repositoryOf(options.cwd);
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-diff-"));
     try {
         const renders = new CommitRenders(root, cacheOf(root, options), scratch, options.configFile && path.resolve(options.cwd, options.configFile));
-        const commits = await Promise.all(refs.map(async (ref) => ({ commit: await commitOf(root, ref, "base"), what: `ref "${ref}"` })));
-        await renders.prepare(commits, stacks);
+        const wanted = await Promise.all(
+            refs.map(async (r) => {
+                const { ref, charts } = typeof r === "string" ? { ref: r, charts: false } : r;
+                return { commit: { commit: await commitOf(root, ref, "base"), what: `ref "${ref}"` }, charts };
+            }),
+        );
+        await renders.prepare(wanted.flatMap((w) => stacks.map((stack) => ({ ...w, stack }))));
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
@@ -312,21 +313,22 @@ export async function runDiff(options: DiffOptions): Promise<DiffReport> {
     if (configFile && !fs.existsSync(configFile)) throw new DiffError(`--config-file ${options.configFile} does not exist`);
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-diff-"));
     try {
-        const renders = new CommitRenders(root, cacheOf(root, options), scratch, configFile, options.charts);
+        const renders = new CommitRenders(root, cacheOf(root, options), scratch, configFile);
+        const charts = options.charts ?? false;
         const base = options.base ? { ref: options.base, commit: await commitOf(root, options.base, "base") } : await defaultBase(root);
         const baseCommit = { commit: base.commit, what: `base ref "${base.ref}" (${base.commit.slice(0, 7)})` };
         const head = options.head ? { commit: await commitOf(root, options.head, "head"), what: `head ref "${options.head}"` } : undefined;
         const commits = head ? [baseCommit, head] : [baseCommit];
         const [working] = await Promise.all([
-            head ? Promise.resolve(undefined) : renderWorkingTree(root, options.stacks, configFile, scratch, options.charts),
-            renders.prepare(commits, options.stacks),
+            head ? Promise.resolve(undefined) : renderWorkingTree(root, options.stacks, configFile, scratch, charts),
+            renders.prepare(commits.flatMap((commit) => options.stacks.map((stack) => ({ commit, stack, charts })))),
         ]);
         const diffs: StackDiff[] = [];
         for (const stack of options.stacks) {
-            const before = await renders.read(baseCommit, stack);
-            const after = head ? await renders.read(head, stack) : (working as Map<string, Map<string, string>>).get(stack) as Map<string, string>;
-            const { own, charts } = withChartsApart(before, after, diffTrees(before, after));
-            diffs.push({ stack, changes: own, charts });
+            const before = await renders.read({ commit: baseCommit, stack, charts });
+            const after = head ? await renders.read({ commit: head, stack, charts }) : (working as Map<string, Map<string, string>>).get(stack) as Map<string, string>;
+            const apart = withChartsApart(before, after, diffTrees(before, after));
+            diffs.push({ stack, changes: apart.own, charts: apart.charts });
         }
         const headName = head ? `${options.head} (\`${head.commit.slice(0, 7)}\`)` : "the working tree";
         return report(diffs, `${base.ref} (\`${base.commit.slice(0, 7)}\`)`, headName);

@@ -15,7 +15,8 @@ import type { ClusterWideModel, StackModel } from "../model/schema";
 import { parseSealingCertificate, SealingConfigError } from "../sealing/certificate";
 import { expandRelease } from "./charts";
 import { MOCK_ORGANIZATION, type StackOutputs } from "./mockRuntime";
-import { offlineStackConfig, PROJECT_DIR } from "./stackConfig";
+import { PROJECT_DIR } from "./layout";
+import { offlineStackConfig } from "./stackConfig";
 
 const PROJECT = "gitops";
 /** The owner's keys the facts depend on: none of them secret. */

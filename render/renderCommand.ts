@@ -13,8 +13,9 @@ import { Command, CommanderError } from "commander";
 import { loadStackModel } from "../core/stackModel";
 import { CONFIG_NAMESPACE } from "../model/config";
 import { StackInputError } from "../model/problems";
-import { checkOutDir, RenderInputError, renderInputs, renderStack, type Target, writeTree } from "./render";
-import { PROJECT_DIR } from "./stackConfig";
+import { checkOutDir, writeTree } from "./folder";
+import { RenderInputError, renderInputs, renderStack, type Target } from "./render";
+import { PROJECT_DIR } from "./layout";
 
 /** Where a command writes: the process's streams, or a test's buffers. */
 export interface CommandOutput {

@@ -7,8 +7,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { StackInputError } from "../model/problems";
 import { STACK_NAME } from "../model/schema";
-
-export const PROJECT_DIR = path.join(__dirname, "..");
+import { PROJECT_DIR } from "./layout";
 
 function readYamlMapping(stack: string, file: string, what: string): Record<string, unknown> {
     let data: unknown;

@@ -5,6 +5,7 @@
  */
 import { SECRET_PLACEHOLDER, toYaml } from "../core/objects";
 import { type AppliedCharts, appliedProgramObjects, containsSecret, recordedReleases } from "./applied";
+import { NOT_EXPANDED } from "./folder";
 import type { RecordedResource } from "./mockRuntime";
 
 /** What a secret value becomes in a rendered chart's values. */
@@ -22,8 +23,6 @@ export function objectPath(object: Record<string, any>, namespace: string | unde
     return `${namespace ?? "_cluster"}/${String(object.kind).toLowerCase()}/${object.metadata.name}.yaml`;
 }
 
-/** The file of a release whose chart could not be expanded: why, in place of its objects. */
-export const NOT_EXPANDED = "not-expanded.txt";
 
 /**
  * Builds the render tree from every resource the program registered, each object as Pulumi

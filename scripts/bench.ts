@@ -20,7 +20,8 @@ import { parseArgs, promisify } from "node:util";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { settled, startMockRuntime } from "../render/mockRuntime";
-import { renderStack, writeTree } from "../render/render";
+import { writeTree } from "../render/folder";
+import { renderStack } from "../render/render";
 import dev from "../stacks/dev";
 
 type Shape = "one-wave" | "ten-waves" | "recorder-floor" | "floor";

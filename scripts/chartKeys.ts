@@ -9,11 +9,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { CHART_KEYS_DIR, type ChartKeys, keyTreeOf, mergeValues } from "../core/chartValues";
-import { SHARED_DIR } from "../render/charts";
+import { sharedDir } from "../render/layout";
 import { charts } from "../stacks/shared/constants";
 
 /** Where the vendored charts are. */
-export const CHARTS_DIR = path.join(SHARED_DIR, "tools", "minihelm", "charts");
+export const CHARTS_DIR = path.join(sharedDir(), "tools", "minihelm", "charts");
 
 interface ChartFile {
     readonly name: string;

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { toYaml } from "../core/objects";
 import { CLUSTER_CUSTOM_RESOURCE_KINDS, CLUSTER_PARTS } from "../core/catalogue";
 import { pathOf, promtool, run, skipWithout, suiteTitle } from "./helpers/binaries";
-import { assertCanExpand, expandCached, expansionTitle, skipExpansion } from "./helpers/charts";
+import { assertCanExpand, expandRelease, expansionTitle, skipExpansion } from "./helpers/charts";
 import { type ClusterObject, configIn, duplicateIdentities, hostPorts, identity, images, type LabelSelector, requiredConfig, SCENARIOS, scenarioCluster, selectedBy, selects } from "./helpers/cluster";
 import { customResourceProblems } from "./helpers/crds";
 import { violations } from "./helpers/policies";
@@ -43,7 +43,7 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
                 values: r.values,
                 rendered: objects.filter((o) => o.stack === r.stack && o.origin === `release ${r.name}`),
                 // Helm test hooks run only under `helm test`, never at install: dropped either way, nothing lost.
-                hooks: (await expandCached(r)).filter((e) => e.hook && !isHelmTest(e.object)).map((e) => `${e.object.kind} ${e.object.metadata.name} (${e.source})`),
+                hooks: (await expandRelease(r)).filter((e) => e.hook && !isHelmTest(e.object)).map((e) => `${e.object.kind} ${e.object.metadata.name} (${e.source})`),
             })),
         );
     }, 120_000);

@@ -10,10 +10,10 @@ import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 import { certManagerRelease, clusterIssuers, issuerSecrets } from "../../core/certManager";
 import type { CertManagerModel } from "../../model/schema";
-import { SHARED_DIR } from "../../render/charts";
+import { sharedDir } from "../../render/layout";
 import { demoConfig } from "../harness";
 import { chartReference, coalesce } from "../helpers/chartValues";
-import { expandCached, expansionTitle, skipExpansion } from "../helpers/charts";
+import { expandRelease, expansionTitle, skipExpansion } from "../helpers/charts";
 import { customResourceProblems } from "../helpers/crds";
 import { installerModel } from "../helpers/models";
 
@@ -28,7 +28,7 @@ const withEveryIssuer = { ...shipped, issuers };
 
 /** The chart's values.schema.json, applied as Helm applies it: to the release's values coalesced over the defaults. */
 function schemaProblems(values: Record<string, unknown>): string[] {
-    const schema = JSON.parse(fs.readFileSync(path.join(SHARED_DIR, "tools", "minihelm", "charts", "cert-manager", "values.schema.json"), "utf8"));
+    const schema = JSON.parse(fs.readFileSync(path.join(sharedDir(), "tools", "minihelm", "charts", "cert-manager", "values.schema.json"), "utf8"));
     const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
     return validate(coalesce(chartReference("cert-manager").defaults, values)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
@@ -41,7 +41,7 @@ describe("the cert-manager release", () => {
     });
 
     it.skipIf(skipExpansion)(expansionTitle("renders its CRDs, kept, and its startup API check as a plain Job, with no hook left"), async () => {
-        const objects = await expandCached(certManagerRelease(shipped));
+        const objects = await expandRelease(certManagerRelease(shipped));
         const crds = objects.filter((o) => o.object.kind === "CustomResourceDefinition");
         expect(crds.map((o) => o.object.spec.names.kind).sort()).toStrictEqual(["Certificate", "CertificateRequest", "Challenge", "ClusterIssuer", "Issuer", "Order"]);
         for (const crd of crds) expect(crd.object.metadata.annotations?.["helm.sh/resource-policy"], crd.object.metadata.name).toBe("keep");

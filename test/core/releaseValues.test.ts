@@ -9,7 +9,7 @@ import { validateStackModel } from "../../core/stackModel";
 import { StackInputError } from "../../model/problems";
 import type { StackModel } from "../../model/schema";
 import prod from "../../stacks/prod";
-import { expandCached, expansionTitle, skipExpansion } from "../helpers/charts";
+import { expandRelease, expansionTitle, skipExpansion } from "../helpers/charts";
 
 /** The prod model with `values` set as given: its problems by path, or the validated model. */
 function withValues(edit: (m: any) => void): { problems: [string, string][]; model?: StackModel } {
@@ -49,7 +49,7 @@ describe("a model's values", () => {
     it.skipIf(skipExpansion)(expansionTitle("are merged last, over the program's own, into what the chart renders"), async () => {
         const { model } = withValues((m) => (m.clusterWide.argocd.values = { server: { replicas: 3 }, configs: { cm: { "timeout.reconciliation": "300s" } } }));
         const argocd = (model as StackModel).clusterWide?.argocd as NonNullable<StackModel["clusterWide"]>["argocd"];
-        const objects = await expandCached(argocdRelease(argocd, model?.identityProvider));
+        const objects = await expandRelease(argocdRelease(argocd, model?.identityProvider));
         const find = (kind: string, name: string) => objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)?.object;
         expect(find("Deployment", "argocd-server")?.spec.replicas).toBe(3);
         // Beside the program's own keys of the same map, which stay.

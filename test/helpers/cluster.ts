@@ -5,7 +5,7 @@
  */
 import { type AppliedChartObject, appliedChartObjects, appliedProgramObjects, recordedReleases } from "../../render/applied";
 import { type ProgramRun, runProgram } from "../harness";
-import { expandCached, type ReleaseToExpand } from "./charts";
+import { expandRelease, type ReleaseToExpand } from "./charts";
 import { shippedConfig, type Topology } from "./models";
 
 /** A cluster and the shipped stacks that deploy to it. */
@@ -56,7 +56,7 @@ export function releasesOf(run: ProgramRun): ReleaseToExpand[] {
  */
 export async function clusterObjects(runs: readonly (readonly [stack: string, run: ProgramRun])[]): Promise<{ releases: (ReleaseToExpand & { stack: string })[]; objects: ClusterObject[] }> {
     const releases = runs.flatMap(([stack, run]) => releasesOf(run).map((release) => ({ ...release, stack })));
-    const crds = (await Promise.all(releases.map((release) => expandCached(release)))).flat().map((e) => e.object).filter((o) => o.kind === "CustomResourceDefinition");
+    const crds = (await Promise.all(releases.map((release) => expandRelease(release)))).flat().map((e) => e.object).filter((o) => o.kind === "CustomResourceDefinition");
     const objects = await Promise.all(
         runs.map(async ([stack, run]) => [
             ...(await appliedProgramObjects(run.resources)).map((o): ClusterObject => ({ stack, origin: "program", ...o })),
@@ -68,7 +68,7 @@ export async function clusterObjects(runs: readonly (readonly [stack: string, ru
 
 /** What a stack's charts render as Pulumi applies it; every release must expand. */
 async function chartObjectsOf(run: ProgramRun, crds: readonly Record<string, any>[]): Promise<AppliedChartObject[]> {
-    const { objects, notExpanded } = await appliedChartObjects(run.resources, crds, expandCached);
+    const { objects, notExpanded } = await appliedChartObjects(run.resources, crds, expandRelease);
     if (notExpanded.length > 0) throw new Error(notExpanded.map((n) => `${n.release}: ${n.reason}`).join("\n"));
     return [...objects];
 }

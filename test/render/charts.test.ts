@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as yaml from "js-yaml";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { crdScopes, expandRelease, minihelm, namespaceIn, parseHelmTemplate, type ReleaseToExpand, SHARED_DIR } from "../../render/charts";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { crdScopes, expandRelease, minihelm, namespaceIn, parseHelmTemplate, type ReleaseToExpand } from "../../render/charts";
+import { sharedDir } from "../../render/layout";
 import { charts } from "../../stacks/shared/constants";
 import { importAfresh } from "../helpers/afresh";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
@@ -17,9 +19,20 @@ const run = promisify(execFile);
 const tmp = temporaryDirs("charts-");
 const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values });
 
+// The expansions of this file are its own: kept from an earlier run, they would answer for the tool.
+const outerCache = process.env.GITOPS_EXPANSION_CACHE;
+beforeAll(() => {
+    process.env.GITOPS_EXPANSION_CACHE = fs.mkdtempSync(path.join(os.tmpdir(), "charts-cache-"));
+});
+afterAll(() => {
+    fs.rmSync(process.env.GITOPS_EXPANSION_CACHE as string, { recursive: true, force: true });
+    if (outerCache === undefined) delete process.env.GITOPS_EXPANSION_CACHE;
+    else process.env.GITOPS_EXPANSION_CACHE = outerCache;
+});
+
 /** render/charts.ts as loaded in a process with this PATH (and shared folder, null for none named). */
-const loadedWith = (PATH: string, sharedDir: string | null = SHARED_DIR) =>
-    importAfresh<typeof import("../../render/charts.js")>(path.join(ROOT, "render", "charts.ts"), { env: { PATH, GITOPS_SHARED_DIR: sharedDir ?? undefined } });
+const loadedWith = (PATH: string, shared: string | null = sharedDir()) =>
+    importAfresh<typeof import("../../render/charts.js")>(path.join(ROOT, "render", "charts.ts"), { env: { PATH, GITOPS_SHARED_DIR: shared ?? undefined } });
 
 /** Without a final line break in strings: a block scalar that ends a document keeps it in js-yaml (helm's YAML), not in Go's (minihelm's JSON). */
 const unbroken = (value: unknown): unknown =>
@@ -71,9 +84,12 @@ describe("what this machine can expand charts with", () => {
         expect([charts.HELM, charts.cannotExpand]).toStrictEqual([path.join(first, "helm"), undefined]);
     });
 
-    it("finds shared/ beside the checkout unless GITOPS_SHARED_DIR names it", async () => {
-        expect((await loadedWith(binDir({}), null)).SHARED_DIR).toBe(path.join(ROOT, "..", "shared"));
-        expect((await loadedWith(binDir({}), "/elsewhere/shared")).SHARED_DIR).toBe("/elsewhere/shared");
+    it("finds shared/ beside the checkout unless GITOPS_SHARED_DIR names it", () => {
+        vi.stubEnv("GITOPS_SHARED_DIR", undefined);
+        expect(sharedDir()).toBe(path.join(ROOT, "..", "shared"));
+        vi.stubEnv("GITOPS_SHARED_DIR", "/elsewhere/shared");
+        expect(sharedDir()).toBe("/elsewhere/shared");
+        vi.unstubAllEnvs();
     });
 
     it("without helm, expands with minihelm when go is on PATH, and says what is missing when not", async () => {
@@ -185,7 +201,7 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
     it("reads `helm template` output as minihelm's JSON gives the same objects, hooks flagged", async () => {
         const values = path.join(tmp(), "values.yaml");
         fs.writeFileSync(values, "{}\n");
-        const args = ["--chart", path.join(SHARED_DIR, "tools/minihelm/charts/argo-cd"), "--release", "argocd", "--namespace", "argocd", "--values", values];
+        const args = ["--chart", path.join(sharedDir(), "tools/minihelm/charts/argo-cd"), "--release", "argocd", "--namespace", "argocd", "--values", values];
         const binary = await minihelm();
         const [asYaml, asJson] = await Promise.all(["yaml", "json"].map((output) => run(binary, [...args, "--output", output], { maxBuffer: 64 << 20 }).then((r) => r.stdout)));
         const expected = (JSON.parse(asJson) as { source: string; hook: unknown; object: object | null }[]).filter((d) => d.object !== null).map((d) => ({ source: d.source, hook: d.hook !== null && d.hook !== undefined, object: d.object }));
@@ -223,6 +239,25 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         const objects = await first;
         expect(objects.find((o) => o.object.kind === "Deployment")?.source).toBe("sealed-secrets/templates/deployment.yaml");
         expect(objects.every((o) => o.hook === false)).toBe(true);
+    }, 60_000);
+
+    it("keeps an expansion on disk for the next process, by tool, expanding code and release, and never a failure", async () => {
+        // GIVEN a cache of its own, and an expansion kept there by one process
+        const [first, next] = [await loadedWith(process.env.PATH ?? ""), await loadedWith(process.env.PATH ?? "")];
+        const kept = tmp();
+        vi.stubEnv("GITOPS_EXPANSION_CACHE", kept);
+        const tagged = release({ fullnameOverride: "kept-on-disk" });
+        const objects = await first.expandRelease(tagged);
+        const [file] = fs.readdirSync(kept);
+        expect(JSON.parse(fs.readFileSync(path.join(kept, file), "utf8"))).toStrictEqual(objects);
+        // WHEN the next process expands the same release, THEN it reads what was kept (here, marked by hand)
+        fs.writeFileSync(path.join(kept, file), JSON.stringify([{ source: "kept", hook: false, object: {} }]));
+        expect(await next.expandRelease(tagged)).toStrictEqual([{ source: "kept", hook: false, object: {} }]);
+        // AND other values are expanded afresh; a failure is not kept
+        expect((await next.expandRelease(release({ fullnameOverride: "other" }))).length).toBeGreaterThan(1);
+        await next.expandRelease(release({ privateKeyAnnotations: { a: 1 } })).catch(() => undefined);
+        expect(fs.readdirSync(kept)).toHaveLength(2);
+        vi.unstubAllEnvs();
     }, 60_000);
 
     it("names the release and the chart's own message when a template fails, and refuses a version other than the pinned one", async () => {

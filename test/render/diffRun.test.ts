@@ -56,6 +56,9 @@ describe("npm run diff on a fixture repository", () => {
         return git(repo, "rev-parse", "HEAD");
     }
 
+    /** The commits the tests below diff with --charts: a chart version bump only where minihelm refuses it (helm would fetch it). */
+    const withCharts = skipExpansion ? [] : [4, 5, 6, 7, ...(HELM === undefined ? [1, 2] : [])];
+
     /** Makes the fixture repository and renders its commits. */
     async function makeFixture(): Promise<void> {
         // A temporary folder of this file's own, so what the diff leaves behind is its alone to count.
@@ -108,14 +111,15 @@ const prod: StackModelInput = {
         // (The part-of label; matched loosely, as Stryker's instrumented copy spells it otherwise.)
         commits.push(await commit("the program's code", ["core/objects.ts", (t) => t.replace('"gitops-platform"', '"gitops"')]));
         commits.push(await commit("a size", ["stacks/shared/constants.ts", (t) => t.replace("alertmanager: { replicas: 2,", "alertmanager: { replicas: 3,")]));
-        // Every commit renders once: the first six in one process (they differ in their stacks
-        // only), the last two in one of their own code. Each Node process started meanwhile notes itself.
+        // Every commit renders once, and once with its charts' objects where a test compares
+        // those: the first six in one process (they differ in their stacks only), the last two in
+        // one of their own code. Each Node process started meanwhile notes itself.
         const started = path.join(privateTmp, "processes.log");
         const outerOptions = process.env.NODE_OPTIONS;
         process.env.NODE_OPTIONS = `${outerOptions ?? ""} --require ${path.join(ROOT, "test/fixtures/noteProcess.cjs")}`;
         process.env.GITOPS_NOTE_PROCESS = started;
         try {
-            await renderCommits({ cwd: repo, cacheDir: cache }, commits, ["prod"]);
+            await renderCommits({ cwd: repo, cacheDir: cache }, [...commits, ...withCharts.map((i) => ({ ref: commits[i], charts: true }))], ["prod"]);
         } finally {
             if (outerOptions === undefined) delete process.env.NODE_OPTIONS;
             else process.env.NODE_OPTIONS = outerOptions;

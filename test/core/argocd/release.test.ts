@@ -7,7 +7,7 @@ import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { argocdRelease, argocdSecretData } from "../../../core/argocd/release";
 import type { ArgoCdModel, IdentityProviderModel } from "../../../model/schema";
-import { type ExpandedObject, expandCached, expansionTitle, skipExpansion } from "../../helpers/charts";
+import { type ExpandedObject, expandRelease, expansionTitle, skipExpansion } from "../../helpers/charts";
 import { installerModel } from "../../helpers/models";
 
 const model = installerModel("prod", "shared");
@@ -16,7 +16,7 @@ const idp = model.identityProvider as IdentityProviderModel;
 
 /** What the chart renders for `argocd`. */
 function rendered(argocd: ArgoCdModel, identityProvider: IdentityProviderModel | undefined = idp): Promise<ExpandedObject[]> {
-    return expandCached(argocdRelease(argocd, identityProvider));
+    return expandRelease(argocdRelease(argocd, identityProvider));
 }
 const find = (objects: ExpandedObject[], kind: string, name: string) => objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)?.object;
 

@@ -275,16 +275,17 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
             const pings = await waitOn(s, "three dead-man's-switch pings", () => {
                 const got = s.capture.requests.filter((r) => r.path === "/dms");
                 return got.length >= 3 ? got : undefined;
-            }, 6_000);
+            }, 30_000);
             // THEN the payloads are Watchdog's, for the switch's receiver
             for (const ping of pings) {
                 expect(ping.json).toMatchObject({ receiver: "deadmansswitch", status: "firing", commonLabels: { alertname: "Watchdog" } });
             }
-            // AND they come once per period: not on every (half-period) flush, not once per groupInterval
+            // AND they come once per period: not on every (half-period) flush, which load cannot
+            // make more frequent, and not once per groupInterval (5m), which no load makes them wait for
             const gaps = pings.slice(1, 3).map((p, i) => p.at - pings[i].at);
             for (const gap of gaps) {
                 expect(gap, `gaps between pings: ${gaps.join(", ")} ms`).toBeGreaterThan(PERIOD_MS * 0.75);
-                expect(gap, `gaps between pings: ${gaps.join(", ")} ms`).toBeLessThan(PERIOD_MS * 1.75);
+                expect(gap, `gaps between pings: ${gaps.join(", ")} ms`).toBeLessThan(60_000);
             }
         });
 

@@ -10,7 +10,7 @@ import { CLUSTER_ISSUER_ANNOTATION } from "../../../core/exposure";
 import { grafanaOauthSecretName, monitoringRelease, OAUTH_SECRET_KEY, roleAttributePath } from "../../../core/monitoring/release";
 import { monitoringRunbook } from "../../../core/monitoring/runbook";
 import { clusterViewOf } from "../../../model/cluster";
-import { expandCached, expansionTitle, skipExpansion } from "../../helpers/charts";
+import { expandRelease, expansionTitle, skipExpansion } from "../../helpers/charts";
 import { installerModel, STACKS, stackModel } from "../../helpers/models";
 
 const clusterMonitoring = clusterViewOf(installerModel("prod", "shared").clusterWide).monitoring;
@@ -40,7 +40,7 @@ describe("the role mapping", () => {
 describe.skipIf(skipExpansion).each(STACKS)(expansionTitle("%s's Grafana"), (stack) => {
     const model = stackModel(stack);
     const { grafana } = model.monitoring;
-    const objects = () => expandCached(monitoringRelease(model, clusterMonitoring));
+    const objects = () => expandRelease(monitoringRelease(model, clusterMonitoring));
     const find = async (kind: string, name: string) => {
         const found = (await objects()).find((o) => o.object.kind === kind && o.object.metadata.name === name);
         if (!found) throw new Error(`${kind} ${name} not rendered`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { kpsFullname } from "../../../core/monitoring/release";
 import { charts } from "../../../stacks/shared/constants";
-import { expandCached, expansionTitle, skipExpansion } from "../../helpers/charts";
+import { expandRelease, expansionTitle, skipExpansion } from "../../helpers/charts";
 
 /** Only what names the objects: every component off but Prometheus. */
 const PROMETHEUS_ONLY = {
@@ -24,7 +24,7 @@ describe.skipIf(skipExpansion)(expansionTitle("kpsFullname"), () => {
         "abcdefghijklmnopqrstuvwx--z",
         "abcdefghijklmnopqrstuvwxy-z",
     ])("names the Prometheus Service as the chart does for release %j", async (releaseName) => {
-        const objects = await expandCached({ name: releaseName, namespace: "monitoring", ...charts.kubePrometheusStack, values: PROMETHEUS_ONLY });
+        const objects = await expandRelease({ name: releaseName, namespace: "monitoring", ...charts.kubePrometheusStack, values: PROMETHEUS_ONLY });
         const services = objects.filter((o) => o.object.kind === "Service" && o.object.spec.ports?.some((p: { port: number }) => p.port === 9090));
         expect(services.map((s) => s.object.metadata.name)).toStrictEqual([`${kpsFullname({ releaseName, chart: charts.kubePrometheusStack })}-prometheus`]);
     }, 60_000);
