@@ -134,15 +134,25 @@ function chartDir(release: ReleaseToExpand): string | undefined {
     return dir;
 }
 
+let revision: string | undefined;
+/** The hash of minihelm's sources: what names its build, and the expansions it makes. */
+function minihelmRevision(): string {
+    revision ??= (() => {
+        const hash = createHash("sha256");
+        // Stryker disable next-line MethodExpression,ArrowFunction: the hash only names the cached build; hashing other files too rebuilds more often, with the same result
+        for (const file of fs.readdirSync(MINIHELM).filter((f) => f.endsWith(".go")).sort()) hash.update(fs.readFileSync(path.join(MINIHELM, file)));
+        // Stryker disable next-line StringLiteral,MethodExpression: how long a name the build and the expansions are kept by changes only where they are found again
+        return hash.digest("hex").slice(0, 16);
+    })();
+    return revision;
+}
+
 let minihelmBuild: Promise<string> | undefined;
 /** Builds minihelm once per source revision; concurrent processes each write a file of their own and rename it into place. */
 export function minihelm(): Promise<string> {
     minihelmBuild ??= (async () => {
-        const hash = createHash("sha256");
-        // Stryker disable next-line MethodExpression,ArrowFunction: the hash only names the cached build; hashing other files too rebuilds more often, with the same result
-        for (const file of fs.readdirSync(MINIHELM).filter((f) => f.endsWith(".go")).sort()) hash.update(fs.readFileSync(path.join(MINIHELM, file)));
-        // Stryker disable next-line StringLiteral,MethodExpression: where the build is kept, and by how long a name, changes only where it is found again
-        const target = path.join(PROJECT_DIR, "node_modules", ".cache", "gitops-minihelm", hash.digest("hex").slice(0, 16), "minihelm");
+        // Stryker disable next-line StringLiteral: where the build is kept changes only where it is found again
+        const target = path.join(PROJECT_DIR, "node_modules", ".cache", "gitops-minihelm", minihelmRevision(), "minihelm");
         // Stryker disable next-line ConditionalExpression: always building only repeats the build; never building shows only where no build is cached yet (a fresh clone, as in CI), never under npm run mutate
         if (fs.existsSync(target)) return target;
         // Stryker disable next-line ObjectLiteral,BooleanLiteral: only the first build of a clone creates the cache's folders (CI, on every push); under npm run mutate they exist
@@ -212,7 +222,8 @@ function expansionCache(): string {
  */
 async function expandKept(release: ReleaseToExpand): Promise<ExpandedObject[]> {
     if (cannotExpand) throw new Error(`cannot expand ${release.name}: ${cannotExpand}`);
-    const tool = HELM ?? (await minihelm());
+    // The tool by what it is, not where: a copy of the checkout (npm run diff's) shares the expansions.
+    const tool = HELM ?? `minihelm ${minihelmRevision()}`;
     const file = path.join(expansionCache(), `${createHash("sha256").update(JSON.stringify([tool, EXPANDER, release])).digest("hex").slice(0, 32)}.json`);
     if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as ExpandedObject[];
     const objects = await expandUncached(release);

@@ -72,11 +72,11 @@ async function defaultBase(root: string): Promise<{ ref: string; commit: string 
     throw new DiffError("no merge base of HEAD with main or origin/main; name the base with --base <ref>");
 }
 
-/** Writes the files of commit `commit` into `dir`, with `git archive`. */
-function exportCommit(root: string, commit: string, dir: string): Promise<void> {
+/** Writes the files of commit `commit` into `dir` (only `paths`, where given), with `git archive`. */
+function exportCommit(root: string, commit: string, dir: string, paths?: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
         // Stryker disable next-line ArrayDeclaration: Node's default pipes stdin too, which git archive never reads
-        const archive = spawn("git", ["archive", "--format=tar", commit], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+        const archive = spawn("git", ["archive", "--format=tar", commit, ...(paths ? ["--", ...paths] : [])], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
         const tar = spawn("tar", ["-x", "-C", dir], { stdio: ["pipe", "ignore", "pipe"] });
         let stderr = "";
         archive.stderr.on("data", (d) => (stderr += d));
@@ -203,6 +203,25 @@ class CommitRenders {
         return dir;
     }
 
+    /**
+     * A commit whose code is that of `codeDir` (an export): its data files exported, the rest of
+     * the project linked to `codeDir`'s, so that a process of that code renders it.
+     */
+    private async exportedData(commit: string, codeDir: string): Promise<string> {
+        const target = fs.mkdtempSync(path.join(this.scratch, `${commit.slice(0, 7)}-data-`));
+        const data = (await this.files(commit)).filter(isData);
+        if (data.length > 0) await exportCommit(this.root, commit, target, data);
+        for (const entry of fs.readdirSync(codeDir)) {
+            if (!fs.existsSync(path.join(target, entry)) && !isData(entry) && !isData(`${entry}/`)) fs.symlinkSync(path.join(codeDir, entry), path.join(target, entry));
+        }
+        return target;
+    }
+
+    /** The files of a commit, by path. */
+    private async files(commit: string): Promise<string[]> {
+        return (await git(this.root, ["ls-tree", "-r", "--full-tree", "--name-only", commit])).split("\n").filter((file) => file !== "");
+    }
+
     private async keep({ commit, stack, charts }: CommitRender): Promise<string> {
         const tree = await git(this.root, ["rev-parse", `${commit.commit}^{tree}`]);
         // Stryker disable next-line MethodExpression: how much of the config's hash names the kept folder changes only its name
@@ -216,12 +235,26 @@ class CommitRenders {
         return createHash("sha256").update(files.join("\n")).digest("hex");
     }
 
-    /** Renders every one of `wanted` not kept yet; one failure becomes a DiffError naming its commit. */
+    /**
+     * The kept folder that answers `render`: its own, or for a render without the charts' objects
+     * one with them, which holds every file of it and those objects besides.
+     */
+    private async answering(render: CommitRender): Promise<{ dir: string; chartsToDrop: boolean } | undefined> {
+        for (const charts of render.charts ? [true] : [false, true]) {
+            const dir = await this.keep({ ...render, charts });
+            if (fs.existsSync(path.join(dir, MARKER))) return { dir, chartsToDrop: charts !== render.charts };
+        }
+        return undefined;
+    }
+
+    /** Renders every one of `wanted` that nothing kept answers yet; one failure becomes a DiffError naming its commit. */
     async prepare(wanted: readonly CommitRender[]): Promise<void> {
         const todo: (CommitRender & { kept: string })[] = [];
+        const withCharts = (r: CommitRender) => wanted.some((w) => w.charts && w.commit.commit === r.commit.commit && w.stack === r.stack);
         for (const render of wanted) {
+            if ((!render.charts && withCharts(render)) || (await this.answering(render))) continue;
             const kept = await this.keep(render);
-            if (!fs.existsSync(path.join(kept, MARKER)) && !todo.some((t) => t.kept === kept)) todo.push({ ...render, kept });
+            if (!todo.some((t) => t.kept === kept)) todo.push({ ...render, kept });
         }
         const groups = new Map<string, typeof todo>();
         for (const t of todo) {
@@ -230,7 +263,13 @@ class CommitRenders {
         }
         await Promise.all(
             [...groups.values()].map(async (group) => {
-                const dirs = await Promise.all(group.map((t) => this.exported(t.commit.commit)));
+                const codeDir = await this.exported(group[0].commit.commit);
+                // A process of the group's code renders the others' data; a renderer from before
+                // --jobs renders each commit in its own copy.
+                const byJobs = rendersWith(codeDir, "--jobs <file>");
+                const copies = new Map<string, Promise<string>>([[group[0].commit.commit, Promise.resolve(codeDir)]]);
+                const copyOf = (commit: string) => copies.get(commit) ?? copies.set(commit, byJobs ? this.exportedData(commit, codeDir) : this.exported(commit)).get(commit);
+                const dirs = await Promise.all(group.map((t) => copyOf(t.commit.commit) as Promise<string>));
                 const jobs = group.map((t, i) => ({ stack: t.stack, out: `${t.kept}.${process.pid}`, projectDir: dirs[i], configFile: this.configFile, charts: t.charts }));
                 const failures = await render(dirs[0], jobs);
                 group.forEach((t, i) => {
@@ -251,7 +290,11 @@ class CommitRenders {
         const key = `${render.commit.commit} ${render.stack} ${render.charts}`;
         let done = this.renders.get(key);
         if (!done) {
-            done = this.prepare([render]).then(async () => readRender(await this.keep(render)));
+            done = this.prepare([render]).then(async () => {
+                const { dir, chartsToDrop } = (await this.answering(render)) as { dir: string; chartsToDrop: boolean };
+                const files = readRender(dir);
+                return chartsToDrop ? new Map([...files].filter(([file]) => chartOf(file) === undefined)) : files;
+            });
             this.renders.set(key, done);
             done.catch(() => this.renders.delete(key));
         }

@@ -3,6 +3,7 @@
  * Kubernetes object, and a release plus its values (and, with --charts, its objects) per Helm
  * chart. Plaintext never gets in.
  */
+import { createHash } from "node:crypto";
 import { SECRET_PLACEHOLDER, toYaml } from "../core/objects";
 import { type AppliedCharts, appliedProgramObjects, containsSecret, recordedReleases } from "./applied";
 import { NOT_EXPANDED } from "./folder";
@@ -23,6 +24,19 @@ export function objectPath(object: Record<string, any>, namespace: string | unde
     return `${namespace ?? "_cluster"}/${String(object.kind).toLowerCase()}/${object.metadata.name}.yaml`;
 }
 
+
+/** The YAML of chart objects by their content: a process that renders many stacks or commits (npm run diff's) writes each object once. */
+const chartObjectYaml = new Map<string, string>();
+
+function yamlOfChartObject(object: Record<string, any>): string {
+    const key = createHash("sha256").update(JSON.stringify(object)).digest("base64");
+    let text = chartObjectYaml.get(key);
+    if (text === undefined) {
+        text = toYaml(object);
+        chartObjectYaml.set(key, text);
+    }
+    return text;
+}
 
 /**
  * Builds the render tree from every resource the program registered, each object as Pulumi
@@ -48,7 +62,7 @@ export async function renderTree(resources: readonly RecordedResource[], charts:
         }
         add(objectPath(object, object.metadata.namespace), toYaml(object));
     }
-    for (const { object, namespace, release } of charts.objects) add(`charts/${release.name}/objects/${objectPath(object, namespace)}`, toYaml(object));
+    for (const { object, namespace, release } of charts.objects) add(`charts/${release.name}/objects/${objectPath(object, namespace)}`, yamlOfChartObject(object));
     for (const { release, reason } of charts.notExpanded) {
         add(`charts/${release}/${NOT_EXPANDED}`, `${reason}\n`);
         notes.push(`release ${release}: its objects are not rendered: ${reason}`);

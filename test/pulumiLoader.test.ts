@@ -1,11 +1,10 @@
 /**
  * `pulumi up` loads index.ts through ts-node, not tsx or vitest: the program must load that way too.
  */
-import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { demoConfig, ROOT, runProgram } from "./harness";
+import { execLaunched } from "./helpers/launcher";
 
 describe("index.ts under Pulumi's own TypeScript loader", () => {
     const EXPECTED: Record<string, string[]> = {
@@ -15,7 +14,7 @@ describe("index.ts under Pulumi's own TypeScript loader", () => {
     };
 
     it("registers what the harness registers and exports the stack outputs, for the owner and for a stack that shares its cluster", async () => {
-        const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, "test", "helpers", "loadLikePulumi.cjs"), "prod", "dev"]);
+        const { stdout } = await execLaunched(process.execPath, [path.join(ROOT, "test", "helpers", "loadLikePulumi.cjs"), "prod", "dev"]);
         const loaded = JSON.parse(stdout) as Record<string, { registered: number; outputs: string[] }>;
         expect(Object.keys(loaded)).toStrictEqual(["prod", "dev"]);
         for (const [stack, outputs] of Object.entries(EXPECTED)) {

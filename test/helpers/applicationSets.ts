@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../harness";
 import { type Binary, pathOf } from "./binaries";
+import { launch } from "./launcher";
 
 type Params = Record<string, unknown>;
 type Generator = { list?: { elements: Params[] }; git?: { directories: { path: string }[] }; matrix?: { generators: Generator[] } };
@@ -87,8 +88,7 @@ export async function renderTemplates(go: Binary, settings: { goTemplate?: unkno
     if (settings.goTemplate !== true) return cases.map((c) => ({ text: substitute(c.template, c.params) }));
     const binary = await renderer(go);
     const input = JSON.stringify({ options: settings.goTemplateOptions ?? [], cases });
-    return new Promise((resolve, reject) => {
-        const child = execFile(binary, [], { maxBuffer: 16 << 20 }, (error, stdout, stderr) => (error ? reject(new Error(`${binary}: ${stderr || error.message}`)) : resolve(JSON.parse(stdout))));
-        child.stdin?.end(input);
-    });
+    const { error, stdout, stderr } = await launch(binary, [], { maxBuffer: 16 << 20, input });
+    if (error) throw new Error(`${binary}: ${stderr || error.message}`);
+    return JSON.parse(stdout);
 }

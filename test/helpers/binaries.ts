@@ -3,9 +3,9 @@
  * suite's title, except in CI (`CI` set), where it fails: CI installs them (`.ci/run`), so
  * absence there is a bug.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { launch } from "./launcher";
 
 /** CI as most runners set it (`CI=true`); `CI=false` or `CI=0` mean a local run. */
 export const IN_CI = process.env.CI !== undefined && !["", "0", "false"].includes(process.env.CI.toLowerCase());
@@ -93,14 +93,8 @@ export interface RunResult {
 }
 
 /** Runs a program without a shell; resolves with its exit code instead of rejecting on failure. */
-export function run(file: string, args: readonly string[], timeoutMs = 10_000): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-        execFile(file, args, { timeout: timeoutMs, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error && typeof error.code !== "number") {
-                reject(new Error(`${path.basename(file)} ${args.join(" ")} did not run: ${error.message}\n${stderr}`));
-                return;
-            }
-            resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-        });
-    });
+export async function run(file: string, args: readonly string[], timeoutMs = 30_000): Promise<RunResult> {
+    const { error, stdout, stderr } = await launch(file, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    if (error && typeof error.code !== "number") throw new Error(`${path.basename(file)} ${args.join(" ")} did not run: ${error.message}\n${stderr}`);
+    return { code: error ? (error.code as number) : 0, stdout, stderr };
 }

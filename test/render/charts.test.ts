@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import * as yaml from "js-yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { crdScopes, expandRelease, minihelm, namespaceIn, parseHelmTemplate, type ReleaseToExpand } from "../../render/charts";
@@ -12,10 +10,11 @@ import { charts } from "../../stacks/shared/constants";
 import { importAfresh } from "../helpers/afresh";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 import { REFERENCE } from "../helpers/reference";
+import { execLaunched } from "../helpers/launcher";
 import { temporaryDirs } from "../helpers/tmp";
 import { ROOT } from "../harness";
 
-const run = promisify(execFile);
+const run = execLaunched;
 const tmp = temporaryDirs("charts-");
 const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values });
 

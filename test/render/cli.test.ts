@@ -2,11 +2,9 @@
  * `npm run render` as a user runs it: files on disk, exit codes and messages; in this process,
  * and as a fresh one for what only the entry does.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import * as yaml from "js-yaml";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { StackInputError } from "../../model/problems";
@@ -16,10 +14,11 @@ import { diffFailureMessage } from "../../render/diffCommand";
 import { failureMessage, renderCommand } from "../../render/renderCommand";
 import { capturedOutput, demoConfig, demoKeyPem, ROOT } from "../harness";
 import { assertCanExpand, expansionTitle, skipExpansion } from "../helpers/charts";
+import { execLaunched } from "../helpers/launcher";
 import { temporaryDirs } from "../helpers/tmp";
 import { charts } from "../../stacks/shared/constants";
 
-const run = promisify(execFile);
+const run = execLaunched;
 /** tsx as `npm run render` uses it, loaded into the one process (its CLI would start a second). */
 const TSX = ["--import", pathToFileURL(require.resolve("tsx")).href];
 

@@ -2,36 +2,20 @@
  * `npm run diff` end to end on a fixture repository (a copy of this project with one commit per
  * kind of change), each commit showing up as exactly its change and nothing else.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type DiffReport, markdown } from "../../render/diff";
 import { HELM } from "../../render/charts";
 import { diffCommand } from "../../render/diffCommand";
-import { DiffError, renderCommits, runDiff } from "../../render/diffRun";
+import { renderCommits, runDiff } from "../../render/diffRun";
 import { capturedOutput, demoConfig, ROOT } from "../harness";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
-import { temporaryDirs } from "../helpers/tmp";
+import { git } from "../helpers/git";
+import { execLaunched } from "../helpers/launcher";
 import { charts } from "../../stacks/shared/constants";
-
-const exec = promisify(execFile);
-const git = (cwd: string, ...args: string[]) => exec("git", args, { cwd }).then((r) => r.stdout.trim());
-
-/** Makes `dir` a repository on `branch` whose one commit holds `files` (path: text), but the paths `excluded` matches; returns the commit. */
-async function repositoryWith(dir: string, files: Readonly<Record<string, string>>, { branch = "main", excluded = [] as string[] } = {}): Promise<string> {
-    for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        fs.writeFileSync(path.join(dir, file), text);
-    }
-    await git(dir, "init", "-q", "-b", branch);
-    fs.appendFileSync(path.join(dir, ".git", "info", "exclude"), excluded.map((pattern) => `${pattern}\n`).join(""));
-    await git(dir, "add", "-A");
-    await git(dir, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "one");
-    return git(dir, "rev-parse", "HEAD");
-}
+const exec = execLaunched;
 
 /** A commit of the fixture repository: the files it edits, and a message. */
 type Edit = readonly [file: string, edit: (text: string) => string];
@@ -57,7 +41,7 @@ describe("npm run diff on a fixture repository", () => {
     }
 
     /** The commits the tests below diff with --charts: a chart version bump only where minihelm refuses it (helm would fetch it). */
-    const withCharts = skipExpansion ? [] : [4, 5, 6, 7, ...(HELM === undefined ? [1, 2] : [])];
+    const withCharts = skipExpansion ? [] : [4, 5, 6, ...(HELM === undefined ? [1, 2] : [])];
 
     /** Makes the fixture repository and renders its commits. */
     async function makeFixture(): Promise<void> {
@@ -108,12 +92,13 @@ const prod: StackModelInput = {
         );
         commits.push(await commit("an Alertmanager route", ["stacks/prod.ts", (t) => t.replace('repeatInterval: "12h"', 'repeatInterval: "6h"')]));
         commits.push(await commit("Argo CD's address", ["stacks/prod.ts", (t) => t.replace('argocdAddress: "argocd"', 'argocdAddress: "cd"')]));
+        commits.push(await commit("a size", ["stacks/shared/constants.ts", (t) => t.replace("alertmanager: { replicas: 2,", "alertmanager: { replicas: 3,")]));
         // (The part-of label; matched loosely, as Stryker's instrumented copy spells it otherwise.)
         commits.push(await commit("the program's code", ["core/objects.ts", (t) => t.replace('"gitops-platform"', '"gitops"')]));
-        commits.push(await commit("a size", ["stacks/shared/constants.ts", (t) => t.replace("alertmanager: { replicas: 2,", "alertmanager: { replicas: 3,")]));
-        // Every commit renders once, and once with its charts' objects where a test compares
-        // those: the first six in one process (they differ in their stacks only), the last two in
-        // one of their own code. Each Node process started meanwhile notes itself.
+        // Every commit renders once, with its charts' objects where a test compares those (a
+        // render with them answers for one without): the first seven in one process (they differ
+        // in their stacks only), the last in one of its own code. Each Node process started
+        // meanwhile notes itself.
         const started = path.join(privateTmp, "processes.log");
         const outerOptions = process.env.NODE_OPTIONS;
         process.env.NODE_OPTIONS = `${outerOptions ?? ""} --require ${path.join(ROOT, "test/fixtures/noteProcess.cjs")}`;
@@ -190,7 +175,7 @@ const prod: StackModelInput = {
     }, 60_000);
 
     it("renders each commit with its own code: one that changes a label changes every object", async () => {
-        const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[5], head: commits[6], cacheDir: cache });
+        const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[6], head: commits[7], cacheDir: cache });
         expect(r.sections.length).toBeGreaterThan(20);
         for (const section of r.sections.filter((s) => !s.includes("charts/"))) expect(section).toMatch(/-\s+app.kubernetes.io\/part-of: gitops-platform\n\+\s+app.kubernetes.io\/part-of: gitops\n/);
     }, 60_000);
@@ -208,7 +193,7 @@ const prod: StackModelInput = {
     }, 60_000);
 
     it.skipIf(skipExpansion)(expansionTitle("with --charts, shows a sizing change as exactly the objects it changes"), async () => {
-        const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[6], head: commits[7], cacheDir: cache, charts: true });
+        const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[5], head: commits[6], cacheDir: cache, charts: true });
         expect(r.sections.map((s) => s.split("\n")[0])).toStrictEqual(["#### changed: values of release monitoring-prod (prod)", "#### changed: Alertmanager monitoring-prod/monitoring-prod-kube-prome-alertmanager (prod, chart monitoring-prod)"]);
         expect(r.sections[1]).toMatch(/-\s+replicas: 2\n\+\s+replicas: 3/);
     }, 60_000);
@@ -262,174 +247,4 @@ const prod: StackModelInput = {
         expect(bad.code).toBe(1);
         expect(bad.stderr).toBe('base ref "no-such-branch" does not exist in this repository; name a branch, tag or commit (e.g. --base origin/main)\n');
     }, 60_000);
-});
-
-describe("npm run diff on a repository git cannot read", () => {
-    const tmp = temporaryDirs("diff-corrupt-");
-    /** A repository of one commit of one file, with the object `gone` names (a rev-parse expression) removed. */
-    async function corrupted(gone: string): Promise<{ repo: string; commit: string; object: string }> {
-        const repo = tmp();
-        const commit = await repositoryWith(repo, { file: "text\n" });
-        const object = await git(repo, "rev-parse", gone);
-        fs.rmSync(path.join(repo, ".git", "objects", object.slice(0, 2), object.slice(2)));
-        return { repo, commit, object };
-    }
-    const renderIn = (repo: string, commit: string) => renderCommits({ cwd: repo, cacheDir: path.join(repo, "cache") }, [commit], ["prod"]);
-
-    it("says what git said, in git's own words", async () => {
-        // GIVEN a commit whose tree object is gone
-        const { repo, commit } = await corrupted("HEAD^{tree}");
-        const gitSaid = await exec("git", ["rev-parse", `${commit}^{tree}`], { cwd: repo }).then(
-            () => "",
-            (e: { stderr: string }) => e.stderr,
-        );
-        expect(gitSaid).toMatch(/^fatal: /);
-        // THEN rendering it fails with git's message, as git printed it but for the final line break
-        await expect(renderIn(repo, commit)).rejects.toThrow(new Error(gitSaid.trimEnd()));
-    });
-
-    it("says what git archive and tar said when a commit's file is gone", async () => {
-        // GIVEN a commit whose one file's object is gone: its tree is intact, so only the export fails
-        const { repo, commit, object } = await corrupted("HEAD:file");
-        const failure = (await renderIn(repo, commit).catch((e: unknown) => e)) as Error;
-        expect(failure.message).toMatch(new RegExp(`^git archive ${commit} \\| tar failed: [^]*${object}[^]*\\ntar: `));
-    });
-});
-
-describe("npm run diff on a commit whose renderer predates --jobs", () => {
-    // GIVEN a repository on main whose render/cli.ts renders one stack per process, as before
-    // --jobs: it takes --stack, --out and --config-file only, writes its config file (or "demo")
-    // as the stack's one file, and fails for "broken" with notes, blank lines and 14 problems.
-    const renderer = `import * as fs from "node:fs";
-import * as path from "node:path";
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) {
-    if (!["--stack", "--out", "--config-file"].includes(process.argv[i]) || process.argv[i + 1] === undefined) {
-        process.stderr.write("error: unexpected argument " + process.argv[i] + "\\n");
-        process.exit(2);
-    }
-    args.set(process.argv[i], process.argv[i + 1]);
-}
-const [stack, out, config] = ["--stack", "--out", "--config-file"].map((name) => args.get(name));
-if (stack === "broken") {
-    const problems = Array.from({ length: 14 }, (_, i) => "  - problem " + (i + 1));
-    process.stderr.write(["note: rendering offline", "", "stack broken: its model does not validate", "   ", ...problems, ""].join("\\n"));
-    process.exit(1);
-}
-fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, stack + ".yaml"), config ? fs.readFileSync(config, "utf8") : "demo\\n");
-fs.writeFileSync(path.join(out, ".gitops-render"), "");
-`;
-    const tmp = temporaryDirs("diff-plain-");
-    /** What the diff says of the broken stack's render: its first 12 lines that are neither notes nor blank. */
-    const brokenSaid = ["stack broken: its model does not validate", ...Array.from({ length: 11 }, (_, i) => `  - problem ${i + 1}`)].join("\n");
-    let repo: string;
-    let cache: string;
-    beforeAll(async () => {
-        repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-old-"));
-        cache = fs.mkdtempSync(path.join(os.tmpdir(), "diff-old-cache-"));
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
-        await repositoryWith(repo, { "render/cli.ts": renderer }, { excluded: ["node_modules", "*.yaml"] });
-    });
-    afterAll(() => {
-        for (const dir of [repo, cache]) fs.rmSync(dir, { recursive: true, force: true });
-    });
-
-    it("takes the merge base with main as the base, and renders with a renderer that takes one stack per call", async () => {
-        const diff = await runDiff({ cwd: repo, stacks: ["dev", "prod"], head: "HEAD", cacheDir: cache });
-        const commit = (await git(repo, "rev-parse", "HEAD")).slice(0, 7);
-        expect(diff.summary).toContain(`No changes: every object and chart renders exactly as on merge base with main (\`${commit}\`).`);
-        const kept = fs.readdirSync(cache).sort();
-        expect(kept.map((dir) => fs.readdirSync(path.join(cache, dir)).sort())).toStrictEqual([[".gitops-render", "dev.yaml"], [".gitops-render", "prod.yaml"]]);
-    });
-
-    it("keeps a commit's render by config file: another config renders it again", async () => {
-        const config = (text: string) => (fs.writeFileSync(path.join(repo, "stack.yaml"), text), "stack.yaml");
-        for (const text of ["first\n", "second\n"]) await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD", configFile: config(text), cacheDir: cache });
-        const keptWithConfig = fs.readdirSync(cache).filter((dir) => !dir.endsWith("-demo"));
-        expect(keptWithConfig.map((dir) => fs.readFileSync(path.join(cache, dir, "dev.yaml"), "utf8")).sort()).toStrictEqual(["first\n", "second\n"]);
-        await expect(runDiff({ cwd: repo, stacks: ["dev"], configFile: "missing.yaml", cacheDir: cache })).rejects.toThrow(new DiffError("--config-file missing.yaml does not exist"));
-    });
-
-    it("names the stack a commit does not render, with what the renderer said but its notes and blank lines", async () => {
-        const commit = (await git(repo, "rev-parse", "HEAD")).slice(0, 7);
-        await expect(runDiff({ cwd: repo, stacks: ["broken"], head: "HEAD", cacheDir: cache })).rejects.toThrow(
-            new DiffError(`base ref "merge base with main" (${commit}) does not render stack "broken":\n${brokenSaid}`),
-        );
-    });
-
-    it("keeps renders in the repository's node_modules/.cache/gitops-render unless told where", async () => {
-        // The repository's node_modules is this checkout's, linked.
-        const kept = path.join(ROOT, "node_modules", ".cache", "gitops-render", `${await git(repo, "rev-parse", "HEAD^{tree}")}-dev-demo`);
-        fs.rmSync(kept, { recursive: true, force: true });
-        vi.stubEnv("GITOPS_RENDER_CACHE", undefined);
-        try {
-            await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD" });
-            expect(fs.readdirSync(kept).sort()).toStrictEqual([".gitops-render", "dev.yaml"]);
-        } finally {
-            vi.unstubAllEnvs();
-            fs.rmSync(kept, { recursive: true, force: true });
-        }
-    });
-
-    it("names the stack the working tree does not render, also when its render process fails as a whole", async () => {
-        const cli = path.join(repo, "render", "cli.ts");
-        try {
-            fs.writeFileSync(cli, renderer.replace('stack === "broken"', 'stack === "dev"'));
-            await expect(runDiff({ cwd: repo, stacks: ["dev"], cacheDir: cache })).rejects.toThrow(new DiffError(`the working tree does not render stack "dev":\n${brokenSaid}`));
-            // A renderer that takes "--jobs <file>" and dies before it reports on any job (a stack at a time, it would render).
-            fs.writeFileSync(cli, `// "--jobs <file>"\nif (process.argv.includes("--jobs")) {\n    process.stderr.write("cannot start\\n");\n    process.exit(3);\n}\n${renderer}`);
-            await expect(runDiff({ cwd: repo, stacks: ["dev", "prod"], cacheDir: cache })).rejects.toThrow(new DiffError('the working tree does not render stack "dev":\ncannot start'));
-        } finally {
-            await git(repo, "checkout", "--", "render/cli.ts");
-        }
-    });
-
-    it("says when there is no git repository, or no main to take the merge base with", async () => {
-        const plain = tmp();
-        await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError(`${plain} is not inside a git repository: the diff compares a base ref with the working tree`));
-        await repositoryWith(plain, {}, { branch: "trunk" });
-        await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError("no merge base of HEAD with main or origin/main; name the base with --base <ref>"));
-    });
-
-    it("takes the merge base with origin/main where there is no main", async () => {
-        const commit = (await git(repo, "rev-parse", "HEAD")).slice(0, 7);
-        await git(repo, "branch", "-m", "main", "trunk");
-        await git(repo, "update-ref", "refs/remotes/origin/main", "HEAD");
-        try {
-            const diff = await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD", cacheDir: cache });
-            expect(diff.summary).toContain(`exactly as on merge base with origin/main (\`${commit}\`).`);
-        } finally {
-            await git(repo, "update-ref", "-d", "refs/remotes/origin/main");
-            await git(repo, "branch", "-m", "trunk", "main");
-        }
-    });
-});
-
-describe("npm run diff --charts on commits whose renderer predates render --charts", () => {
-    // GIVEN a renderer that knows --jobs but not --charts, and writes one release's values from web.txt
-    const renderer = `import * as fs from "node:fs";
-import * as path from "node:path";
-const jobs = process.argv[2] === "--jobs" ? JSON.parse(fs.readFileSync(process.argv[3], "utf8")) : [];
-for (const job of jobs) {
-    fs.mkdirSync(path.join(job.out, "charts", "web"), { recursive: true });
-    fs.writeFileSync(path.join(job.out, "charts", "web", "values.yaml"), fs.readFileSync(path.join(job.projectDir, "web.txt"), "utf8"));
-    fs.writeFileSync(path.join(job.out, ".gitops-render"), "");
-}
-process.stdout.write(JSON.stringify(jobs.map(() => ({ ok: true }))));
-// "--jobs <file>"
-`;
-    const tmp = temporaryDirs("diff-nocharts-");
-
-    it("compares the values it has, and says the objects of each changed release are not compared, and why", async () => {
-        const repo = tmp();
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
-        await repositoryWith(repo, { "render/cli.ts": renderer, "web.txt": "replicas: 1\n" }, { excluded: ["node_modules"] });
-        fs.writeFileSync(path.join(repo, "web.txt"), "replicas: 2\n");
-        await git(repo, "commit", "-qam", "two");
-        const r = await runDiff({ cwd: repo, stacks: ["dev"], base: "HEAD~1", head: "HEAD", cacheDir: tmp(), charts: true });
-        expect(r.sections.map((s) => s.split("\n")[0])).toStrictEqual(["#### changed: values of release web (dev)", "#### chart web (dev): its objects are not compared"]);
-        const base = (await git(repo, "rev-parse", "HEAD~1")).slice(0, 7);
-        expect(r.sections[1]).toBe(`#### chart web (dev): its objects are not compared\n\nthe render of base ref "HEAD~1" (${base}) predates \`render --charts\`\n`);
-    });
 });

@@ -3,7 +3,6 @@
  * its other paths in-process, and the pair it writes, judged by Node's own X.509 parser and by
  * parseSealingCertificate.
  */
-import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { keygen as runKeygen } from "../../scripts/keygen";
 import { parseSealingCertificate } from "../../sealing/certificate";
 import { sealValue } from "../../sealing/seal";
+import { launch } from "../helpers/launcher";
 import { temporaryDirs } from "../helpers/tmp";
 import { unseal } from "../helpers/unseal";
 
@@ -25,9 +25,9 @@ const SLOW = 120_000;
 
 const tmpDir = temporaryDirs("keygen-test-");
 
-function keygen(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const { status, stdout, stderr } = spawnSync(process.execPath, [...TSX, KEYGEN, ...args], { cwd, encoding: "utf8" });
-    return { status, stdout, stderr };
+async function keygen(cwd: string, ...args: string[]): Promise<{ status: number | undefined; stdout: string; stderr: string }> {
+    const { error, stdout, stderr } = await launch(process.execPath, [...TSX, KEYGEN, ...args], { cwd });
+    return { status: error ? (typeof error.code === "number" ? error.code : undefined) : 0, stdout, stderr };
 }
 
 /** Checks a generated pair: a controller-like certificate for the key (of `bits`), and that sealing round-trips. */
@@ -51,9 +51,9 @@ function expectControllerLikePair(dir: string, bits = 4096): void {
 describe("npm run keygen", () => {
     it(
         "writes the pair into the current directory by default and prints the config commands for --stack",
-        () => {
+        async () => {
             const dir = tmpDir();
-            const result = keygen(dir, "--stack", "acme/gitops/dev");
+            const result = await keygen(dir, "--stack", "acme/gitops/dev");
             expect(result.stderr).toBe("");
             expect(result.status).toBe(0);
             expectControllerLikePair(dir);
@@ -65,10 +65,10 @@ describe("npm run keygen", () => {
         SLOW,
     );
 
-    it("prints its usage with --help or -h, exits 0 and writes nothing", () => {
+    it("prints its usage with --help or -h, exits 0 and writes nothing", async () => {
         for (const flag of ["--help", "-h"]) {
             const dir = tmpDir();
-            const result = keygen(dir, flag);
+            const result = await keygen(dir, flag);
             expect(result.status).toBe(0);
             expect(result.stdout).toMatch(/^usage: npm run keygen -- \[--out <dir>\] \[--stack <name>\]\n\n/);
             expect(result.stdout).toMatch(/--out <dir>.*\n.*--stack <name>/);
@@ -105,9 +105,9 @@ describe("npm run keygen", () => {
         expect(fs.readdirSync(process.cwd())).toStrictEqual(before);
     });
 
-    it("prints a failure as one line with exit code 1", () => {
+    it("prints a failure as one line with exit code 1", async () => {
         const dir = tmpDir();
-        const result = keygen(dir, "--bogus");
+        const result = await keygen(dir, "--bogus");
         expect(result.status).toBe(1);
         expect(result.stderr).toMatch(/^keygen: Unknown option '--bogus'.*\n$/);
         expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
