@@ -9,7 +9,7 @@ import { closest } from "fastest-levenshtein";
 import * as yaml from "js-yaml";
 import { certificateFingerprint, parseSealingCertificate, type SealingCertificate, SealingConfigError } from "../sealing/certificate";
 import { type ControllerKey, keySecretName, retiredKeys } from "../sealing/keys";
-import { ProblemCollector } from "./problems";
+import { type Problem, ProblemCollector, StackInputError } from "./problems";
 import { CONFIG_REFERENCE, type StackModel } from "./schema";
 import { checkIssuerKeyPairs, demoKeysIn } from "./secretValues";
 
@@ -104,19 +104,33 @@ export function requiredSecretKeys(model: StackModel): string[] {
 const INSTALLER_ONLY_KEYS = ["sealingKey", "sealingRetiredKeys", "argocdAdminPassword"] as const satisfies readonly ConfigKey[];
 
 /**
- * Every `gitops:` key among `keys` (the whole stack config) that this project does not declare,
- * with the declared key it is most likely a typo of: Pulumi itself passes any key through.
+ * Every key among `keys` (a stack's config, or a file of it) that is not a `gitops:` key of
+ * `declared` (Pulumi.yaml's keys), with the declared key it most likely means and `fix`, how to
+ * move its value there: Pulumi passes any key through, so a typo would only show as a key that
+ * is missing, or as none at all where a default or the demo config fills in. `pulumi:` keys,
+ * Pulumi's own, pass.
  */
+export function undeclaredConfigKeys(keys: readonly string[], declared: readonly string[], fix: (key: string, guess: string) => string): Problem[] {
+    const namespace = `${CONFIG_NAMESPACE}:`;
+    const known = (key: string) => key.startsWith("pulumi:") || (key.startsWith(namespace) && declared.includes(key.slice(namespace.length)));
+    return keys
+        .filter((key) => !known(key))
+        .sort()
+        .map((key) => {
+            const guess = closest(key.slice(key.indexOf(":") + 1), [...declared]);
+            const what = !key.includes(":")
+                ? `is not a config key: they are written ${namespace}<name>`
+                : key.startsWith(namespace)
+                  ? "is not a config key of this project (Pulumi.yaml declares none by that name)"
+                  : `is read by nothing: the program's Kubernetes provider and parts are configured by ${namespace} keys alone`;
+            return { path: key, message: `${what}; did you mean ${namespace}${guess}? ${fix(key, guess)}` };
+        });
+}
+
+/** Refuses every key of the stack's config that is not one this project declares (see `undeclaredConfigKeys`). */
 export function checkConfigKeys(stack: string, keys: readonly string[]): void {
-    const problems = new ProblemCollector();
-    const declared = [...declaredConfigKeys().keys()];
-    for (const key of keys.filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`)).sort()) {
-        const name = key.slice(CONFIG_NAMESPACE.length + 1);
-        if (declared.includes(name)) continue;
-        const guess = closest(name, declared);
-        problems.add(key, `is not a config key of this project (Pulumi.yaml declares none by that name); did you mean ${CONFIG_NAMESPACE}:${guess}? Move the value with \`pulumi config rm ${key}\` and \`${setCommand(guess)}\``);
-    }
-    problems.throwIfAny(stack, "the stack config");
+    const problems = undeclaredConfigKeys(keys, [...declaredConfigKeys().keys()], (key, guess) => `Move the value with \`pulumi config rm ${key}\` and \`${setCommand(guess)}\``);
+    if (problems.length > 0) throw new StackInputError(stack, "the stack config", problems);
 }
 
 function isHttpUrl(value: string): boolean {

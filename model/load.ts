@@ -33,12 +33,17 @@ function requireModule(file: string): unknown {
     }
 }
 
+/** The model files (TypeScript, JSON, YAML) of a folder, none where there is no folder. */
+function modelFilesIn(dir: string): string[] {
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.(ts|json|ya?ml)$/.test(f)).sort() : [];
+}
+
 /** Reads a model file without validating it: a `.ts`/`.js` module's default export, or JSON/YAML data. */
 export function readModelFile(stack: string, file: string): unknown {
     if (!fs.existsSync(file)) {
-        const dir = fs.existsSync(path.dirname(file)) ? path.dirname(file) : STACKS_DIR;
-        const shipped = fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, ""));
-        fail(stack, file, `no model file here; create it, or use one of the shipped stacks: ${shipped.join(", ")}`);
+        const shipped = modelFilesIn(STACKS_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, ""));
+        const beside = path.resolve(path.dirname(file)) === STACKS_DIR ? [] : modelFilesIn(path.dirname(file));
+        fail(stack, file, `no model file here; create it, or name another: the shipped stacks are ${shipped.join(", ")} (stacks/<stack>.ts)${beside.length > 0 ? `; beside it: ${beside.join(", ")}` : ""}`);
     }
     const ext = path.extname(file);
     try {

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { CONFIG_NAMESPACE, declaredConfigKeys, undeclaredConfigKeys } from "../model/config";
 import { StackInputError } from "../model/problems";
 import { STACK_NAME } from "../model/schema";
 import { PROJECT_DIR } from "./layout";
@@ -59,9 +60,15 @@ export function offlineStackConfig(stack: string, configFile?: string, only?: re
         throw new StackInputError(stack, "the stack config", [{ path: `Pulumi.${stack}.yaml`, message: `does not exist; use one of: ${stacks.join(", ")}, or create it with \`pulumi stack init ${stack}\`` }]);
     }
     const base = (readYamlMapping(stack, stackFile, `Pulumi.${stack}.yaml`).config ?? {}) as Record<string, unknown>;
+    const declared = [...declaredConfigKeys(path.join(projectDir, "Pulumi.yaml")).keys()];
     const configured = Object.keys(base).some((key) => key.startsWith("gitops:"));
     const demoFile = !configured && fs.existsSync(demoConfigFile(stack, projectDir)) ? demoConfigFile(stack, projectDir) : undefined;
     const layers = [demoFile, configFile].flatMap((file) => (file ? [readYamlMapping(stack, file, file)] : []));
+    // A key the program does not read would be ignored, and the demo config's value used instead.
+    for (const [file, keys] of [[configFile, Object.keys(layers.at(-1) ?? {})], [`Pulumi.${stack}.yaml`, Object.keys(base)]] as const) {
+        const problems = file === undefined ? [] : undeclaredConfigKeys(keys, declared, (_, guess) => `Rename it to ${CONFIG_NAMESPACE}:${guess} in ${file}, or remove it.`);
+        if (problems.length > 0) throw new StackInputError(stack, file as string, problems);
+    }
     const merged = Object.fromEntries(Object.entries(Object.assign({}, base, ...layers)).filter(([key]) => only === undefined || only.includes(key)));
     const config: Record<string, string> = {};
     const encrypted: string[] = [];

@@ -86,9 +86,15 @@ describe("a config key the project does not declare", () => {
         expect(run.resources).toStrictEqual([]);
     });
 
-    it("of another namespace is left alone: other providers read theirs", async () => {
+    it("of another namespace is refused too (the program's Kubernetes provider is its own, configured by gitops: keys), Pulumi's own keys aside", async () => {
         const run = await runProgram("dev", { ...demoConfig("dev"), "kubernetes:context": "x" });
-        expect(run.error).toBeUndefined();
+        expect((run.error as Error).message).toBe(
+            [
+                'Stack "dev": the stack config has 1 problem:',
+                "  - kubernetes:context: is read by nothing: the program's Kubernetes provider and parts are configured by gitops: keys alone; did you mean gitops:kubeContext? Move the value with `pulumi config rm kubernetes:context` and `pulumi config set gitops:kubeContext <value>`",
+            ].join("\n"),
+        );
+        expect((await runProgram("dev", { ...demoConfig("dev"), "pulumi:tags": "{}" })).error).toBeUndefined();
     });
 });
 

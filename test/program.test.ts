@@ -277,7 +277,7 @@ describe("an invalid stack", () => {
 
     it.each([
         ["empty.json", /the model is empty/],
-        ["wrong-types.yaml", /environment: .*expected string/],
+        ["wrong-types.yaml", /environment: .*not a string/],
         ["dangling-project.ts", /argocd\.applications\[0\]\.project: "team-data" is not a project of this cluster; define it under stack "prod"'s clusterWide\.argocd\.projects/],
     ])("%s: reports the problem by path and registers nothing on the cluster", async (file, message) => {
         const run = await runProgram("dev", { ...demoConfig("dev"), "gitops:model": path.join(broken, file) });

@@ -37,18 +37,19 @@ describe("readModelFile", () => {
         expect(() => readModelFile("dev", write("a.toml", "x = 1"))).toThrow('has an unsupported extension ".toml"; use .ts, .json or .yaml');
     });
 
-    it("names the shipped stacks for a model file that does not exist", () => {
+    it("names the shipped stacks for a model file that does not exist, wherever it was looked for", () => {
         const shipped = fs.readdirSync(STACKS_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3));
         expect(shipped).toEqual(expect.arrayContaining(["dev", "prod"]));
-        for (const file of [path.join(STACKS_DIR, "qa.ts"), path.join(dir, "nowhere", "qa.ts")]) {
-            expect(() => readModelFile("qa", file)).toThrow(new RegExp(`no model file here; create it, or use one of the shipped stacks: ${shipped.join(", ")}$`));
+        const empty = fs.mkdtempSync(path.join(dir, "empty-"));
+        for (const file of [path.join(STACKS_DIR, "qa.ts"), path.join(dir, "nowhere", "qa.ts"), path.join(empty, "qa.ts")]) {
+            expect(() => readModelFile("qa", file)).toThrow(new RegExp(`no model file here; create it, or name another: the shipped stacks are ${shipped.join(", ")} \\(stacks/<stack>\\.ts\\)$`));
         }
     });
 
-    it("names the model files beside a missing one, where that folder exists", () => {
+    it("names the model files beside a missing one, where that folder holds any", () => {
         const own = fs.mkdtempSync(path.join(dir, "own-"));
         for (const name of ["edge.ts", "old.tsx.ts", "qa.yaml", "notes.md"]) fs.writeFileSync(path.join(own, name), "");
-        expect(() => readModelFile("qa", path.join(own, "qa.ts"))).toThrow(/use one of the shipped stacks: edge, old\.tsx$/);
+        expect(() => readModelFile("qa", path.join(own, "qa.json"))).toThrow(/the shipped stacks are dev, prod \(stacks\/<stack>\.ts\); beside it: edge\.ts, old\.tsx\.ts, qa\.yaml$/);
     });
 
     it("names the file relative to the working directory, in a read error and a validation error alike", () => {

@@ -62,12 +62,12 @@ describe("validateModel", () => {
         );
         expect(problems.find((p) => p.path === "clusterWide.argocd.projects[0]")?.message).toMatch(/unknown field "colour".*remove it/);
         expect(problems.find((p) => p.path === "clusterWide.argocd.chart.version")?.message).toMatch(/exact chart version/);
-        expect(problems.find((p) => p.path === "environment")?.message).toMatch(/expected string, received number: change the value/);
+        expect(problems.find((p) => p.path === "environment")?.message).toBe("is 42, not a string: change the value");
     });
 
     it("reports a missing required field as missing", () => {
         const problems = problemsOf(prodWith((m) => delete m.clusterWide.argocd.expose.host));
-        expect(problems).toEqual([{ path: "clusterWide.argocd.expose.host", message: expect.stringMatching(/required string is missing: add it/) }]);
+        expect(problems).toEqual([{ path: "clusterWide.argocd.expose.host", message: "is missing: add a string" }]);
     });
 
     it("reports broken cross-references with the valid choices", () => {

@@ -10,9 +10,10 @@ import { temporaryDirs } from "../helpers/tmp";
 const tmp = temporaryDirs("owner-");
 
 const stack = (name: string) => path.join(ROOT, "stacks", `${name}.ts`);
-/** A project folder holding only the owner's stack config: its model comes from this checkout through gitops:model. */
+/** A project folder holding only this project's Pulumi.yaml and the owner's stack config: its model comes from this checkout through gitops:model. */
 function ownerProject(config: Record<string, string>): string {
     const dir = tmp();
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), `config:\n${Object.entries({ "gitops:model": stack("prod"), ...config }).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}\n`);
     return dir;
 }

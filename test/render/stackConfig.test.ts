@@ -41,14 +41,28 @@ describe("offlineStackConfig", () => {
         expect(() => offlineStackConfig("staging")).toThrow(/Pulumi\.staging\.yaml: does not exist; use one of: dev, prod/);
     });
 
+    it("refuses a key of a config file that the project does not declare, naming the closest, instead of using the demo value", () => {
+        const file = tempYaml("alertmanagerSlackWebhook: http://127.0.0.1:9/hook\ngitops:alertmanagerSlackWebhok: http://127.0.0.1:9/hook\nkubernetes:context: kind\n");
+        expect(() => offlineStackConfig("dev", file)).toThrow(
+            [
+                `Stack "dev": ${file} has 3 problems:`,
+                `  - alertmanagerSlackWebhook: is not a config key: they are written gitops:<name>; did you mean gitops:alertmanagerSlackWebhook? Rename it to gitops:alertmanagerSlackWebhook in ${file}, or remove it.`,
+                `  - gitops:alertmanagerSlackWebhok: is not a config key of this project (Pulumi.yaml declares none by that name); did you mean gitops:alertmanagerSlackWebhook? Rename it to gitops:alertmanagerSlackWebhook in ${file}, or remove it.`,
+                `  - kubernetes:context: is read by nothing: the program's Kubernetes provider and parts are configured by gitops: keys alone; did you mean gitops:kubeContext? Rename it to gitops:kubeContext in ${file}, or remove it.`,
+            ].join("\n"),
+        );
+    });
+
     it("rejects a config file that is not a mapping", () => {
         for (const content of ["- a\n- b\n", "just text\n"]) expect(() => offlineStackConfig("dev", tempYaml(content))).toThrow(/must be a YAML mapping of config keys/);
     });
 
     describe("in a project of its own", () => {
-        /** A project folder with these files (relative path to content). */
+        /** A project folder with these files (relative path to content), its Pulumi.yaml declaring the keys its stacks use. */
         function project(files: Record<string, string>): string {
             const dir = tmp();
+            const declared = ["kubeContext", "replicas", "tags", "z", "a", "plain"];
+            files = { "Pulumi.yaml": `name: gitops\nconfig:\n${declared.map((key) => `  ${key}: { type: string }\n`).join("")}`, ...files };
             for (const [file, content] of Object.entries(files)) {
                 fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
                 fs.writeFileSync(path.join(dir, file), content);
@@ -61,11 +75,16 @@ describe("offlineStackConfig", () => {
             expect(offlineStackConfig("qa", undefined, undefined, dir)).toStrictEqual({ values: { "gitops:kubeContext": "kind-qa", "gitops:replicas": "3", "gitops:tags": '["a","b"]' }, demoFile: undefined });
         });
 
-        it("uses the demo config when the stack sets only keys of other namespaces, and an empty file as no keys", () => {
-            const dir = project({ "Pulumi.qa.yaml": "config:\n  kubernetes:context: other\n", "demo/qa.yaml": "gitops:kubeContext: demo\n", "empty.yaml": "" });
-            expect(offlineStackConfig("qa", undefined, undefined, dir)).toStrictEqual({ values: { "kubernetes:context": "other", "gitops:kubeContext": "demo" }, demoFile: path.join(dir, "demo", "qa.yaml") });
-            expect(offlineStackConfig("qa", path.join(dir, "empty.yaml"), undefined, dir)).toStrictEqual({ values: { "kubernetes:context": "other", "gitops:kubeContext": "demo" }, demoFile: path.join(dir, "demo", "qa.yaml") });
+        it("uses the demo config when the stack sets only Pulumi's own keys, and an empty file as no keys", () => {
+            const dir = project({ "Pulumi.qa.yaml": "config:\n  pulumi:tags: {}\n", "demo/qa.yaml": "gitops:kubeContext: demo\n", "empty.yaml": "" });
+            expect(offlineStackConfig("qa", undefined, undefined, dir)).toStrictEqual({ values: { "pulumi:tags": "{}", "gitops:kubeContext": "demo" }, demoFile: path.join(dir, "demo", "qa.yaml") });
+            expect(offlineStackConfig("qa", path.join(dir, "empty.yaml"), undefined, dir)).toStrictEqual({ values: { "pulumi:tags": "{}", "gitops:kubeContext": "demo" }, demoFile: path.join(dir, "demo", "qa.yaml") });
             for (const nothing of ["", "~\n"]) expect(offlineStackConfig("qa", undefined, undefined, project({ "Pulumi.qa.yaml": nothing }))).toStrictEqual({ values: {}, demoFile: undefined });
+        });
+
+        it("refuses a key of the stack's own file that the project does not declare, Pulumi's own keys aside", () => {
+            const dir = project({ "Pulumi.qa.yaml": "config:\n  gitops:kubeContex: kind-qa\n  pulumi:tags: {}\n" });
+            expect(() => offlineStackConfig("qa", undefined, undefined, dir)).toThrow(/^Stack "qa": Pulumi\.qa\.yaml has 1 problem:\n {2}- gitops:kubeContex: is not a config key of this project .*did you mean gitops:kubeContext\? Rename it to gitops:kubeContext in Pulumi\.qa\.yaml, or remove it\.$/);
         });
 
         it("reads only the keys asked for, so others may stay encrypted, and names the encrypted ones in order", () => {
