@@ -16,11 +16,12 @@ import type { HelmRelease } from "./helm";
  */
 export type KeyNode = "string" | "bool" | "number" | "list" | "open" | "any" | { readonly [key: string]: KeyNode };
 
-/** A chart's index: its name, version and values keys. */
+/** A chart's index: its name, version and values keys, and the key paths its values.yaml documents only in comments (for suggestions). */
 export interface ChartKeys {
     readonly chart: string;
     readonly version: string;
     readonly keys: { readonly [key: string]: KeyNode };
+    readonly documented?: readonly string[];
 }
 
 /** Where the templates read more than the defaults show: maps passed through whole, keys only commented out in values.yaml. */
@@ -85,9 +86,9 @@ export function keyTreeOf(defaults: unknown): KeyNode {
     return typeof defaults === "boolean" ? "bool" : typeof defaults === "number" ? "number" : "string";
 }
 
-/** `configs.rbac."policy.csv"`: unambiguous even with dotted keys. */
+/** `configs.rbac."policy.csv"`, `datasources[0].url`: unambiguous even with dotted keys; a list item is `[i]`. */
 export function formatKeyPath(keys: readonly string[]): string {
-    return keys.map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join(".");
+    return keys.map((k, i) => (/^\[\d+\]$/.test(k) ? k : `${i === 0 ? "" : "."}${/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k)}`)).join("");
 }
 
 function typeOf(value: unknown): KeyNode {
@@ -96,10 +97,10 @@ function typeOf(value: unknown): KeyNode {
 
 const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
 
-/** Every key path of a tree, formatted: where the closest to a misspelt one is looked for. */
-function allPaths(node: KeyNode, at: string[] = []): string[] {
+/** Every key path of a tree, formatted. */
+export function allKeyPaths(node: KeyNode, at: string[] = []): string[] {
     if (typeof node === "string") return [];
-    return Object.entries(node).flatMap(([key, child]) => [formatKeyPath([...at, key]), ...allPaths(child, [...at, key])]);
+    return Object.entries(node).flatMap(([key, child]) => [formatKeyPath([...at, key]), ...allKeyPaths(child, [...at, key])]);
 }
 
 /** A problem of a values key: its path under the values, and what is wrong. */
@@ -114,7 +115,8 @@ export interface ValuesProblem {
  * lists only; a scalar against a non-empty default of the same type.
  */
 export function valuesProblems(values: Record<string, unknown>, keys: ChartKeys, rules: ChartRules = CHART_RULES[keys.chart] ?? {}): ValuesProblem[] {
-    const paths = allPaths(keys.keys);
+    // Where the closest to a misspelt key is looked for: the chart's keys, and those it documents only in comments.
+    const paths = [...allKeyPaths(keys.keys), ...(rules.commentedOut ?? []).map((c) => formatKeyPath(c.path)), ...(keys.documented ?? [])];
     const walk = (value: Record<string, unknown>, node: { readonly [key: string]: KeyNode }, at: string[], open: boolean): ValuesProblem[] =>
         Object.entries(value).flatMap(([key, child]): ValuesProblem[] => {
             const keyPath = [...at, key];

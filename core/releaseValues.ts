@@ -5,7 +5,8 @@
 import type { ProblemCollector } from "../model/problems";
 import type { StackModel } from "../model/schema";
 import { CLUSTER_PARTS } from "./catalogue";
-import { chartKeys, formatKeyPath, type OwnedValue, ownedProblems, valuesProblems } from "./chartValues";
+import { credentialProblems } from "./chartCredentials";
+import { chartKeys, formatKeyPath, type OwnedValue, ownedProblems, type ValuesProblem, valuesProblems } from "./chartValues";
 import { MONITORING_OWNED_VALUES } from "./monitoring/release";
 
 /** A release's `values` as the model has them: where, for which pinned chart, and what the program owns. */
@@ -30,8 +31,10 @@ export function checkReleaseValues(model: StackModel, problems: ProblemCollector
             problems.add(at, `cannot be checked: core/chartKeys/ has no index of chart ${chart.chart} ${chart.version}; run \`npm run chart-keys\` after pinning a chart`);
             continue;
         }
-        const refused = ownedProblems(values, owned);
+        const refused: ValuesProblem[] = [];
         const isRefused = (keyPath: readonly string[]) => refused.some((r) => r.keyPath.every((k, i) => k === keyPath[i]));
-        for (const p of [...refused, ...valuesProblems(values, keys).filter((p) => !isRefused(p.keyPath))]) problems.add(`${at}.${formatKeyPath(p.keyPath)}`, p.message);
+        // The program's keys first, then credentials, then keys the chart does not have, each path once.
+        for (const found of [ownedProblems(values, owned), credentialProblems(values, chart.chart), valuesProblems(values, keys)]) refused.push(...found.filter((p) => !isRefused(p.keyPath)));
+        for (const p of refused) problems.add(`${at}.${formatKeyPath(p.keyPath)}`, p.message);
     }
 }

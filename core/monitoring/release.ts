@@ -133,7 +133,7 @@ export const CLUSTER_MONITORING_OWNED_VALUES: readonly OwnedValue[] = [
 export const MONITORING_OWNED_VALUES: readonly OwnedValue[] = [
     { path: ["alertmanager", "alertmanagerSpec", "configSecret"], why: "Alertmanager reads the config the program generates from monitoring.alertmanager and seals into alertmanager-config-<env>" },
     { path: ["alertmanager", "alertmanagerSpec", "useExistingSecret"], why: "the chart's own config Secret would be unused" },
-    { path: ["alertmanager", "config"], why: "the Alertmanager config is generated from monitoring.alertmanager" },
+    ...["config", "stringConfig", "tplConfig"].map((key) => ({ path: ["alertmanager", key], why: "the Alertmanager config is generated from monitoring.alertmanager" })),
     { path: ["crds"], why: "the cluster release applies the CRDs, once" },
     { path: ["prometheusOperator"], why: "the cluster release runs the one operator" },
     ...["kubeStateMetrics", "nodeExporter", "kubernetesServiceMonitors"].map((part) => ({ path: [part, "enabled"], why: "the cluster release runs the exporters and their monitors, once for every environment" })),

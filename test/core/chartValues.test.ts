@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHART_KEYS_DIR, keyTreeOf, mergeValues, ownedProblems } from "../../core/chartValues";
-import { CHARTS_DIR, chartKeysFrom, chartKeysText } from "../../scripts/chartKeys";
+import { CHARTS_DIR, chartKeysFrom, chartKeysText, documentedKeys } from "../../scripts/chartKeys";
 import { charts } from "../../stacks/shared/constants";
 import { readReference } from "../helpers/reference";
 
@@ -28,6 +28,26 @@ describe.skipIf(!fs.existsSync(CHARTS_DIR))("core/chartKeys/", () => {
         const grafana = keys.grafana as Record<string, unknown>;
         // From the grafana subchart's own values.yaml, and from kube-prometheus-stack's grafana section.
         expect([(grafana.testFramework as Record<string, unknown>).enabled, grafana.forceDeployDashboards]).toStrictEqual(["bool", "bool"]);
+    });
+});
+
+describe("documentedKeys", () => {
+    it("finds the keys a values.yaml documents only in comments, under the keys their indentation puts them in, and no prose", () => {
+        const values = [
+            "grafana:",
+            "  adminUser: admin",
+            "  # adminPassword: strongpassword",
+            "  # Note: the admin's password is generated when unset",
+            "  ldap:",
+            "    enabled: false",
+            "    # config:",
+            "    #   bind_dn: x",
+            "alertmanager:",
+            "  # -- the config",
+            "  config: {}",
+            "# topLevel: 1",
+        ].join("\n");
+        expect(documentedKeys(values)).toStrictEqual([["grafana", "adminPassword"], ["grafana", "ldap", "config"], ["grafana", "ldap", "config", "bind_dn"], ["topLevel"]]);
     });
 });
 

@@ -5,23 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { CLUSTER_PARTS } from "../../core/catalogue";
 import { argocdRelease } from "../../core/argocd/release";
-import { validateStackModel } from "../../core/stackModel";
-import { StackInputError } from "../../model/problems";
-import type { StackModel } from "../../model/schema";
-import prod from "../../stacks/prod";
 import { expandRelease, expansionTitle, skipExpansion } from "../helpers/charts";
+import type { StackModel } from "../../model/schema";
+import { validatedStack } from "../helpers/models";
 
-/** The prod model with `values` set as given: its problems by path, or the validated model. */
-function withValues(edit: (m: any) => void): { problems: [string, string][]; model?: StackModel } {
-    const input = structuredClone(prod) as any;
-    edit(input);
-    try {
-        return { problems: [], model: validateStackModel("prod", "fixture", input) };
-    } catch (e) {
-        if (!(e instanceof StackInputError)) throw e;
-        return { problems: e.problems.map((p) => [p.path, p.message]) };
-    }
-}
+const withValues = validatedStack;
 
 describe("a model's values", () => {
     it("are refused at their path when the chart has no such key, naming the closest it has", () => {

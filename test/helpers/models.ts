@@ -59,6 +59,18 @@ export function validated(edit: (m: any) => void): { problems: Map<string, strin
     }
 }
 
+/** The prod model with `edit` applied, validated with what the core checks of what it makes (receivers, releases' values): its problems in order, or the model. */
+export function validatedStack(edit: (m: any) => void): { problems: [path: string, message: string][]; model?: StackModel } {
+    const input = structuredClone(prod) as any;
+    edit(input);
+    try {
+        return { problems: [], model: validateStackModel("prod", "fixture", input) };
+    } catch (e) {
+        if (!(e instanceof StackInputError)) throw e;
+        return { problems: e.problems.map((p) => [p.path, p.message]) };
+    }
+}
+
 /** An extra Application of the backend team, in a namespace of its own. */
 export const application = (fields: Record<string, unknown> = {}) => ({
     name: "extra-prod",

@@ -82,6 +82,8 @@ describe("the values check can fail", () => {
         ["a key beside an open map", { configs: { cms: { "admin.enabled": "true" } } }, argo, /^configs\.cms: chart .* has no such value; did you mean configs\.cm\?/],
         ["a misspelled argo-cd server key", { server: { ingress: { hostName: "x" } } }, argo, /^server\.ingress\.hostName: chart .* has no such value; did you mean server\.ingress\.hostname\?/],
         ["a misspelled key of a subchart argo-cd brings", { "redis-ha": { replica: 3 } }, argo, /^redis-ha\.replica: chart .* has no such value; did you mean redis-ha\.replicas\?/],
+        ["a misspelled key the chart documents only in a comment the rules list", { grafana: { adminPasword: "x" } }, kps, /^grafana\.adminPasword: chart .* has no such value; did you mean grafana\.adminPassword\?/],
+        ["a misspelled key the chart documents only in a comment", { grafana: { sidecar: { datasources: { maxReadRetrie: 5 } } } }, kps, /did you mean grafana\.sidecar\.datasources\.maxReadRetries\?$/],
     ])("%s", (_, values, keys, expected) => {
         const problems = problemsOf(values, keys);
         expect(problems).toHaveLength(1);
