@@ -11,10 +11,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { CLUSTER_API_VERSIONS } from "../core/catalogue";
+import { chartDir, chartFolders } from "./chartSources";
 import { PROJECT_DIR, sharedDir } from "./layout";
 
 const MINIHELM = path.join(sharedDir(), "tools", "minihelm");
-const CHARTS = path.join(MINIHELM, "charts");
 
 /**
  * The first executable called `name` on PATH. Only absolute entries count: an empty or relative
@@ -124,16 +124,6 @@ function run(file: string, args: readonly string[], what: string): Promise<strin
     });
 }
 
-/** The chart's directory, checked to be the pinned version; undefined when there is none here. */
-function chartDir(release: ReleaseToExpand): string | undefined {
-    const dir = path.join(CHARTS, release.chart);
-    // Stryker disable next-line StringLiteral: every folder under minihelm/charts is a chart, so the folder exists exactly when its Chart.yaml does
-    if (!fs.existsSync(path.join(dir, "Chart.yaml"))) return undefined;
-    const { version } = yaml.load(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as { version: string };
-    if (String(version) !== release.version) throw new Error(`${dir} is ${release.chart} ${version}, but the release pins ${release.version}`);
-    return dir;
-}
-
 let revision: string | undefined;
 /** The hash of minihelm's sources: what names its build, and the expansions it makes. */
 function minihelmRevision(): string {
@@ -197,7 +187,7 @@ async function expandUncached(release: ReleaseToExpand): Promise<ExpandedObject[
             for (const apiVersion of CLUSTER_API_VERSIONS) args.push("--api-versions", apiVersion);
             return parseHelmTemplate(await run(HELM, args, `helm template: ${what}`));
         }
-        if (!local) throw new Error(`${what}: no chart ${release.chart} under ${CHARTS}`);
+        if (!local) throw new Error(`${what}: no chart ${release.chart} ${release.version} here (looked in ${chartFolders(release).join(", ")}); npm run chart-keys fetches it`);
         const args = ["--chart", local, "--release", release.name, "--namespace", release.namespace, "--values", valuesFile, "--output", "json"];
         const out = await run(await minihelm(), args, `minihelm: ${what}`);
         // minihelm drops empty documents itself, and gives a hook's kind only for a hook.

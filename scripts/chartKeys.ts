@@ -1,19 +1,19 @@
 /**
- * `npm run chart-keys`: indexes the values keys of every pinned chart (stacks/shared/constants.ts)
- * into core/chartKeys/<chart>.json, from the chart as ../shared/tools/minihelm holds it: its
- * values.yaml, with each subchart's values.yaml under its key, coalesced with what the parent sets
- * there as Helm coalesces them. Run it after changing a chart pin; the tests fail while an index
- * differs from its chart.
+ * `npm run chart-keys`: indexes the values keys of every chart the shipped stacks pin (each
+ * release of the catalogue's parts, and each environment's) into core/chartKeys/<chart>.json,
+ * from the chart's own files: its values.yaml, each subchart's under its key (coalesced with what
+ * the parent sets there, as Helm coalesces them), and the keys it documents only in comments. A
+ * chart not on this machine (render/chartSources.ts) is fetched from its repository first. Run it
+ * after adding or changing a chart pin; the tests fail while an index differs from its chart.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { CLUSTER_PARTS } from "../core/catalogue";
 import { allKeyPaths, CHART_KEYS_DIR, type ChartKeys, formatKeyPath, keyTreeOf, mergeValues } from "../core/chartValues";
-import { sharedDir } from "../render/layout";
-import { charts } from "../stacks/shared/constants";
-
-/** Where the vendored charts are. */
-export const CHARTS_DIR = path.join(sharedDir(), "tools", "minihelm", "charts");
+import { readModelFile, STACKS_DIR } from "../model/load";
+import { stackModelSchema } from "../model/schema";
+import { chartDir, type ChartPin, fetchChart } from "../render/chartSources";
 
 interface ChartFile {
     readonly name: string;
@@ -75,14 +75,43 @@ export function chartKeysText(keys: ChartKeys): string {
     return `${JSON.stringify(keys, null, 1)}\n`;
 }
 
-function main(): void {
+/** The charts the stack models in `stacksDir` pin: each cluster-wide part's and each environment's release, once each, in order. */
+export function pinnedCharts(stacksDir: string = STACKS_DIR): ChartPin[] {
+    const pins = new Map<string, ChartPin>();
+    for (const file of fs.readdirSync(stacksDir).filter((f) => f.endsWith(".ts")).sort()) {
+        const parsed = stackModelSchema.safeParse(readModelFile(file.replace(/\.ts$/, ""), path.join(stacksDir, file)));
+        if (!parsed.success) throw new Error(`stacks/${file} is not a valid model; npm run render -- --stack ${file.replace(/\.ts$/, "")} says why`);
+        const { clusterWide, monitoring } = parsed.data;
+        for (const { chart, version, repository } of [...(clusterWide ? CLUSTER_PARTS.map((p) => clusterWide[p.key].chart) : []), monitoring.chart]) pins.set(`${chart} ${version}`, { chart, version, repository });
+    }
+    return [...pins.values()];
+}
+
+const USAGE = `usage: npm run chart-keys
+
+Indexes the values keys of every chart the stacks in stacks/ pin into core/chartKeys/<chart>.json,
+fetching a chart from its repository where this machine has none (see render/chartSources.ts).
+`;
+
+async function main(argv: readonly string[]): Promise<void> {
+    if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(USAGE);
+    if (argv.length > 0) throw new Error(`unexpected argument ${argv[0]}; it takes none (see --help)`);
     fs.mkdirSync(CHART_KEYS_DIR, { recursive: true });
-    for (const { chart, version } of Object.values(charts)) {
-        const keys = chartKeysFrom(path.join(CHARTS_DIR, chart));
-        if (keys.version !== version) throw new Error(`${CHARTS_DIR}/${chart} is version ${keys.version}, but the pin is ${version}`);
-        fs.writeFileSync(path.join(CHART_KEYS_DIR, `${chart}.json`), chartKeysText(keys));
-        process.stdout.write(`indexed ${chart} ${version}\n`);
+    for (const pin of pinnedCharts()) {
+        let dir = chartDir(pin);
+        if (dir === undefined) {
+            process.stdout.write(`fetching ${pin.chart} ${pin.version} from ${pin.repository}\n`);
+            dir = await fetchChart(pin);
+        }
+        fs.writeFileSync(path.join(CHART_KEYS_DIR, `${pin.chart}.json`), chartKeysText(chartKeysFrom(dir)));
+        process.stdout.write(`indexed ${pin.chart} ${pin.version} (${path.relative(process.cwd(), dir)})\n`);
     }
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+    main(process.argv.slice(2)).catch((e: Error) => {
+        // One line, what to do included: the details a stack trace would add are the script's own.
+        process.stderr.write(`chart-keys: ${e.message.split("\n")[0]}\n`);
+        process.exitCode = 1;
+    });
+}

@@ -10,9 +10,10 @@ import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 import { certManagerRelease, clusterIssuers, issuerSecrets } from "../../core/certManager";
 import type { CertManagerModel } from "../../model/schema";
-import { sharedDir } from "../../render/layout";
+import { chartDir } from "../../render/chartSources";
 import { demoConfig } from "../harness";
 import { chartReference, coalesce } from "../helpers/chartValues";
+import { charts } from "../../stacks/shared/constants";
 import { expandRelease, expansionTitle, skipExpansion } from "../helpers/charts";
 import { customResourceProblems } from "../helpers/crds";
 import { installerModel } from "../helpers/models";
@@ -28,9 +29,9 @@ const withEveryIssuer = { ...shipped, issuers };
 
 /** The chart's values.schema.json, applied as Helm applies it: to the release's values coalesced over the defaults. */
 function schemaProblems(values: Record<string, unknown>): string[] {
-    const schema = JSON.parse(fs.readFileSync(path.join(sharedDir(), "tools", "minihelm", "charts", "cert-manager", "values.schema.json"), "utf8"));
+    const schema = JSON.parse(fs.readFileSync(path.join(chartDir(charts.certManager) as string, "values.schema.json"), "utf8"));
     const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
-    return validate(coalesce(chartReference("cert-manager").defaults, values)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+    return validate(coalesce(chartReference(charts.certManager).defaults, values)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
 describe("the cert-manager release", () => {

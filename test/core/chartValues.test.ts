@@ -6,25 +6,32 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHART_KEYS_DIR, keyTreeOf, mergeValues, ownedProblems } from "../../core/chartValues";
-import { CHARTS_DIR, chartKeysFrom, chartKeysText, documentedKeys } from "../../scripts/chartKeys";
-import { charts } from "../../stacks/shared/constants";
-import { readReference } from "../helpers/reference";
+import { chartDir } from "../../render/chartSources";
+import { chartKeysFrom, chartKeysText, documentedKeys, pinnedCharts } from "../../scripts/chartKeys";
+import { REFERENCE } from "../helpers/reference";
 
-const pinned = Object.values(charts);
+/** The charts the shipped stacks pin, each with its folder on this machine (render/chartSources.ts). */
+const pinned = pinnedCharts().map((pin) => ({ ...pin, dir: chartDir(pin) }));
 
-describe.skipIf(!fs.existsSync(CHARTS_DIR))("core/chartKeys/", () => {
-    it.each(pinned.map((c) => [c.chart, c] as const))("indexes %s as the vendored chart has it, subcharts included (else: npm run chart-keys)", (chart, { version }) => {
-        const fromChart = chartKeysFrom(path.join(CHARTS_DIR, chart));
+describe("core/chartKeys/", () => {
+    it("indexes every chart the shipped stacks pin, each from its files on this machine (else: npm run chart-keys)", () => {
+        expect(pinned.length).toBeGreaterThan(3);
+        expect(pinned.filter((p) => p.dir === undefined).map((p) => `${p.chart} ${p.version}`)).toStrictEqual([]);
+    });
+
+    it.each(pinned.map((p) => [p.chart, p] as const))("indexes %s as its chart has it, subcharts included (else: npm run chart-keys)", (chart, { version, dir }) => {
+        const fromChart = chartKeysFrom(dir as string);
         expect(fromChart.version).toBe(version);
         expect(fs.readFileSync(path.join(CHART_KEYS_DIR, `${chart}.json`), "utf8")).toBe(chartKeysText(fromChart));
     });
 
-    it.each(pinned.map((c) => c.chart))("was made from %s's reference defaults: the vendored values.yaml is the reference's", (chart) => {
-        expect(fs.readFileSync(path.join(CHARTS_DIR, chart, "values.yaml"), "utf8")).toBe(readReference("charts", chart, "values.yaml"));
+    it.each(pinned.filter((p) => fs.existsSync(path.join(REFERENCE, "charts", p.chart))).map((p) => [p.chart, p] as const))("was made from %s's reference defaults: the chart's values.yaml is the reference's", (_, { chart, dir }) => {
+        expect(fs.readFileSync(path.join(dir as string, "values.yaml"), "utf8")).toBe(fs.readFileSync(path.join(REFERENCE, "charts", chart, "values.yaml"), "utf8"));
     });
 
     it("keeps each subchart's keys under its key, with what the parent sets there", () => {
-        const { keys } = chartKeysFrom(path.join(CHARTS_DIR, "kube-prometheus-stack"));
+        const kps = pinned.find((p) => p.chart === "kube-prometheus-stack");
+        const { keys } = chartKeysFrom(kps?.dir as string);
         const grafana = keys.grafana as Record<string, unknown>;
         // From the grafana subchart's own values.yaml, and from kube-prometheus-stack's grafana section.
         expect([(grafana.testFramework as Record<string, unknown>).enabled, grafana.forceDeployDashboards]).toStrictEqual(["bool", "bool"]);

@@ -1,6 +1,9 @@
-/** The pinned charts' reference data (../shared/reference/charts): their versions and default values. */
+/** A pinned chart's own files (render/chartSources.ts finds them): its name, version and default values. */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { isPlainObject, readReference } from "./reference";
+import { chartDir } from "../../render/chartSources";
+import { isPlainObject } from "./reference";
 
 export interface ChartReference {
     name: string;
@@ -8,10 +11,12 @@ export interface ChartReference {
     defaults: Record<string, unknown>;
 }
 
-/** `charts/<chart>/Chart.yaml` and `values.yaml`. */
-export function chartReference(chart: string): ChartReference {
-    const meta = yaml.load(readReference("charts", chart, "Chart.yaml")) as { name: string; version: string };
-    const defaults = (yaml.load(readReference("charts", chart, "values.yaml")) ?? {}) as Record<string, unknown>;
+/** The chart's `Chart.yaml` and `values.yaml`, at the pinned version. */
+export function chartReference(pin: { chart: string; version: string }): ChartReference {
+    const dir = chartDir(pin);
+    if (dir === undefined) throw new Error(`chart ${pin.chart} ${pin.version} is not on this machine: npm run chart-keys fetches it`);
+    const meta = yaml.load(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as { name: string; version: string };
+    const defaults = (yaml.load(fs.readFileSync(path.join(dir, "values.yaml"), "utf8")) ?? {}) as Record<string, unknown>;
     return { name: meta.name, version: String(meta.version), defaults };
 }
 

@@ -5,7 +5,7 @@ const { execFile } = require("node:child_process");
 
 process.on("message", ({ id, file, args, options, input }) => {
     const child = execFile(file, args, { ...options, encoding: "utf8" }, (error, stdout, stderr) => {
-        const failure = error && { code: error.code, signal: error.signal, killed: error.killed, message: error.message };
+        const failure = error ? { code: error.code, signal: error.signal, killed: error.killed, message: error.message } : undefined;
         process.send({ id, error: failure, stdout, stderr });
     });
     if (input !== undefined) child.stdin.end(input);

@@ -266,7 +266,7 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         const failure = (await fresh.expandRelease(release({ privateKeyAnnotations: { a: 1 } })).catch((e: unknown) => e)) as Error;
         expect(failure.message).toMatch(new RegExp(`^minihelm: expanding sealed-secrets \\(sealed-secrets ${charts.sealedSecrets.version}\\) failed: [^\\n]*Annotation values have to be strings$`));
         await expect(expandRelease({ ...release(), version: "0.0.1" })).rejects.toThrow(`is sealed-secrets ${charts.sealedSecrets.version}, but the release pins 0.0.1`);
-        await expect(expandRelease({ ...release(), chart: "no-such-chart" })).rejects.toThrow(/expanding sealed-secrets \(no-such-chart .*\): no chart no-such-chart under /);
+        await expect(expandRelease({ ...release(), chart: "no-such-chart" })).rejects.toThrow(/expanding sealed-secrets \(no-such-chart .*\): no chart no-such-chart [\d.]+ here \(looked in [^)]*minihelm\/charts[^)]*\); npm run chart-keys fetches it$/);
     }, 60_000);
 });
 
