@@ -525,15 +525,19 @@ const clusterSchema = z.strictObject({
     owner: stackName.optional(),
 });
 
+/** A part that is a chart and nothing the model says beyond it: its release, pinned chart, `values` and size. */
+const chartPartSchema = z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, size });
+
 /** What exists once per cluster; in a shared cluster only the owner stack's model has it. */
 const clusterWideSchema = z.strictObject({
-    sealedSecrets: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, size }),
+    /** The sealed-secrets controller, which unseals every SealedSecret of the cluster. */
+    sealedSecrets: chartPartSchema,
     /** cert-manager and the ClusterIssuers that sign the platform's certificates. */
     certManager: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, size, issuers: z.array(issuerSchema).min(1) }),
     argocd: argocdSchema,
     rollouts: rolloutsSchema,
     /** kube-prometheus-stack's cluster release: CRDs, the one prometheus-operator, node-exporter, kube-state-metrics and the kubelet Service. */
-    monitoring: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, size }),
+    monitoring: chartPartSchema,
 });
 
 export const stackModelSchema = z.strictObject({

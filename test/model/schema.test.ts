@@ -4,6 +4,7 @@
  * a model leaves out is filled with the documented default.
  */
 import { describe, expect, it } from "vitest";
+import { CLUSTER_PARTS } from "../../core/catalogue";
 import { StackInputError } from "../../model/problems";
 import { validateModel } from "../../model/validate";
 import { application, applicationSet, validated } from "../helpers/models";
@@ -190,7 +191,8 @@ describe("lists that must not be empty, and lists of more than one", () => {
             notifications(m).subscriptions[0].recipients = ["slack_webhook", "slack:platform-prod"];
             m.monitoring.alertmanager.groupBy = ["alertname", "namespace"];
             m.monitoring.alertmanager.slack.receiver = "slack-prod";
-            m.monitoring.alertmanager.namespaceRegex = ".*-prod|kube-system|cert-manager|argocd|argo-rollouts|monitoring";
+            // Its own namespaces, and those of the cluster-wide parts it installs.
+            m.monitoring.alertmanager.namespaceRegex = [".*-prod", ...CLUSTER_PARTS.map((p) => m.clusterWide[p.key].namespace)].join("|");
             m.monitoring.alertmanager.silencedAlerts = ["Watchdog", "KubeCPUOvercommit"];
             notifications(m).templates[0].slack = { attachments: '[{"title": "synced"}]', blocks: '[{"type": "section"}]' };
         });

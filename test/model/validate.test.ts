@@ -1,10 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CLUSTER_PARTS } from "../../core/catalogue";
 import { StackInputError } from "../../model/problems";
 import { validateModel } from "../../model/validate";
 import dev from "../../stacks/dev";
 import prod from "../../stacks/prod";
 import dedicatedDev from "../fixtures/models/dedicated-dev";
+import { stackModel } from "../helpers/models";
 
 /** The problems `validateModel` reports for `input` as stack `stack`, as `path: message` lines. */
 function problemsOf(input: unknown, stack = "prod"): { path: string; message: string }[] {
@@ -326,8 +328,10 @@ describe("validateModel on Git and API server URLs", () => {
         expect(pagerTwice).toStrictEqual([{ path: "monitoring.alertmanager.pagerduty.receiver", message: 'receiver "slack-prod" is defined twice; give each receiver its own name' }]);
         // The installing stack must route the platform's alerts about its cluster-wide parts: the namespace of each.
         const ownOnly = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = ".*-prod|kube-system|monitoring")));
+        const missed = CLUSTER_PARTS.map((p) => [stackModel("prod").clusterWide?.[p.key].namespace, p.key]).filter(([ns]) => !["kube-system", "monitoring"].includes(ns as string));
+        expect(missed.length).toBeGreaterThan(1);
         expect(ownOnly.map((p) => p.message)).toStrictEqual(
-            [["cert-manager", "certManager"], ["argocd", "argocd"], ["argo-rollouts", "rollouts"]].map(([ns, part]) => `".*-prod|kube-system|monitoring" does not match "${ns}", the namespace of clusterWide.${part}, which this stack installs, so the platform's alerts about it would be dropped; include it`),
+            missed.map(([ns, part]) => `".*-prod|kube-system|monitoring" does not match "${ns}", the namespace of clusterWide.${part}, which this stack installs, so the platform's alerts about it would be dropped; include it`),
         );
         const lookAhead = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = "(?!kube-).*-prod")));
         expect(lookAhead).toStrictEqual([{ path: "monitoring.alertmanager.namespaceRegex", message: "\"(?!kube-).*-prod\" does not compile (look-around and back-references are not supported by Go's RE2); fix the regular expression" }]);
