@@ -87,7 +87,7 @@ export function pinnedCharts(stacksDir: string = STACKS_DIR): ChartPin[] {
     return [...pins.values()];
 }
 
-const USAGE = `usage: npm run chart-keys
+export const USAGE = `usage: npm run chart-keys
 
 Indexes the values keys of every chart the stacks in stacks/ pin into core/chartKeys/<chart>.json,
 fetching a chart from its repository where this machine has none (see render/chartSources.ts).

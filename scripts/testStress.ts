@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 const ROOT = path.join(__dirname, "..");
 const LOGS = path.join(ROOT, "node_modules", ".cache", "test-stress");
 
-const USAGE = `usage: npm run test:stress -- [--runs <n>] [--load <k>]
+export const USAGE = `usage: npm run test:stress -- [--runs <n>] [--load <k>]
 
 Runs npm test <n> times in a row (default 10) while <k> busy processes (default: one per core,
 ${os.availableParallelism()} here) load the machine, and says how each run went.
@@ -84,10 +84,12 @@ async function main(): Promise<number> {
     return failed === 0 ? 0 : 1;
 }
 
-main().then(
-    (code) => process.exit(code),
-    (e: Error) => {
-        process.stderr.write(`test:stress: ${e.message}\n`);
-        process.exit(1);
-    },
-);
+if (require.main === module) {
+    main().then(
+        (code) => process.exit(code),
+        (e: Error) => {
+            process.stderr.write(`test:stress: ${e.message}\n`);
+            process.exit(1);
+        },
+    );
+}

@@ -7,7 +7,8 @@ import { ROOT } from "../harness";
 import { STACKS, stackModel, TOPOLOGIES } from "../helpers/models";
 
 const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, { type: string; secret?: boolean; default?: string; description: string }> };
-const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+/** The config reference the guides keep. */
+const reference = fs.readFileSync(path.join(ROOT, "docs", "model.md"), "utf8");
 
 describe("Pulumi.yaml", () => {
     /** The secrets the shipped models name, in either topology. */
@@ -28,8 +29,8 @@ describe("Pulumi.yaml", () => {
         expect(declared.description).toMatch(/^Optional, set it with --secret; needed where the model names it/);
     });
 
-    it.each(named.map((key) => [key]))("%s is in the README's config reference", (key) => {
-        expect(readme).toMatch(new RegExp(`^\\| \`${key}\` \\|`, "m"));
+    it.each(named.map((key) => [key]))("%s is in the config reference (docs/model.md)", (key) => {
+        expect(reference).toMatch(new RegExp(`^\\| \`${key}\` \\|`, "m"));
     });
 
     it.each(Object.entries(CONFIG_KEYS))("declares %s as the program treats it", (key, spec) => {
@@ -43,7 +44,7 @@ describe("Pulumi.yaml", () => {
         if (spec.optional) expect(declared.description).toMatch(/^Optional/);
     });
 
-    it.each(Object.keys(CONFIG_KEYS))("%s is in the README's config reference", (key) => {
-        expect(readme).toMatch(new RegExp(`^\\| \`${key}\` \\|`, "m"));
+    it.each(Object.keys(CONFIG_KEYS))("%s is in the config reference (docs/model.md)", (key) => {
+        expect(reference).toMatch(new RegExp(`^\\| \`${key}\` \\|`, "m"));
     });
 });

@@ -1,6 +1,6 @@
 /**
  * `npm run render -- --help` and `npm run diff -- --help`: what Commander prints, read back as a
- * user reads it, and held against the README's usage of each command.
+ * user reads it, and held against docs/reviewing.md's usage of each command.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -23,9 +23,9 @@ function parseHelp(text: string): { name: string | undefined; description: strin
     return { name: /^Usage: (\S*) /.exec(usage)?.[1], description, options };
 }
 
-/** The flags the README gives for `npm run <command>`: its usage line, and the bullets that follow it. */
+/** The flags the guide of the render and the diff gives for `npm run <command>`: its usage line, and the bullets that follow it. */
 function documentedFlags(command: string): Set<string> {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(ROOT, "docs", "reviewing.md"), "utf8");
     const usage = readme.split("\n").find((line) => line.startsWith(`npm run ${command} -- `));
     const section = readme.slice(readme.indexOf(usage ?? "\0"));
     const bullets = section.slice(0, section.indexOf("\n## ")).split("\n").filter((line) => line.startsWith("- `--"));
@@ -36,7 +36,7 @@ describe.each([
     ["render", (argv: string[], io: ReturnType<typeof capturedOutput>["io"]) => renderCommand(argv, io)],
     ["diff", (argv: string[], io: ReturnType<typeof capturedOutput>["io"]) => diffCommand(argv, ROOT, io)],
 ])("npm run %s -- --help", (command, run) => {
-    it("names the command as npm runs it, says what it does, and describes every option the README gives", async () => {
+    it("names the command as npm runs it, says what it does, and describes every option docs/reviewing.md gives", async () => {
         const { io, written } = capturedOutput();
         expect(await run(["--help"], io)).toBe(0);
         const help = parseHelp(written.stdout);
