@@ -93,23 +93,24 @@ Indexes the values keys of every chart the stacks in stacks/ pin into core/chart
 fetching a chart from its repository where this machine has none (see render/chartSources.ts).
 `;
 
-async function main(argv: readonly string[]): Promise<void> {
-    if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(USAGE);
+/** Runs the command with the arguments after `chart-keys`, writing what it does to `out`. */
+export async function chartKeys(argv: readonly string[], out: (text: string) => void): Promise<void> {
+    if (argv.includes("--help") || argv.includes("-h")) return out(USAGE);
     if (argv.length > 0) throw new Error(`unexpected argument ${argv[0]}; it takes none (see --help)`);
     fs.mkdirSync(CHART_KEYS_DIR, { recursive: true });
     for (const pin of pinnedCharts()) {
         let dir = chartDir(pin);
         if (dir === undefined) {
-            process.stdout.write(`fetching ${pin.chart} ${pin.version} from ${pin.repository}\n`);
+            out(`fetching ${pin.chart} ${pin.version} from ${pin.repository}\n`);
             dir = await fetchChart(pin);
         }
         fs.writeFileSync(path.join(CHART_KEYS_DIR, `${pin.chart}.json`), chartKeysText(chartKeysFrom(dir)));
-        process.stdout.write(`indexed ${pin.chart} ${pin.version} (${path.relative(process.cwd(), dir)})\n`);
+        out(`indexed ${pin.chart} ${pin.version} (${path.relative(process.cwd(), dir)})\n`);
     }
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).catch((e: Error) => {
+    chartKeys(process.argv.slice(2), (text) => process.stdout.write(text)).catch((e: Error) => {
         // One line, what to do included: the details a stack trace would add are the script's own.
         process.stderr.write(`chart-keys: ${e.message.split("\n")[0]}\n`);
         process.exitCode = 1;

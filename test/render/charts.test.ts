@@ -200,10 +200,9 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
     it("reads `helm template` output as minihelm's JSON gives the same objects, hooks flagged", async () => {
         const values = path.join(tmp(), "values.yaml");
         fs.writeFileSync(values, "{}\n");
-        const args = ["--chart", path.join(sharedDir(), "tools/minihelm/charts/argo-cd"), "--release", "argocd", "--namespace", "argocd", "--values", values];
-        const binary = await minihelm();
-        const [asYaml, asJson] = await Promise.all(["yaml", "json"].map((output) => run(binary, [...args, "--output", output], { maxBuffer: 64 << 20 }).then((r) => r.stdout)));
-        const expected = (JSON.parse(asJson) as { source: string; hook: unknown; object: object | null }[]).filter((d) => d.object !== null).map((d) => ({ source: d.source, hook: d.hook !== null && d.hook !== undefined, object: d.object }));
+        const args = ["--chart", path.join(sharedDir(), "tools/minihelm/charts/argo-cd"), "--release", "argocd", "--namespace", "argocd", "--values", values, "--output", "yaml"];
+        // What expandRelease makes of minihelm's JSON output (the next test holds its hooks to the annotation).
+        const [asYaml, expected] = await Promise.all([run(await minihelm(), args, { maxBuffer: 64 << 20 }).then((r) => r.stdout), expandRelease({ name: "argocd", namespace: "argocd", ...charts.argoCd, values: {} })]);
         expect(expected.some((d) => d.hook)).toBe(true);
         expect(unbroken(parseHelmTemplate(asYaml))).toStrictEqual(unbroken(expected));
     }, 60_000);

@@ -27,6 +27,7 @@ describe("npm run diff on a fixture repository", () => {
     let privateTmp: string | undefined;
     const commits: string[] = [];
     let renderProcesses: string[] = [];
+    let broken: string;
 
     async function commit(message: string, ...edits: Edit[]): Promise<string> {
         for (const [file, edit] of edits) {
@@ -95,6 +96,8 @@ const prod: StackModelInput = {
         commits.push(await commit("a size", ["stacks/shared/constants.ts", (t) => t.replace("alertmanager: { replicas: 2,", "alertmanager: { replicas: 3,")]));
         // (The part-of label; matched loosely, as Stryker's instrumented copy spells it otherwise.)
         commits.push(await commit("the program's code", ["core/objects.ts", (t) => t.replace('"gitops-platform"', '"gitops"')]));
+        // AND a commit on top whose model does not validate
+        broken = await commit("a broken model", ["stacks/prod.ts", (t) => t.replace('revision: "release"', "revision: 42 as unknown as string")]);
         // Every commit renders once, with its charts' objects where a test compares those (a
         // render with them answers for one without): the first seven in one process (they differ
         // in their stacks only), the last in one of its own code. Each Node process started
@@ -167,13 +170,6 @@ const prod: StackModelInput = {
         expect(r.sections[0]).not.toContain(demoConfig("prod")["gitops:alertmanagerSlackWebhook"]);
     }, 60_000);
 
-    it("finds no change between a commit and a working tree that holds it, rendered afresh, and gives the same bytes twice", async () => {
-        const again = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[5], cacheDir: cache });
-        expect(again.sections).toStrictEqual([]);
-        expect(again.summary).toContain(`No changes: every object and chart renders exactly as on ${commits[5]} (\`${commits[5].slice(0, 7)}\`).`);
-        expect(markdown(await diffOf(1))).toBe(markdown(await diffOf(1)));
-    }, 60_000);
-
     it("renders each commit with its own code: one that changes a label changes every object", async () => {
         const r = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[6], head: commits[7], cacheDir: cache });
         expect(r.sections.length).toBeGreaterThan(20);
@@ -204,17 +200,43 @@ const prod: StackModelInput = {
         expect(r.sections.at(-1)).toMatch(new RegExp(`^#### chart sealed-secrets \\(prod\\): its objects are not compared\n\n.*is sealed-secrets ${charts.sealedSecrets.version}, but the release pins ${bumped}`));
     }, 60_000);
 
-    it("names a base ref that does not exist, and one that does not render, and leaves the repository as it was", async () => {
+    // The diffs that start render processes, at once.
+    it.concurrent("finds no change between a commit and a working tree that holds it, rendered afresh, and gives the same bytes twice", async () => {
+        const again = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[5], cacheDir: cache });
+        expect(again.sections).toStrictEqual([]);
+        expect(again.summary).toContain(`No changes: every object and chart renders exactly as on ${commits[5]} (\`${commits[5].slice(0, 7)}\`).`);
+        expect(markdown(await diffOf(1))).toBe(markdown(await diffOf(1)));
+    }, 60_000);
+
+    it.concurrent("names a base ref that does not exist, and one that does not render", async () => {
         await expect(runDiff({ cwd: repo, stacks: ["prod"], base: "no-such-branch", cacheDir: cache })).rejects.toThrow(/base ref "no-such-branch" does not exist in this repository/);
-        const broken = await commit("a broken model", ["stacks/prod.ts", (t) => t.replace('revision: "release"', "revision: 42 as unknown as string")]);
         await expect(runDiff({ cwd: repo, stacks: ["prod"], base: broken, head: commits[5], cacheDir: cache })).rejects.toThrow(
             new RegExp(`base ref "${broken}" \\(${broken.slice(0, 7)}\\) does not render stack "prod":\\n.*stacks/prod.ts has \\d+ problems?`),
         );
-        await git(repo, "reset", "-q", "--hard", commits[5]);
+    }, 60_000);
+
+    it.concurrent("runs as a command: Markdown on stdout and exit 0 when something changed, one line and exit 1 when it cannot", async () => {
+        // The same cache as the other tests: commit 3 is rendered already.
+        const env = { ...process.env, GITOPS_RENDER_CACHE: cache };
+        const cli = (...args: string[]) =>
+            exec(process.execPath, ["--import", "tsx", path.join(ROOT, "render", "diffCli.ts"), ...args], { cwd: repo, env }).then(
+                (r) => ({ code: 0, ...r }),
+                (e) => e as { code: number; stdout: string; stderr: string },
+            );
+        const fine = await cli("--stack", "prod", "--base", commits[3], "--head", commits[3]);
+        expect(fine.code, fine.stderr).toBe(0);
+        expect(fine.stdout).toMatch(/^## Render diff\n/);
+        const bad = await cli("--stack", "prod", "--base", "no-such-branch");
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toBe('base ref "no-such-branch" does not exist in this repository; name a branch, tag or commit (e.g. --base origin/main)\n');
+    }, 60_000);
+
+    // (After the diffs that run at once above: they share the repository and its temporary folder.)
+    it("leaves the repository as it was, and nothing in the temporary folder", async () => {
         expect(await git(repo, "status", "--porcelain")).toBe("");
         expect((await git(repo, "worktree", "list")).split("\n")).toHaveLength(1);
         expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("gitops-diff-"))).toStrictEqual([]);
-    }, 60_000);
+    });
 
     it("writes the trimmed copies for a comment and a job summary where asked, relative to where it runs", async () => {
         const { io, written: out } = capturedOutput();
@@ -230,21 +252,5 @@ const prod: StackModelInput = {
         const missing = capturedOutput();
         expect(await diffCommand(["--base", commits[3]], repo, missing.io)).toBe(1);
         expect(missing.written.stderr).toBe("error: required option '--stack <name>' not specified\n");
-    }, 60_000);
-
-    it("runs as a command: Markdown on stdout and exit 0 when something changed, one line and exit 1 when it cannot", async () => {
-        // The same cache as the other tests: commit 3 is rendered already.
-        const env = { ...process.env, GITOPS_RENDER_CACHE: cache };
-        const cli = (...args: string[]) =>
-            exec(process.execPath, ["--import", "tsx", path.join(ROOT, "render", "diffCli.ts"), ...args], { cwd: repo, env }).then(
-                (r) => ({ code: 0, ...r }),
-                (e) => e as { code: number; stdout: string; stderr: string },
-            );
-        const fine = await cli("--stack", "prod", "--base", commits[3], "--head", commits[3]);
-        expect(fine.code, fine.stderr).toBe(0);
-        expect(fine.stdout).toMatch(/^## Render diff\n/);
-        const bad = await cli("--stack", "prod", "--base", "no-such-branch");
-        expect(bad.code).toBe(1);
-        expect(bad.stderr).toBe('base ref "no-such-branch" does not exist in this repository; name a branch, tag or commit (e.g. --base origin/main)\n');
     }, 60_000);
 });

@@ -91,7 +91,8 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
         expect(kept.map((dir) => fs.readdirSync(path.join(cache, dir)).sort())).toStrictEqual([[".gitops-render", "dev.yaml"], [".gitops-render", "prod.yaml"]]);
     });
 
-    it("keeps a commit's render by config file: another config renders it again", async () => {
+    // Independent of one another (the working tree's render/cli.ts is no commit's), at once:
+    it.concurrent("keeps a commit's render by config file: another config renders it again", async () => {
         const config = (text: string) => (fs.writeFileSync(path.join(repo, "stack.yaml"), text), "stack.yaml");
         for (const text of ["first\n", "second\n"]) await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD", configFile: config(text), cacheDir: cache });
         const keptWithConfig = fs.readdirSync(cache).filter((dir) => !dir.endsWith("-demo"));
@@ -99,28 +100,14 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
         await expect(runDiff({ cwd: repo, stacks: ["dev"], configFile: "missing.yaml", cacheDir: cache })).rejects.toThrow(new DiffError("--config-file missing.yaml does not exist"));
     });
 
-    it("names the stack a commit does not render, with what the renderer said but its notes and blank lines", async () => {
+    it.concurrent("names the stack a commit does not render, with what the renderer said but its notes and blank lines", async () => {
         const commit = (await git(repo, "rev-parse", "HEAD")).slice(0, 7);
         await expect(runDiff({ cwd: repo, stacks: ["broken"], head: "HEAD", cacheDir: cache })).rejects.toThrow(
             new DiffError(`base ref "merge base with main" (${commit}) does not render stack "broken":\n${brokenSaid}`),
         );
     });
 
-    it("keeps renders in the repository's node_modules/.cache/gitops-render unless told where", async () => {
-        // The repository's node_modules is this checkout's, linked.
-        const kept = path.join(ROOT, "node_modules", ".cache", "gitops-render", `${await git(repo, "rev-parse", "HEAD^{tree}")}-dev-demo`);
-        fs.rmSync(kept, { recursive: true, force: true });
-        vi.stubEnv("GITOPS_RENDER_CACHE", undefined);
-        try {
-            await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD" });
-            expect(fs.readdirSync(kept).sort()).toStrictEqual([".gitops-render", "dev.yaml"]);
-        } finally {
-            vi.unstubAllEnvs();
-            fs.rmSync(kept, { recursive: true, force: true });
-        }
-    });
-
-    it("names the stack the working tree does not render, also when its render process fails as a whole", async () => {
+    it.concurrent("names the stack the working tree does not render, also when its render process fails as a whole", async () => {
         const cli = path.join(repo, "render", "cli.ts");
         try {
             fs.writeFileSync(cli, renderer.replace('stack === "broken"', 'stack === "dev"'));
@@ -133,11 +120,26 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
         }
     });
 
-    it("says when there is no git repository, or no main to take the merge base with", async () => {
+    it.concurrent("says when there is no git repository, or no main to take the merge base with", async () => {
         const plain = tmp();
         await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError(`${plain} is not inside a git repository: the diff compares a base ref with the working tree`));
         await repositoryWith(plain, {}, { branch: "trunk" });
         await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError("no merge base of HEAD with main or origin/main; name the base with --base <ref>"));
+    });
+
+    // Each of these changes what the others see (the environment, the branches), alone:
+    it("keeps renders in the repository's node_modules/.cache/gitops-render unless told where", async () => {
+        // The repository's node_modules is this checkout's, linked.
+        const kept = path.join(ROOT, "node_modules", ".cache", "gitops-render", `${await git(repo, "rev-parse", "HEAD^{tree}")}-dev-demo`);
+        fs.rmSync(kept, { recursive: true, force: true });
+        vi.stubEnv("GITOPS_RENDER_CACHE", undefined);
+        try {
+            await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD" });
+            expect(fs.readdirSync(kept).sort()).toStrictEqual([".gitops-render", "dev.yaml"]);
+        } finally {
+            vi.unstubAllEnvs();
+            fs.rmSync(kept, { recursive: true, force: true });
+        }
     });
 
     it("takes the merge base with origin/main where there is no main", async () => {

@@ -23,10 +23,10 @@ import { type CapturedRequest, type CaptureServer, type PostableAlert, removeTem
 import { alertmanagerBinary, assertInstalled, skipWithout, suiteTitle } from "../../helpers/binaries";
 
 const shipped = validateModel("dev", "stacks/dev.ts", dev);
-/** A model with short grouping timers, so notifications go out within a second or two. */
+/** A model with short grouping timers, so notifications go out within a fraction of a second. */
 const quick = (model: StackModel): StackModel => ({
     ...model,
-    monitoring: { ...model.monitoring, alertmanager: { ...model.monitoring.alertmanager, groupWait: "1s", groupInterval: "1s" } },
+    monitoring: { ...model.monitoring, alertmanager: { ...model.monitoring.alertmanager, groupWait: "200ms", groupInterval: "200ms" } },
 });
 /** Dev posting to a channel of its choice; the dedicated one below leaves it to the webhook. */
 const slackModel = quick({ ...shipped, monitoring: { ...shipped.monitoring, alertmanager: { ...shipped.monitoring.alertmanager, slack: { ...shipped.monitoring.alertmanager.slack, channel: "#e2e-alerts" } } } });
@@ -70,8 +70,8 @@ function slackMessages(capture: CaptureServer): SlackMessage[] {
         .flatMap((request) => ((request.json?.attachments ?? []) as { title: string; text: string }[]).map((a) => ({ title: a.title, text: a.text, request })));
 }
 
-/** The switch's repeatInterval: short, so three pings take under two seconds. */
-const PERIOD_MS = 800;
+/** The switch's repeatInterval: short, so three pings take about a second. */
+const PERIOD_MS = 400;
 
 /** Dev with a short group_wait, the shipped 5m groupInterval and a switch pinged every PERIOD_MS. */
 function deadMansSwitchModel(url: string): StackModel {
