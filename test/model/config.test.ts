@@ -89,7 +89,7 @@ describe("readPlatformConfig", () => {
 
     it("rejects an expired certificate and a key of another pair, naming the keys", () => {
         expect(messageOf(demoConfig("prod"), new Date("2100-01-01"))).toMatch(/gitops:sealingCertificate: expired on/);
-        const other = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+        const other = fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", "rotated.key"), "utf8");
         expect(messageOf({ ...demoConfig("prod"), "gitops:sealingKey": other })).toMatch(/gitops:sealingKey: does not match gitops:sealingCertificate/);
         expect(messageOf({ ...demoConfig("prod"), "gitops:sealingCertificate": "not a certificate" })).toMatch(/gitops:sealingCertificate: is not a PEM certificate/);
     });
