@@ -36,7 +36,10 @@ const HELP: Readonly<Record<string, () => Promise<string>>> = {
     "test:stress": async () => STRESS_USAGE,
     "test:walkthrough": async () => "",
     // StrykerJS's options, from the schema its command line is made from (`--mutate` is `mutate`).
-    mutate: async () => Object.keys((JSON.parse(text("node_modules/@stryker-mutator/core/schema/stryker-schema.json")) as { properties: object }).properties).map((option) => `--${option}`).join("\n"),
+    mutate: async () => {
+        const schema = path.join(path.dirname(require.resolve("@stryker-mutator/core/package.json")), "schema", "stryker-schema.json");
+        return Object.keys((JSON.parse(fs.readFileSync(schema, "utf8")) as { properties: object }).properties).map((option) => `--${option}`).join("\n");
+    },
 };
 
 const scripts = (JSON.parse(text("package.json")) as { scripts: Record<string, string> }).scripts;
