@@ -4,6 +4,8 @@
  * served from a cache another test filled would reach nothing, and never run against the
  * mutants it checks.
  */
+import { it } from "vitest";
+
 interface StrykerState {
     activeMutant?: string;
     currentTestId?: string;
@@ -40,3 +42,9 @@ export class TestCache<V> {
         return this.entries.get(key) as V;
     }
 }
+
+/**
+ * A test that runs at once with its concurrent neighbours, but one at a time under Stryker,
+ * whose per-test coverage follows the one test being measured (`currentTestId`).
+ */
+export const itAtOnce: typeof it.concurrent = process.env.STRYKER_MUTATOR_WORKER === undefined ? it.concurrent : it;

@@ -14,6 +14,7 @@ import { capturedOutput, demoConfig, ROOT } from "../harness";
 import { expansionTitle, skipExpansion } from "../helpers/charts";
 import { git } from "../helpers/git";
 import { execLaunched } from "../helpers/launcher";
+import { itAtOnce } from "../helpers/mutation";
 import { charts } from "../../stacks/shared/constants";
 const exec = execLaunched;
 
@@ -201,21 +202,21 @@ const prod: StackModelInput = {
     }, 60_000);
 
     // The diffs that start render processes, at once.
-    it.concurrent("finds no change between a commit and a working tree that holds it, rendered afresh, and gives the same bytes twice", async () => {
+    itAtOnce("finds no change between a commit and a working tree that holds it, rendered afresh, and gives the same bytes twice", async () => {
         const again = await runDiff({ cwd: repo, stacks: ["prod"], base: commits[5], cacheDir: cache });
         expect(again.sections).toStrictEqual([]);
         expect(again.summary).toContain(`No changes: every object and chart renders exactly as on ${commits[5]} (\`${commits[5].slice(0, 7)}\`).`);
         expect(markdown(await diffOf(1))).toBe(markdown(await diffOf(1)));
     }, 60_000);
 
-    it.concurrent("names a base ref that does not exist, and one that does not render", async () => {
+    itAtOnce("names a base ref that does not exist, and one that does not render", async () => {
         await expect(runDiff({ cwd: repo, stacks: ["prod"], base: "no-such-branch", cacheDir: cache })).rejects.toThrow(/base ref "no-such-branch" does not exist in this repository/);
         await expect(runDiff({ cwd: repo, stacks: ["prod"], base: broken, head: commits[5], cacheDir: cache })).rejects.toThrow(
             new RegExp(`base ref "${broken}" \\(${broken.slice(0, 7)}\\) does not render stack "prod":\\n.*stacks/prod.ts has \\d+ problems?`),
         );
     }, 60_000);
 
-    it.concurrent("runs as a command: Markdown on stdout and exit 0 when something changed, one line and exit 1 when it cannot", async () => {
+    itAtOnce("runs as a command: Markdown on stdout and exit 0 when something changed, one line and exit 1 when it cannot", async () => {
         // The same cache as the other tests: commit 3 is rendered already.
         const env = { ...process.env, GITOPS_RENDER_CACHE: cache };
         const cli = (...args: string[]) =>

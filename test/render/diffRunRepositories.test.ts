@@ -10,6 +10,7 @@ import { DiffError, renderCommits, runDiff } from "../../render/diffRun";
 import { ROOT } from "../harness";
 import { git, repositoryWith } from "../helpers/git";
 import { execLaunched } from "../helpers/launcher";
+import { itAtOnce } from "../helpers/mutation";
 import { temporaryDirs } from "../helpers/tmp";
 
 describe("npm run diff on a repository git cannot read", () => {
@@ -92,7 +93,7 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
     });
 
     // Independent of one another (the working tree's render/cli.ts is no commit's), at once:
-    it.concurrent("keeps a commit's render by config file: another config renders it again", async () => {
+    itAtOnce("keeps a commit's render by config file: another config renders it again", async () => {
         const config = (text: string) => (fs.writeFileSync(path.join(repo, "stack.yaml"), text), "stack.yaml");
         for (const text of ["first\n", "second\n"]) await runDiff({ cwd: repo, stacks: ["dev"], head: "HEAD", configFile: config(text), cacheDir: cache });
         const keptWithConfig = fs.readdirSync(cache).filter((dir) => !dir.endsWith("-demo"));
@@ -100,14 +101,14 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
         await expect(runDiff({ cwd: repo, stacks: ["dev"], configFile: "missing.yaml", cacheDir: cache })).rejects.toThrow(new DiffError("--config-file missing.yaml does not exist"));
     });
 
-    it.concurrent("names the stack a commit does not render, with what the renderer said but its notes and blank lines", async () => {
+    itAtOnce("names the stack a commit does not render, with what the renderer said but its notes and blank lines", async () => {
         const commit = (await git(repo, "rev-parse", "HEAD")).slice(0, 7);
         await expect(runDiff({ cwd: repo, stacks: ["broken"], head: "HEAD", cacheDir: cache })).rejects.toThrow(
             new DiffError(`base ref "merge base with main" (${commit}) does not render stack "broken":\n${brokenSaid}`),
         );
     });
 
-    it.concurrent("names the stack the working tree does not render, also when its render process fails as a whole", async () => {
+    itAtOnce("names the stack the working tree does not render, also when its render process fails as a whole", async () => {
         const cli = path.join(repo, "render", "cli.ts");
         try {
             fs.writeFileSync(cli, renderer.replace('stack === "broken"', 'stack === "dev"'));
@@ -120,7 +121,7 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
         }
     });
 
-    it.concurrent("says when there is no git repository, or no main to take the merge base with", async () => {
+    itAtOnce("says when there is no git repository, or no main to take the merge base with", async () => {
         const plain = tmp();
         await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError(`${plain} is not inside a git repository: the diff compares a base ref with the working tree`));
         await repositoryWith(plain, {}, { branch: "trunk" });
