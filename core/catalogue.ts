@@ -11,6 +11,7 @@ import { ARGOCD_OWNED_VALUES, argocdRelease } from "./argocd/release";
 import { CERT_MANAGER_OWNED_VALUES, certManagerRelease, clusterIssuers, issuerSecrets } from "./certManager";
 import type { OwnedValue } from "./chartValues";
 import type { HelmRelease } from "./helm";
+import { intersection, type KubernetesSupport } from "./kubernetes";
 import type { KubeObject, SecretFromConfig } from "./objects";
 import { CLUSTER_MONITORING_OWNED_VALUES, clusterMonitoringRelease } from "./monitoring/release";
 import { ROLLOUTS_OWNED_VALUES, rolloutsRelease } from "./rollouts";
@@ -35,6 +36,8 @@ export interface ClusterPart<K extends ClusterPartKey = ClusterPartKey> {
     readonly customResources: readonly CustomResourceKind[];
     /** The parts whose objects must be ready before its own are applied. */
     readonly after: readonly ClusterPartKey[];
+    /** The Kubernetes minor versions its pinned chart supports, and the source that says so. */
+    readonly kubernetes: KubernetesSupport;
     /** Its Helm release, from its slice of the model (and the rest of the model where it needs it), the slice's `values` merged last. */
     readonly release: (slice: ClusterWideModel[K], model: StackModel) => HelmRelease;
     /** The values its release sets that the slice's `values` may not touch, each with why. */
@@ -59,11 +62,21 @@ const kinds = (group: string, version: string, names: readonly string[]): Custom
 
 /** Cluster-wide parts, in the order they are registered: each after those it waits for. */
 export const CLUSTER_PARTS: readonly ClusterPart[] = [
-    part({ key: "sealedSecrets", name: "sealed-secrets", customResources: kinds("bitnami.com", "v1alpha1", ["SealedSecret"]), after: [], release: (s) => sealedSecretsRelease(s), ownedValues: SEALED_SECRETS_OWNED_VALUES }),
+    part({
+        key: "sealedSecrets",
+        name: "sealed-secrets",
+        customResources: kinds("bitnami.com", "v1alpha1", ["SealedSecret"]),
+        kubernetes: { min: 16, source: "the chart's kubeVersion >=1.16.0-0 (sealed-secrets 2.18.5)" },
+        after: [],
+        release: (s) => sealedSecretsRelease(s),
+        ownedValues: SEALED_SECRETS_OWNED_VALUES,
+    }),
     part({
         key: "certManager",
         name: "cert-manager",
         customResources: [...kinds("cert-manager.io", "v1", ["Certificate", "CertificateRequest", "ClusterIssuer", "Issuer"]), ...kinds("acme.cert-manager.io", "v1", ["Challenge", "Order"])],
+        // Its CRDs declare selectableFields, which API servers before 1.30 refuse (a 1.28 one did, on four of them).
+        kubernetes: { min: 33, max: 36, source: "cert-manager's supported releases, v1.21: Kubernetes 1.33 → 1.36 (cert-manager.io/docs/releases)" },
         // Its CA key pairs and DNS tokens are SealedSecrets.
         after: ["sealedSecrets"],
         release: certManagerRelease,
@@ -75,6 +88,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         key: "argocd",
         name: "argocd",
         customResources: kinds("argoproj.io", "v1alpha1", ["Application", "ApplicationSet", "AppProject"]),
+        kubernetes: { min: 32, max: 35, source: "Argo CD 3.4's tested Kubernetes versions, which chart 10.1.1 ships: docs/operator-manual/tested-kubernetes-versions.md at v3.4.4" },
         // Its Ingress's certificate comes from cert-manager.
         after: ["sealedSecrets", "certManager"],
         release: (argocd, model) => argocdRelease(argocd, model.identityProvider),
@@ -84,6 +98,8 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         key: "rollouts",
         name: "argo-rollouts",
         customResources: kinds("argoproj.io", "v1alpha1", ["AnalysisRun", "AnalysisTemplate", "ClusterAnalysisTemplate", "Experiment", "Rollout"]),
+        // Argo Rollouts v1.9 publishes no support table, and the chart states no kubeVersion: the APIs it uses are GA since 1.19.
+        kubernetes: { min: 19, source: "Argo Rollouts v1.9 states none; its APIs (apps/v1, networking.k8s.io/v1) are GA from 1.19" },
         after: ["sealedSecrets"],
         release: rolloutsRelease,
         ownedValues: ROLLOUTS_OWNED_VALUES,
@@ -95,6 +111,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
             ...kinds("monitoring.coreos.com", "v1", ["Alertmanager", "PodMonitor", "Probe", "Prometheus", "PrometheusRule", "ServiceMonitor", "ThanosRuler"]),
             ...kinds("monitoring.coreos.com", "v1alpha1", ["AlertmanagerConfig", "PrometheusAgent", "ScrapeConfig"]),
         ],
+        kubernetes: { min: 25, source: "the chart's kubeVersion >=1.25.0-0 (kube-prometheus-stack 88.5.3; its grafana subchart's ^1.25.0-0)" },
         after: [],
         release: clusterMonitoringRelease,
         ownedValues: CLUSTER_MONITORING_OWNED_VALUES,
@@ -132,3 +149,9 @@ export const CLUSTER_API_VERSIONS: readonly string[] = [...new Set(CLUSTER_PARTS
 export function clusterWideReleases(model: StackModel & { clusterWide: ClusterWideModel }): HelmRelease[] {
     return CLUSTER_PARTS.map((p) => p.release(model.clusterWide[p.key] as never, model));
 }
+
+/** Each cluster-wide part's supported Kubernetes versions, by its name. */
+export const KUBERNETES_SUPPORT: readonly (KubernetesSupport & { readonly part: string })[] = CLUSTER_PARTS.map((p) => ({ part: p.name, ...p.kubernetes }));
+
+/** The Kubernetes minor versions every part supports: the platform's range. */
+export const SUPPORTED_KUBERNETES = intersection(KUBERNETES_SUPPORT);

@@ -2,14 +2,14 @@
 import { deploymentTargets } from "../model/checks/overlap";
 import { CLUSTER_CUSTOM_RESOURCE_KINDS } from "./catalogue";
 import { type ClusterFacts, clusterViewOf } from "../model/cluster";
-import type { StackModel } from "../model/schema";
+import { CLUSTER_PROFILE_KEYS, type StackModel } from "../model/schema";
 
 /** What a stack that installs the cluster-wide parts tells the stacks that share its cluster. */
 export function clusterFacts(model: StackModel & { clusterWide: NonNullable<StackModel["clusterWide"]> }, stack: string, settings: { certificateFingerprint: string; kubeContext?: string }): ClusterFacts {
     return {
         version: 1,
         stack,
-        cluster: { name: model.cluster.name, mode: model.cluster.mode },
+        cluster: { name: model.cluster.name, mode: model.cluster.mode, profile: profileOf(model) },
         // Unset, Pulumi leaves it out of the output.
         kubeContext: settings.kubeContext,
         sealingCertificateFingerprint: settings.certificateFingerprint,
@@ -17,4 +17,9 @@ export function clusterFacts(model: StackModel & { clusterWide: NonNullable<Stac
         deployments: deploymentTargets(model).map(({ at: _, ...target }) => target),
         ...clusterViewOf(model.clusterWide),
     };
+}
+
+/** The cluster's profile as the model states it, its unset fields left out (as Pulumi leaves them out of the output). */
+function profileOf(model: StackModel): Record<string, unknown> {
+    return Object.fromEntries(CLUSTER_PROFILE_KEYS.flatMap((key) => (model.cluster[key] === undefined ? [] : [[key, model.cluster[key]]])));
 }

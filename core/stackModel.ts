@@ -5,11 +5,12 @@
 import { loadModel } from "../model/load";
 import type { StackModel } from "../model/schema";
 import { type ModelCheck, validateModel } from "../model/validate";
+import { checkClusterFit } from "./clusterFit";
 import { checkGeneratedReceivers } from "./monitoring/alertmanager";
 import { checkReleaseValues } from "./releaseValues";
 
-/** Checks of what the core makes of the model: the generated receivers, and the releases' values against their charts. */
-export const GENERATED_OUTPUT_CHECKS: readonly ModelCheck[] = [checkGeneratedReceivers, checkReleaseValues];
+/** Checks of what the core makes of the model: the generated receivers, the releases' values against their charts, and what the platform asks of its cluster against the cluster's profile. */
+export const GENERATED_OUTPUT_CHECKS: readonly ModelCheck[] = [checkGeneratedReceivers, checkReleaseValues, checkClusterFit];
 
 /** Loads a model file and checks it, and what the core makes of it. */
 export function loadStackModel(stack: string, file: string): StackModel {

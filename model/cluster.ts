@@ -74,7 +74,8 @@ export const clusterFactsSchema = clusterViewSchema.extend({
     version: z.literal(1),
     /** The stack that exported these facts. */
     stack: z.string(),
-    cluster: z.object({ name: z.string(), mode: z.enum(["dedicated", "shared"]) }),
+    /** The cluster, and its profile as the owner's model states it (absent from owners before profiles). */
+    cluster: z.object({ name: z.string(), mode: z.enum(["dedicated", "shared"]), profile: z.record(z.string(), z.unknown()).optional() }),
     /** The kubeconfig context it deploys to (`gitops:kubeContext`), when set. */
     kubeContext: z.string().optional(),
     /** SHA-256 fingerprint of the sealing certificate the controller holds the key of. */

@@ -346,6 +346,12 @@ const argocdSchema = z.strictObject({
     replicas,
     /** Redis in HA (three Redis pods with Sentinel, behind HAProxy): needs three nodes or more, one pod per node. */
     redisHa: z.boolean().default(false),
+    /**
+     * With `redisHa`, whether Redis and HAProxy pods refuse to share a node (`hard`, the chart's
+     * default: a lost node loses one of three) or only prefer not to (`soft`: fits fewer than three
+     * nodes, at the price of a node that may hold the Sentinel quorum).
+     */
+    redisHaAntiAffinity: z.enum(["hard", "soft"]).default("hard"),
     /** Where its UI and API are reached; the server speaks plain HTTP behind the Ingress or Gateway that terminates TLS. */
     expose: exposureSchema,
     /** Single sign-on; only the local accounts without it. */
@@ -512,7 +518,15 @@ export const STACK_NAME = /^(?!\.+$)[A-Za-z0-9_.-]+$/;
 /** A Pulumi stack of this project, by its short name. */
 export const stackName = z.string().regex(STACK_NAME, "must be a stack name of this project, such as prod");
 
-/** The cluster the stack deploys to, and who installs what in it. */
+/** A CPU quantity as Kubernetes writes it: `4`, `3800m`, `0.5`. */
+const cpuQuantity = z.string().regex(/^([0-9]+(\.[0-9]+)?|[0-9]+m)$/, "must be a CPU quantity such as 4, 0.5 or 3800m");
+/** A memory quantity as Kubernetes writes it: `16Gi`, `512Mi`, `15993212Ki`. */
+const memoryQuantity = z.string().regex(/^[0-9]+(Ki|Mi|Gi|Ti)$/, "must be a memory quantity such as 16Gi, 512Mi or 15993212Ki");
+
+/** The Kubernetes distributions the platform knows: what their control planes expose, and what `npm run check` expects of them. */
+export const DISTRIBUTIONS = ["kind", "k3s", "kubeadm", "eks", "gke", "aks", "other"] as const;
+
+/** The cluster the stack deploys to, who installs what in it, and what it offers: what `pulumi up` needs of it is checked against this before anything is registered, and this against the live cluster by `npm run check`. */
 const clusterSchema = z.strictObject({
     /** The cluster's name. Stacks that share a cluster name the same one; the kubeconfig context is `gitops:kubeContext`. */
     name: dnsLabel,
@@ -523,7 +537,27 @@ const clusterSchema = z.strictObject({
     mode: z.enum(["dedicated", "shared"]),
     /** In a shared cluster, the stack that installs the cluster-wide parts (possibly this one). */
     owner: stackName.optional(),
+    /** The Kubernetes minor version it runs (`1.34`): within the platform's supported range, and what the charts are expanded for. */
+    kubernetes: z.string().regex(/^1\.[0-9]+$/, "must be a Kubernetes minor version such as 1.34"),
+    /** Who runs it: which of its control plane's components can be scraped, and what `npm run check` expects. */
+    distribution: z.enum(DISTRIBUTIONS),
+    /** The nodes pods are scheduled on (those without a NoSchedule taint), and what each can give them (`kubectl describe node`, Allocatable). */
+    nodes: z.strictObject({
+        schedulable: z.number().int().min(1).max(10_000),
+        /** What one node can give pods; the platform's requests must fit all of them with room to spare. Unknown: not checked. */
+        allocatable: z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity }).optional(),
+    }),
+    /** The cluster's default storage class, which volumes that name no class come from. None: it has no default class, and every volume must name one. */
+    storageClass: z.string().min(1).optional(),
+    /** The ingress class of the cluster's ingress controller. None: no Ingress is served. */
+    ingressClass: z.string().min(1).optional(),
+    /** The Gateway API's CRDs are installed, so that an HTTPRoute can be made (to a Gateway that exists). */
+    gatewayApi: z.boolean().default(false),
 });
+
+/** The fields of `cluster` that describe the cluster itself (its profile): stacks that share a cluster must agree on them. */
+export const CLUSTER_PROFILE_KEYS = ["kubernetes", "distribution", "nodes", "storageClass", "ingressClass", "gatewayApi"] as const;
+export type ClusterProfile = Pick<z.infer<typeof clusterSchema>, (typeof CLUSTER_PROFILE_KEYS)[number]>;
 
 /** A part that is a chart and nothing the model says beyond it: its release, pinned chart, `values` and size. */
 const chartPartSchema = z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, size });

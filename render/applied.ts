@@ -84,8 +84,11 @@ export async function appliedProgramObjects(resources: readonly RecordedResource
     );
 }
 
+/** A release as the program registers it: all Chart v4 passes to Helm but the cluster's version, which it reads from the cluster. */
+export type RecordedRelease = Omit<ReleaseToExpand, "kubernetes">;
+
 /** The releases the program registers, as Chart v4 passes them to Helm (secret values redacted), with the records they come from. */
-export function recordedReleases(resources: readonly RecordedResource[]): { release: ReleaseToExpand; record: RecordedResource; hasSecrets: boolean }[] {
+export function recordedReleases(resources: readonly RecordedResource[]): { release: RecordedRelease; record: RecordedResource; hasSecrets: boolean }[] {
     return resources
         .filter((r) => r.type === CHART_TYPE)
         .map((record) => {
@@ -102,17 +105,18 @@ export interface AppliedCharts {
 }
 
 /**
- * Every object the recorded charts render, as Pulumi applies it: hooks left out (Chart v4 omits
- * them), each namespaced by its CRD's scope (the CRDs of these charts and `clusterCrds`, those
+ * Every object the recorded charts render, as Pulumi applies it to a cluster of Kubernetes
+ * `kubernetes` (`1.34`): hooks left out (Chart v4 omits them), each namespaced by its CRD's scope (the CRDs of these charts and `clusterCrds`, those
  * the cluster has from another stack) and run through the chart's transforms. A release that
  * cannot be expanded here (a chart version not available offline) is told, not thrown.
  */
 export async function appliedChartObjects(
     resources: readonly RecordedResource[],
+    kubernetes: string,
     clusterCrds: readonly Record<string, any>[] = [],
     expand: (release: ReleaseToExpand) => Promise<ExpandedObject[]> = expandRelease,
 ): Promise<AppliedCharts> {
-    const releases = recordedReleases(resources);
+    const releases = recordedReleases(resources).map(({ release, record }) => ({ release: { ...release, kubernetes }, record }));
     const expanded = await Promise.all(releases.map(({ release }) => expand(release).catch((e: Error) => e)));
     const scopes: CrdScopes = crdScopes([...clusterCrds, ...expanded.flatMap((e) => (e instanceof Error ? [] : e.map((o) => o.object)))]);
     const objects: AppliedChartObject[] = [];

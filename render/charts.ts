@@ -103,6 +103,13 @@ export interface ReleaseToExpand {
     /** The chart repository, for helm when the chart is not under minihelm/charts. */
     readonly repository: string;
     readonly values: unknown;
+    /**
+     * The cluster's Kubernetes minor version (`1.34`), which the chart sees as
+     * `.Capabilities.KubeVersion` and holds to its `kubeVersion`: Chart v4 reads it from the
+     * cluster's discovery (pulumi-kubernetes, provider/pkg/provider/helm/v4/chart.go,
+     * setKubeVersionAndAPIVersions), here from the model's `cluster.kubernetes`.
+     */
+    readonly kubernetes: string;
 }
 
 /** One object the chart renders. */
@@ -182,13 +189,13 @@ async function expandUncached(release: ReleaseToExpand): Promise<ExpandedObject[
         const what = `expanding ${release.name} (${release.chart} ${release.version})`;
         if (HELM) {
             const chart = local ? [local] : [release.chart, "--repo", release.repository, "--version", release.version];
-            const args = ["template", release.name, ...chart, "--namespace", release.namespace, "--values", valuesFile, "--include-crds", "--kube-version", "1.31.0"];
+            const args = ["template", release.name, ...chart, "--namespace", release.namespace, "--values", valuesFile, "--include-crds", "--kube-version", `${release.kubernetes}.0`];
             // The API versions of the CRDs the platform installs, which Chart v4 finds on the cluster.
             for (const apiVersion of CLUSTER_API_VERSIONS) args.push("--api-versions", apiVersion);
             return parseHelmTemplate(await run(HELM, args, `helm template: ${what}`));
         }
         if (!local) throw new Error(`${what}: no chart ${release.chart} ${release.version} here (looked in ${chartFolders(release).join(", ")}); npm run chart-keys fetches it`);
-        const args = ["--chart", local, "--release", release.name, "--namespace", release.namespace, "--values", valuesFile, "--output", "json"];
+        const args = ["--chart", local, "--release", release.name, "--namespace", release.namespace, "--values", valuesFile, "--kube-version", `${release.kubernetes}.0`, "--output", "json"];
         const out = await run(await minihelm(), args, `minihelm: ${what}`);
         // minihelm drops empty documents itself, and gives a hook's kind only for a hook.
         return (JSON.parse(out) as { source: string; hook?: string; object: Record<string, any> }[]).map((d) => ({ source: d.source, hook: typeof d.hook === "string", object: d.object }));
@@ -227,7 +234,7 @@ async function expandKept(release: ReleaseToExpand): Promise<ExpandedObject[]> {
 const expansions = new Map<string, Promise<ExpandedObject[]>>();
 /** The objects a release renders, expanded once per process for the same release and values, and kept on disk for the next. */
 export function expandRelease(release: ReleaseToExpand): Promise<ExpandedObject[]> {
-    const key = JSON.stringify([release.name, release.namespace, release.chart, release.version, release.repository, release.values]);
+    const key = JSON.stringify([release.name, release.namespace, release.chart, release.version, release.repository, release.values, release.kubernetes]);
     let expansion = expansions.get(key);
     if (!expansion) {
         expansion = expandKept(release);

@@ -86,6 +86,6 @@ export function offlineOwnerOutputs(stack: string, modelFile: string, projectDir
 export async function ownerCrds(stack: string, modelFile: string, projectDir = PROJECT_DIR): Promise<Record<string, any>[]> {
     const owner = offlineOwner(stack, modelFile, projectDir);
     if (!owner) return [];
-    const expanded = await Promise.all(clusterWideReleases(owner.model).map((release) => expandRelease(release).catch(() => [])));
+    const expanded = await Promise.all(clusterWideReleases(owner.model).map((release) => expandRelease({ ...release, kubernetes: owner.model.cluster.kubernetes }).catch(() => [])));
     return expanded.flat().map((e) => e.object).filter((o) => o.kind === "CustomResourceDefinition");
 }

@@ -53,18 +53,21 @@ export class RenderInputError extends Error {}
  */
 export async function renderStack(options: RenderOptions): Promise<Render> {
     const { config, modelFile, demoFile } = renderInputs(options);
-    const [{ RunError }, { runMockedProgram, startMockRuntime }, { offlineOwnerOutputs, ownerCrds }, { renderTree }, { appliedChartObjects }] = await Promise.all([
+    const [{ RunError }, { runMockedProgram, startMockRuntime }, { offlineOwnerOutputs, ownerCrds }, { renderTree }, { appliedChartObjects }, { loadStackModel }] = await Promise.all([
         import("@pulumi/pulumi"),
         import("./mockRuntime.js"),
         import("./ownerFacts.js"),
         import("./tree.js"),
         import("./applied.js"),
+        import("../core/stackModel.js"),
     ]);
     const recorder = startMockRuntime("gitops", options.stack, config, true, offlineOwnerOutputs(options.stack, modelFile, options.projectDir));
     try {
         const outputs = await runMockedProgram(() => import("../index.js"));
-        const charts = options.charts ? await appliedChartObjects(recorder.resources, await ownerCrds(options.stack, modelFile, options.projectDir)) : undefined;
-        return { tree: await renderTree(recorder.resources, charts), target: outputs.target as Target, demoFile };
+        // The program has validated the model by now; Chart v4 renders for the cluster's version, which the profile states.
+        const { kubernetes } = loadStackModel(options.stack, modelFile).cluster;
+        const charts = options.charts ? await appliedChartObjects(recorder.resources, kubernetes, await ownerCrds(options.stack, modelFile, options.projectDir)) : undefined;
+        return { tree: await renderTree(recorder.resources, charts, kubernetes), target: outputs.target as Target, demoFile };
     } catch (e) {
         throw RunError.isInstance(e) ? new RenderInputError((e as Error).message) : e;
     }

@@ -40,9 +40,10 @@ function yamlOfChartObject(object: Record<string, any>): string {
 
 /**
  * Builds the render tree from every resource the program registered, each object as Pulumi
- * applies it (through its transforms), and with `charts` what each chart renders.
+ * applies it (through its transforms), and with `charts` what each chart renders. With
+ * `kubernetes`, each release says the cluster version its chart is rendered for.
  */
-export async function renderTree(resources: readonly RecordedResource[], charts: AppliedCharts = { objects: [], notExpanded: [] }): Promise<RenderedTree> {
+export async function renderTree(resources: readonly RecordedResource[], charts: AppliedCharts = { objects: [], notExpanded: [] }, kubernetes?: string): Promise<RenderedTree> {
     const files = new Map<string, string>();
     const notes: string[] = [];
     const add = (path: string, content: string) => {
@@ -51,7 +52,7 @@ export async function renderTree(resources: readonly RecordedResource[], charts:
     };
     for (const { release, hasSecrets } of recordedReleases(resources)) {
         const { values, ...meta } = release;
-        add(`charts/${release.name}/release.yaml`, toYaml(meta));
+        add(`charts/${release.name}/release.yaml`, toYaml(kubernetes === undefined ? meta : { ...meta, kubernetes }));
         const header = hasSecrets ? `# Secret values are shown as "${REDACTED}"; pulumi up passes them to Helm.\n` : "";
         add(`charts/${release.name}/values.yaml`, header + toYaml(values));
     }

@@ -23,12 +23,13 @@ export function argocdSizingValues(argocd: ArgoCdModel): Record<string, unknown>
             ? {
                   "redis-ha": {
                       enabled: true,
+                      hardAntiAffinity: argocd.redisHaAntiAffinity === "hard",
                       redis: { resources: sized("light") },
                       sentinel: { resources: sized("tiny") },
                       splitBrainDetection: { resources: sized("tiny") },
                       init: { resources: sized("tiny") },
                       podDisruptionBudget: { maxUnavailable: 1 },
-                      haproxy: { resources: sized("tiny"), podDisruptionBudget: { maxUnavailable: 1 }, init: { resources: sized("tiny") } },
+                      haproxy: { hardAntiAffinity: argocd.redisHaAntiAffinity === "hard", resources: sized("tiny"), podDisruptionBudget: { maxUnavailable: 1 }, init: { resources: sized("tiny") } },
                   },
               }
             : {}),

@@ -2,9 +2,10 @@
  * Checks of the cluster topology: who installs the cluster-wide parts, and whether a stack that
  * shares a cluster agrees with the stack that installed them.
  */
+import { isDeepStrictEqual } from "node:util";
 import { type ClusterFacts, type ClusterView, installsClusterParts } from "../cluster";
 import type { ProblemCollector } from "../problems";
-import type { StackModel } from "../schema";
+import { CLUSTER_PROFILE_KEYS, type StackModel } from "../schema";
 import { checkEnvironmentAccess } from "./access";
 import { checkApplications, type ViewSource } from "./applications";
 import { checkDeploymentsAgainstOwner } from "./overlap";
@@ -62,6 +63,7 @@ export function checkAgainstOwner(model: StackModel, facts: ClusterFacts, settin
     if (facts.cluster.mode !== "shared" || facts.cluster.name !== model.cluster.name) {
         problems.add("cluster", `names the shared cluster "${model.cluster.name}", but stack "${owner}" installed its cluster-wide parts in the ${facts.cluster.mode} cluster "${facts.cluster.name}"; name the same cluster in both stacks`);
     }
+    checkProfileAgainstOwner(model, owner, facts.cluster.profile, problems);
     if (settings.kubeContext !== undefined && facts.kubeContext !== undefined && settings.kubeContext !== facts.kubeContext) {
         problems.add("gitops:kubeContext", `is "${settings.kubeContext}", but stack "${owner}" deploys to "${facts.kubeContext}": stacks that share a cluster must target the same one; set the same context with \`pulumi config set gitops:kubeContext ${facts.kubeContext}\``);
     }
@@ -84,4 +86,15 @@ export function checkAgainstOwner(model: StackModel, facts: ClusterFacts, settin
     };
     checkEnvironmentAgainstCluster(model, facts, source, problems);
     checkDeploymentsAgainstOwner(model, owner, facts.deployments, problems);
+}
+
+/** The cluster's profile is one cluster's: a stack that shares it states what its owner states. */
+function checkProfileAgainstOwner(model: StackModel, owner: string, profile: Record<string, unknown> | undefined, problems: ProblemCollector): void {
+    if (profile === undefined) return;
+    for (const key of CLUSTER_PROFILE_KEYS) {
+        const mine = model.cluster[key];
+        if (isDeepStrictEqual(mine, profile[key])) continue;
+        const theirs = profile[key] === undefined ? "leaves it unset" : `states ${JSON.stringify(profile[key])}`;
+        problems.add(`cluster.${key}`, `is ${mine === undefined ? "unset" : JSON.stringify(mine)}, but stack "${owner}", which installs the cluster-wide parts, ${theirs}: stacks that share a cluster describe it alike; state the same in both models`);
+    }
 }

@@ -38,6 +38,21 @@ export type Sizing = (typeof SIZING)[keyof typeof SIZING];
 export const PLATFORM_DOMAIN = "platform.example.com";
 /** The ingress class the cluster's add-ons install, which every address goes through. */
 export const INGRESS_CLASS = "nginx";
+/**
+ * The cluster the shipped stacks land on: kind (docs/checking-a-cluster.md has its config) with a
+ * control plane and three workers, as on a GitHub-hosted runner (4 CPUs, 16 GiB each node sees):
+ * prod's Redis HA needs three schedulable nodes, one Redis pod on each.
+ */
+export const CLUSTER_PROFILE = {
+    kubernetes: "1.34",
+    distribution: "kind",
+    nodes: { schedulable: 3, allocatable: { cpu: "4", memory: "15Gi" } },
+    // kind's default class (rancher's local-path provisioner).
+    storageClass: "standard",
+    ingressClass: INGRESS_CLASS,
+    gatewayApi: false,
+} as const;
+
 /** The ClusterIssuer of the platform's own CA, which signs every address of the shipped stacks. */
 export const PLATFORM_CA_ISSUER = "platform-ca";
 

@@ -4,7 +4,7 @@
  */
 import type { StackModelInput } from "../../model/schema";
 import { clusterWideParts } from "./clusterWide";
-import { address, channel, charts, GIT_REPO, GROUPS, IDENTITY_PROVIDER, IN_CLUSTER, type Sizing } from "./constants";
+import { address, channel, charts, CLUSTER_PROFILE, GIT_REPO, GROUPS, IDENTITY_PROVIDER, IN_CLUSTER, type Sizing } from "./constants";
 
 export { charts } from "./constants";
 
@@ -95,10 +95,10 @@ function metric(name: string, successCondition: string, query: string) {
 /** The cluster part of the model: which cluster, and whether this environment's stack installs its cluster-wide parts. */
 function clusterOf(env: EnvironmentSettings, topology: Topology) {
     if (topology === "dedicated") {
-        return { cluster: { name: `gitops-${env.environment}`, mode: "dedicated" as const }, environments: [env.environment], installs: true };
+        return { cluster: { name: `gitops-${env.environment}`, mode: "dedicated" as const, ...CLUSTER_PROFILE }, environments: [env.environment], installs: true };
     }
     const { name, owner, environments } = SHARED_CLUSTER;
-    return { cluster: { name, mode: "shared" as const, owner }, environments, installs: owner === env.environment };
+    return { cluster: { name, mode: "shared" as const, owner, ...CLUSTER_PROFILE }, environments, installs: owner === env.environment };
 }
 
 /** Builds a complete stack model from the settings that differ per environment. */

@@ -19,6 +19,7 @@ const widgets: ClusterPart = {
     key: "certManager",
     name: "widgets",
     customResources: [{ group: "widgets.example.com", version: "v1", kind: "Widget" }],
+    kubernetes: { min: 19, source: "the widgets chart's kubeVersion" },
     after: ["sealedSecrets"],
     release: () => ({ name: "widgets", namespace: "widgets-system", chart: "widgets", version: "1.2.3", repository: "https://charts.example.com", values: {} }),
     ownedValues: [],

@@ -5,7 +5,7 @@
  */
 import { type AppliedChartObject, appliedChartObjects, appliedProgramObjects, recordedReleases } from "../../render/applied";
 import { type ProgramRun, runProgram } from "../harness";
-import { expandRelease, type ReleaseToExpand } from "./charts";
+import { expandRelease, type ReleaseToExpand, SHIPPED_KUBERNETES } from "./charts";
 import { shippedConfig, type Topology } from "./models";
 
 /** A cluster and the shipped stacks that deploy to it. */
@@ -46,7 +46,7 @@ export interface ClusterObject {
 
 /** A stack's Helm releases, as Chart v4 passes them to Helm (secret values redacted). */
 export function releasesOf(run: ProgramRun): ReleaseToExpand[] {
-    return recordedReleases(run.resources).map(({ release }) => release);
+    return recordedReleases(run.resources).map(({ release }) => ({ ...release, kubernetes: SHIPPED_KUBERNETES }));
 }
 
 /**
@@ -68,7 +68,7 @@ export async function clusterObjects(runs: readonly (readonly [stack: string, ru
 
 /** What a stack's charts render as Pulumi applies it; every release must expand. */
 async function chartObjectsOf(run: ProgramRun, crds: readonly Record<string, any>[]): Promise<AppliedChartObject[]> {
-    const { objects, notExpanded } = await appliedChartObjects(run.resources, crds, expandRelease);
+    const { objects, notExpanded } = await appliedChartObjects(run.resources, SHIPPED_KUBERNETES, crds, expandRelease);
     if (notExpanded.length > 0) throw new Error(notExpanded.map((n) => `${n.release}: ${n.reason}`).join("\n"));
     return [...objects];
 }

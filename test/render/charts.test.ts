@@ -8,7 +8,7 @@ import { crdScopes, expandRelease, minihelm, namespaceIn, parseHelmTemplate, typ
 import { sharedDir } from "../../render/layout";
 import { charts } from "../../stacks/shared/constants";
 import { importAfresh } from "../helpers/afresh";
-import { expansionTitle, skipExpansion } from "../helpers/charts";
+import { expansionTitle, SHIPPED_KUBERNETES, skipExpansion } from "../helpers/charts";
 import { REFERENCE } from "../helpers/reference";
 import { execLaunched } from "../helpers/launcher";
 import { temporaryDirs } from "../helpers/tmp";
@@ -16,7 +16,8 @@ import { ROOT } from "../harness";
 
 const run = execLaunched;
 const tmp = temporaryDirs("charts-");
-const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values });
+const kubernetes = SHIPPED_KUBERNETES;
+const release = (values: unknown = {}): ReleaseToExpand => ({ name: "sealed-secrets", namespace: "kube-system", ...charts.sealedSecrets, values, kubernetes });
 
 // The expansions of this file are its own: kept from an earlier run, they would answer for the tool.
 const outerCache = process.env.GITOPS_EXPANSION_CACHE;
@@ -200,16 +201,16 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
     it("reads `helm template` output as minihelm's JSON gives the same objects, hooks flagged", async () => {
         const values = path.join(tmp(), "values.yaml");
         fs.writeFileSync(values, "{}\n");
-        const args = ["--chart", path.join(sharedDir(), "tools/minihelm/charts/argo-cd"), "--release", "argocd", "--namespace", "argocd", "--values", values, "--output", "yaml"];
+        const args = ["--chart", path.join(sharedDir(), "tools/minihelm/charts/argo-cd"), "--release", "argocd", "--namespace", "argocd", "--values", values, "--kube-version", `${kubernetes}.0`, "--output", "yaml"];
         // What expandRelease makes of minihelm's JSON output (the next test holds its hooks to the annotation).
-        const [asYaml, expected] = await Promise.all([run(await minihelm(), args, { maxBuffer: 64 << 20 }).then((r) => r.stdout), expandRelease({ name: "argocd", namespace: "argocd", ...charts.argoCd, values: {} })]);
+        const [asYaml, expected] = await Promise.all([run(await minihelm(), args, { maxBuffer: 64 << 20 }).then((r) => r.stdout), expandRelease({ name: "argocd", namespace: "argocd", ...charts.argoCd, values: {}, kubernetes })]);
         expect(expected.some((d) => d.hook)).toBe(true);
         expect(unbroken(parseHelmTemplate(asYaml))).toStrictEqual(unbroken(expected));
     }, 60_000);
 
     it("flags as hooks exactly the objects Helm runs as hooks (the helm.sh/hook annotation), which Chart v4 would drop", async () => {
         // argo-cd's defaults run a hook Job (redisSecretInit), beside hundreds of plain objects.
-        const objects = await expandRelease({ name: "argocd", namespace: "argocd", ...charts.argoCd, values: {} });
+        const objects = await expandRelease({ name: "argocd", namespace: "argocd", ...charts.argoCd, values: {}, kubernetes });
         const annotated = (o: (typeof objects)[number]) => (o.object.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.["helm.sh/hook"] !== undefined;
         expect(objects.filter(annotated).length).toBeGreaterThan(0);
         expect(objects.filter((o) => !annotated(o)).length).toBeGreaterThan(10);
@@ -221,7 +222,7 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         vi.stubEnv("TMPDIR", privateTmp);
         try {
             // kube-prometheus-stack's defaults render over 3 MB, CRDs included.
-            const objects = await expandRelease({ name: "monitoring", namespace: "monitoring", ...charts.kubePrometheusStack, values: {} });
+            const objects = await expandRelease({ name: "monitoring", namespace: "monitoring", ...charts.kubePrometheusStack, values: {}, kubernetes });
             expect(objects.filter((o) => o.object.kind === "CustomResourceDefinition").length).toBeGreaterThan(5);
             await expandRelease(release({ privateKeyAnnotations: { a: 1 } })).catch(() => undefined);
         } finally {
@@ -230,10 +231,11 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         expect(fs.readdirSync(privateTmp)).toStrictEqual([]);
     }, 60_000);
 
-    it("expands a release once for the same values, and again for others", async () => {
+    it("expands a release once for the same values and cluster version, and again for others", async () => {
         const first = expandRelease(release());
         expect(expandRelease(release())).toBe(first);
         expect(expandRelease(release({ fullnameOverride: "other" }))).not.toBe(first);
+        expect(expandRelease({ ...release(), kubernetes: "1.33" })).not.toBe(first);
         const objects = await first;
         expect(objects.find((o) => o.object.kind === "Deployment")?.source).toBe("sealed-secrets/templates/deployment.yaml");
         expect(objects.every((o) => o.hook === false)).toBe(true);
@@ -267,6 +269,12 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease"), () => {
         await expect(expandRelease({ ...release(), version: "0.0.1" })).rejects.toThrow(`is sealed-secrets ${charts.sealedSecrets.version}, but the release pins 0.0.1`);
         await expect(expandRelease({ ...release(), chart: "no-such-chart" })).rejects.toThrow(/expanding sealed-secrets \(no-such-chart .*\): no chart no-such-chart [\d.]+ here \(looked in [^)]*minihelm\/charts[^)]*\); npm run chart-keys fetches it$/);
     }, 60_000);
+
+    it("expands for the release's cluster version, which the chart holds to its kubeVersion as Helm does", async () => {
+        // sealed-secrets' Chart.yaml: kubeVersion >=1.16.0-0.
+        await expect(expandRelease({ ...release(), kubernetes: "1.15" })).rejects.toThrow(/chart requires kubeVersion: >=1\.16\.0-0 which is incompatible with Kubernetes v?1\.15\.0/);
+        expect((await expandRelease({ ...release(), kubernetes: "1.16" })).length).toBeGreaterThan(1);
+    }, 60_000);
 });
 
 describe.skipIf(skipExpansion)(expansionTitle("expandRelease with helm on PATH"), () => {
@@ -283,7 +291,7 @@ describe.skipIf(skipExpansion)(expansionTitle("expandRelease with helm on PATH")
         const helm = await withHelm();
         expect(helm.HELM).toBe(path.join(shim, "helm"));
         const sealedSecrets = release({ fullnameOverride: "sealed-secrets-controller" });
-        const argocd: ReleaseToExpand = { name: "argocd", namespace: "argocd", ...charts.argoCd, values: { controller: { metrics: { enabled: true, serviceMonitor: { enabled: true } } } } };
+        const argocd: ReleaseToExpand = { name: "argocd", namespace: "argocd", ...charts.argoCd, values: { controller: { metrics: { enabled: true, serviceMonitor: { enabled: true } } } }, kubernetes };
         for (const release of [sealedSecrets, argocd]) {
             const [viaHelm, viaMinihelm] = await Promise.all([helm.expandRelease(release), expandRelease(release)]);
             expect(unbroken(viaHelm), release.name).toStrictEqual(unbroken(viaMinihelm));

@@ -16,7 +16,7 @@ import { capturedOutput, demoConfig, demoKeyPem, ROOT } from "../harness";
 import { assertCanExpand, expansionTitle, skipExpansion } from "../helpers/charts";
 import { execLaunched } from "../helpers/launcher";
 import { temporaryDirs } from "../helpers/tmp";
-import { charts } from "../../stacks/shared/constants";
+import { CLUSTER_PROFILE, charts } from "../../stacks/shared/constants";
 
 const run = execLaunched;
 /** tsx as `npm run render` uses it, loaded into the one process (its CLI would start a second). */
@@ -110,7 +110,16 @@ describe("npm run render", () => {
             ]),
         );
         const release = yaml.load(fs.readFileSync(path.join(first, "charts/argocd/release.yaml"), "utf8"));
-        expect(release).toStrictEqual({ name: "argocd", namespace: "argocd", ...charts.argoCd });
+        expect(release).toStrictEqual({ name: "argocd", namespace: "argocd", ...charts.argoCd, kubernetes: CLUSTER_PROFILE.kubernetes });
+    });
+
+    it("renders each release for the cluster's Kubernetes version, as the profile states it", async () => {
+        const model = path.join(tmp, "older-cluster.ts");
+        fs.writeFileSync(model, `import prod from ${JSON.stringify(path.join(ROOT, "stacks/prod"))};\nexport default { ...prod, cluster: { ...prod.cluster, kubernetes: "1.33" } };\n`);
+        const result = await render("--stack", "prod", "--model", model, "--out", path.join(tmp, "older-cluster"));
+        expect(result.code, result.stderr).toBe(0);
+        const release = yaml.load(fs.readFileSync(path.join(tmp, "older-cluster", "charts/argocd/release.yaml"), "utf8")) as Record<string, unknown>;
+        expect(release.kubernetes).toBe("1.33");
     });
 
     it("never writes a plaintext secret: no Secret object, no secret value, a note for the key it leaves out", () => {

@@ -2,6 +2,8 @@ import * as yaml from "js-yaml";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../render/mockRuntime";
+import { appliedChartObjects } from "../../render/applied";
+import type { ReleaseToExpand } from "../../render/charts";
 import { REDACTED, renderTree } from "../../render/tree";
 
 /** A value as the mocked runtime hands over one marked secret. */
@@ -58,6 +60,19 @@ describe("the render tree", () => {
         expect(values.split("\n")[0]).toBe(`# Secret values are shown as "${REDACTED}"; pulumi up passes them to Helm.`);
         expect(yaml.load(values)).toStrictEqual({ grafana: { adminUser: "admin", adminPassword: REDACTED, ports: [1, REDACTED] }, replicas: 1 });
         expect(values).not.toContain("pw");
+    });
+
+    it("says in each release the cluster version its chart is rendered for, and expands it for that version", async () => {
+        const plain = chart({ name: "plain", namespace: "ns", chart: "c", version: "1", values: {} });
+        const asked: ReleaseToExpand[] = [];
+        const charts = await appliedChartObjects([plain], "1.33", [], async (release) => {
+            asked.push(release);
+            return [{ source: "c/templates/cm.yaml", hook: false, object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm" } } }];
+        });
+        expect(asked.map((r) => r.kubernetes)).toStrictEqual(["1.33"]);
+        const tree = await renderTree([plain], charts, "1.33");
+        expect(yaml.load(tree.files.get("charts/plain/release.yaml") as string)).toStrictEqual({ name: "plain", namespace: "ns", chart: "c", version: "1", kubernetes: "1.33" });
+        expect([...tree.files.keys()]).toContain("charts/plain/objects/ns/configmap/cm.yaml");
     });
 
     it("writes a chart with no secret values as they are, without the header", async () => {

@@ -20,7 +20,20 @@ function rendered(argocd: ArgoCdModel, identityProvider: IdentityProviderModel |
 }
 const find = (objects: ExpandedObject[], kind: string, name: string) => objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)?.object;
 
+/** The pod anti-affinity terms of a workload's pods, required and preferred. */
+const antiAffinity = (workload: Record<string, any> | undefined) => {
+    const terms = workload?.spec.template.spec.affinity?.podAntiAffinity ?? {};
+    return { required: (terms.requiredDuringSchedulingIgnoredDuringExecution ?? []).length, preferred: (terms.preferredDuringSchedulingIgnoredDuringExecution ?? []).length };
+};
+
 describe.skipIf(skipExpansion)(expansionTitle("the Argo CD release"), () => {
+    it("keeps Redis HA's pods on a node each where its anti-affinity is hard, and only prefers it where soft", async () => {
+        const workloads = (objects: ExpandedObject[]) => [find(objects, "StatefulSet", "argocd-redis-ha-server"), find(objects, "Deployment", "argocd-redis-ha-haproxy")];
+        expect(shipped.redisHa && shipped.redisHaAntiAffinity).toBe("hard");
+        for (const workload of workloads(await rendered(shipped))) expect(antiAffinity(workload)).toStrictEqual({ required: 1, preferred: 0 });
+        for (const workload of workloads(await rendered({ ...shipped, redisHaAntiAffinity: "soft" }))) expect(antiAffinity(workload)).toStrictEqual({ required: 0, preferred: 1 });
+    }, 60_000);
+
     it("serves its host through an Ingress of its class with cert-manager's certificate, in plain HTTP behind it, and leaves argocd-secret to the program", async () => {
         const objects = await rendered({ ...shipped, expose: { host: "cd.test.example", clusterIssuer: "test-ca", ingress: { className: "traefik" } } });
         const ingress = find(objects, "Ingress", "argocd-server");

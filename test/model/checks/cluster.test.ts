@@ -3,6 +3,7 @@
  * The facts here are the shipped prod stack's, as it exports them; each case changes one.
  */
 import { describe, expect, it } from "vitest";
+import { clusterFacts } from "../../../core/clusterFacts";
 import { type ClusterFacts, clusterViewOf } from "../../../model/cluster";
 import { checkAgainstOwner, type SharedSettings } from "../../../model/checks/cluster";
 import { deploymentTargets } from "../../../model/checks/overlap";
@@ -15,7 +16,7 @@ const facts: ClusterFacts = {
     ...clusterViewOf(owner.clusterWide as NonNullable<typeof owner.clusterWide>),
     version: 1,
     stack: "prod",
-    cluster: { name: owner.cluster.name, mode: "shared" },
+    cluster: clusterFacts(owner as Parameters<typeof clusterFacts>[0], "prod", { certificateFingerprint: "sha256:owner" }).cluster,
     kubeContext: "kind-gitops-shared",
     sealingCertificateFingerprint: "sha256:owner",
     customResourceKinds: kinds,
@@ -39,6 +40,15 @@ describe("checkAgainstOwner", () => {
 
     it("refuses a cluster of the same name that the owner installed as a dedicated one", () => {
         expect(problemsOf({ facts: { cluster: { name: owner.cluster.name, mode: "dedicated" } } }).map(([path]) => path)).toStrictEqual(["cluster"]);
+    });
+
+    it("refuses a profile other than the owner's, field by field, and reads an owner that exports none", () => {
+        expect(problemsOf({ edit: (m) => ((m.cluster.kubernetes = "1.35"), (m.cluster.nodes.schedulable = 4)) })).toStrictEqual([
+            ["cluster.kubernetes", expect.stringMatching(/^is "1.35", but stack "prod", which installs the cluster-wide parts, states "1.34": .*state the same in both models$/)],
+            ["cluster.nodes", expect.stringContaining('"schedulable":4')],
+        ]);
+        expect(problemsOf({ edit: (m) => delete m.cluster.ingressClass })).toStrictEqual([["cluster.ingressClass", expect.stringMatching(/^is unset, but stack "prod".* states "nginx"/)]]);
+        expect(problemsOf({ edit: (m) => (m.cluster.kubernetes = "1.35"), facts: { cluster: { name: owner.cluster.name, mode: "shared" } } })).toStrictEqual([]);
     });
 
     it("compares kube contexts only where both stacks set one", () => {
