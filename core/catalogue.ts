@@ -8,14 +8,17 @@
  */
 import type { ClusterWideModel, StackModel } from "../model/schema";
 import { ARGOCD_OWNED_VALUES, argocdRelease } from "./argocd/release";
-import { CERT_MANAGER_OWNED_VALUES, certManagerRelease, clusterIssuers, issuerSecrets } from "./certManager";
+import { argocdPods } from "./argocd/sizing";
+import { CERT_MANAGER_OWNED_VALUES, certManagerPods, certManagerRelease, clusterIssuers, issuerSecrets } from "./certManager";
 import type { OwnedValue } from "./chartValues";
+import type { PodGroup } from "./footprint";
 import type { HelmRelease } from "./helm";
 import { intersection, type KubernetesSupport } from "./kubernetes";
 import type { KubeObject, SecretFromConfig } from "./objects";
 import { CLUSTER_MONITORING_OWNED_VALUES, clusterMonitoringRelease } from "./monitoring/release";
-import { ROLLOUTS_OWNED_VALUES, rolloutsRelease } from "./rollouts";
-import { SEALED_SECRETS_OWNED_VALUES, sealedSecretsRelease } from "./sealedSecrets";
+import { clusterMonitoringPods } from "./monitoring/sizing";
+import { ROLLOUTS_OWNED_VALUES, rolloutsPods, rolloutsRelease } from "./rollouts";
+import { SEALED_SECRETS_OWNED_VALUES, sealedSecretsPods, sealedSecretsRelease } from "./sealedSecrets";
 
 /** The key of a cluster-wide part in the model (`clusterWide.<key>`). */
 export type ClusterPartKey = keyof ClusterWideModel;
@@ -40,6 +43,8 @@ export interface ClusterPart<K extends ClusterPartKey = ClusterPartKey> {
     readonly kubernetes: KubernetesSupport;
     /** Its Helm release, from its slice of the model (and the rest of the model where it needs it), the slice's `values` merged last. */
     readonly release: (slice: ClusterWideModel[K], model: StackModel) => HelmRelease;
+    /** The pods its release runs, with their requests (core/footprint.ts): what it asks of the cluster's nodes. */
+    readonly pods: (slice: ClusterWideModel[K], model: StackModel) => readonly PodGroup[];
     /** The values its release sets that the slice's `values` may not touch, each with why. */
     readonly ownedValues: readonly OwnedValue[];
     /** The Secrets its chart or objects read, sealed into its release's namespace before the chart. Defaults to none. */
@@ -69,6 +74,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         kubernetes: { min: 16, source: "the chart's kubeVersion >=1.16.0-0 (sealed-secrets 2.18.5)" },
         after: [],
         release: (s) => sealedSecretsRelease(s),
+        pods: sealedSecretsPods,
         ownedValues: SEALED_SECRETS_OWNED_VALUES,
     }),
     part({
@@ -80,6 +86,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         // Its CA key pairs and DNS tokens are SealedSecrets.
         after: ["sealedSecrets"],
         release: certManagerRelease,
+        pods: certManagerPods,
         ownedValues: CERT_MANAGER_OWNED_VALUES,
         secrets: issuerSecrets,
         objects: clusterIssuers,
@@ -92,6 +99,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         // Its Ingress's certificate comes from cert-manager.
         after: ["sealedSecrets", "certManager"],
         release: (argocd, model) => argocdRelease(argocd, model.identityProvider),
+        pods: argocdPods,
         ownedValues: ARGOCD_OWNED_VALUES,
     }),
     part({
@@ -102,6 +110,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         kubernetes: { min: 19, source: "Argo Rollouts v1.9 states none; its APIs (apps/v1, networking.k8s.io/v1) are GA from 1.19" },
         after: ["sealedSecrets"],
         release: rolloutsRelease,
+        pods: rolloutsPods,
         ownedValues: ROLLOUTS_OWNED_VALUES,
     }),
     part({
@@ -114,6 +123,7 @@ export const CLUSTER_PARTS: readonly ClusterPart[] = [
         kubernetes: { min: 25, source: "the chart's kubeVersion >=1.25.0-0 (kube-prometheus-stack 88.5.3; its grafana subchart's ^1.25.0-0)" },
         after: [],
         release: clusterMonitoringRelease,
+        pods: clusterMonitoringPods,
         ownedValues: CLUSTER_MONITORING_OWNED_VALUES,
     }),
 ];

@@ -5,7 +5,8 @@
 import type { CertManagerModel, IssuerModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
 import { type OwnedValue, releaseOf } from "./chartValues";
-import { resources, type Weight } from "./sizing";
+import type { PodGroup } from "./footprint";
+import { requests, resources, type Weight } from "./sizing";
 import type { KubeObject, SecretFromConfig } from "./objects";
 
 /** Helm's hook annotations, each set to null: Helm then drops the chart's default for it. */
@@ -35,6 +36,12 @@ export function certManagerRelease(certManager: CertManagerModel): HelmRelease {
         webhook: { resources: sized("tiny") },
         cainjector: { resources: sized("light") },
     });
+}
+
+/** Its controller, webhook and CA injector (the startup API check is a Job, done once it passes). */
+export function certManagerPods(certManager: CertManagerModel): PodGroup[] {
+    const one = (what: string, weight: Weight): PodGroup => ({ what: `cert-manager's ${what}`, sizeAt: "clusterWide.certManager.size", size: certManager.size, pods: 1, containers: [requests(certManager.size, weight)] });
+    return [one("controller", "light"), one("webhook", "tiny"), one("CA injector", "light")];
 }
 
 /** The Secrets the issuers read, in cert-manager's namespace: a CA's key pair, a DNS provider's token. ACME account keys are cert-manager's own. */

@@ -1,7 +1,8 @@
 import type { RolloutsModel, StackModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
 import { type OwnedValue, releaseOf } from "./chartValues";
-import { disruptionBudget, resources } from "./sizing";
+import type { PodGroup } from "./footprint";
+import { disruptionBudget, requests, resources } from "./sizing";
 import { prometheusUrl } from "./monitoring/release";
 import { notificationsConfigData } from "./notifications";
 import { clusterLabels, configMap, environmentLabels, type KubeObject } from "./objects";
@@ -26,6 +27,11 @@ export function rolloutsRelease(rollouts: RolloutsModel): HelmRelease {
         // Its metrics Service, which the platform's ServiceMonitors scrape (core/monitoring/platform.ts).
         controller: { replicas: rollouts.replicas, pdb: disruptionBudget(rollouts.replicas), resources: resources(rollouts.size, "light"), metrics: { enabled: true } },
     });
+}
+
+/** Its controllers, one leading. */
+export function rolloutsPods(rollouts: RolloutsModel): PodGroup[] {
+    return [{ what: "the Argo Rollouts controller", sizeAt: "clusterWide.rollouts.size", size: rollouts.size, pods: rollouts.replicas, containers: [requests(rollouts.size, "light")] }];
 }
 
 export function rolloutsNotificationsConfigMap(rollouts: RolloutsModel, cluster: string): KubeObject {

@@ -3,7 +3,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterWideModel } from "../model/schema";
 import type { HelmRelease } from "./helm";
 import { type OwnedValue, releaseOf } from "./chartValues";
-import { resources } from "./sizing";
+import type { PodGroup } from "./footprint";
+import { requests, resources } from "./sizing";
 import { clusterLabels, type KubeObject } from "./objects";
 
 /** The label by which the controller finds its sealing keys. */
@@ -40,6 +41,11 @@ export const SEALED_SECRETS_OWNED_VALUES: readonly OwnedValue[] = [
     { path: ["keyrenewperiod"], why: "the controller never renews its key: the program seals for the key in the stack's config (gitops:sealingCertificate)" },
     { path: ["podAnnotations", KEY_SET_ANNOTATION], why: "the checksum of the program's sealing keys restarts the controller when they change" },
 ];
+
+/** Its one controller. */
+export function sealedSecretsPods(sealedSecrets: SealedSecretsModel): PodGroup[] {
+    return [{ what: "the sealed-secrets controller", sizeAt: "clusterWide.sealedSecrets.size", size: sealedSecrets.size, pods: 1, containers: [requests(sealedSecrets.size, "light")] }];
+}
 
 /**
  * The controller's Helm release. With keys of the program's own, the pod template carries their

@@ -22,6 +22,11 @@ export function resources(size: Size, weight: Weight): { requests: { cpu: string
     return { requests: { ...requests }, limits: { memory: doubled(requests.memory) } };
 }
 
+/** A container's requests by size and weight. */
+export function requests(size: Size, weight: Weight): { cpu: string; memory: string } {
+    return { ...REQUESTS[size][weight] };
+}
+
 /** `128Mi` → `256Mi`, `2Gi` → `4Gi`. */
 function doubled(quantity: string): string {
     const [, amount, unit] = /^([0-9]+)(Mi|Gi)$/.exec(quantity) as RegExpExecArray;

@@ -14,6 +14,9 @@ import { sharedDir } from "../render/layout";
 const ROOT = path.join(__dirname, "..");
 export const WALKTHROUGH = path.join(ROOT, "docs", "catalogue.md");
 
+/** Set in the walkthrough's copy, where its diffs are applied already, so cannot be checked against the files again. */
+export const APPLIED_HERE = "GITOPS_WALKTHROUGH_APPLIED";
+
 /** The files the walkthrough may touch at most, the generated index included. */
 export const MOST_FILES = 6;
 
@@ -69,7 +72,7 @@ function main(): number {
     try {
         process.stdout.write(`following ${path.relative(process.cwd(), WALKTHROUGH)} in ${copy}\n`);
         // The copy has no shared/ beside it: it uses this checkout's.
-        const ran = spawnSync("bash", ["-c", walkthroughScript(walkthroughSteps(fs.readFileSync(WALKTHROUGH, "utf8")))], { cwd: copy, stdio: "inherit", env: { ...process.env, GITOPS_SHARED_DIR: sharedDir() } });
+        const ran = spawnSync("bash", ["-c", walkthroughScript(walkthroughSteps(fs.readFileSync(WALKTHROUGH, "utf8")))], { cwd: copy, stdio: "inherit", env: { ...process.env, GITOPS_SHARED_DIR: sharedDir(), [APPLIED_HERE]: "1" } });
         const touched = execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: copy, encoding: "utf8" }).split("\n").filter((line) => line.trim() !== "");
         process.stdout.write(`the walkthrough touched ${touched.length} files of the repository (at most ${MOST_FILES}):\n${touched.map((line) => `  ${line}\n`).join("")}`);
         if (ran.status !== 0) process.stdout.write(`a step of the walkthrough failed (exit ${ran.status}); see its output above\n`);

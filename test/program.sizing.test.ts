@@ -5,6 +5,7 @@
  * Prometheus's samples, Alertmanager's silences and Grafana's database.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { platformPods, podRequests, type Requests } from "../core/footprint";
 import type { StackModel } from "../model/schema";
 import { assertCanExpand, expansionTitle, skipExpansion } from "./helpers/charts";
 import { type ClusterObject, identity, SCENARIOS, scenarioCluster, selects } from "./helpers/cluster";
@@ -43,6 +44,29 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, sized"), (
         const customResources = [...ofKind("Prometheus"), ...ofKind("Alertmanager")];
         expect(customResources.length).toBe(2 * models.size);
         expect([...without, ...customResources.filter((o) => !hasRequests(o.object.spec.resources)).map(identity)]).toStrictEqual([]);
+    });
+
+    it("asks the scheduler for exactly the pods the parts declare (core/footprint.ts), each as it counts a pod's requests", () => {
+        const nodes = installer.cluster.nodes.schedulable;
+        // The operator gives each Prometheus and Alertmanager pod a config reloader, and its init container, of the requests it is started with.
+        const operator = objects.find((o) => o.object.kind === "Deployment" && o.object.metadata.name.endsWith("-operator"))?.object.spec.template.spec.containers[0].args as string[];
+        const flag = (name: string) => (operator.find((a) => a.startsWith(`--config-reloader-${name}-request=`)) as string).split("=")[1];
+        const reloader: Requests = { cpu: flag("cpu"), memory: flag("memory") };
+        const pod = (containers: Requests[], initContainers: Requests[] = []) => {
+            const r = podRequests({ containers, initContainers });
+            return `${r.cpu}m ${r.memory}B`;
+        };
+        const requestsOf = (containers: Record<string, any>[] = []) => containers.map((c) => c.resources.requests as Requests);
+        const rendered = objects.flatMap((o): string[] => {
+            const { kind, spec } = o.object;
+            if (kind === "Prometheus" || kind === "Alertmanager") return Array(spec.replicas ?? 1).fill(pod([spec.resources.requests, reloader], [reloader]));
+            if (!["Deployment", "StatefulSet", "DaemonSet"].includes(kind)) return [];
+            return Array(kind === "DaemonSet" ? nodes : (spec.replicas ?? 1)).fill(pod(requestsOf(spec.template.spec.containers), requestsOf(spec.template.spec.initContainers)));
+        });
+        const declared = [...models.values()].flatMap((model) =>
+            platformPods(model, installer.clusterWide.monitoring.size).flatMap((g) => Array(g.pods === "every node" ? nodes : g.pods).fill(pod([...g.containers], [...(g.initContainers ?? [])]))),
+        );
+        expect(declared.sort()).toStrictEqual(rendered.sort());
     });
 
     it("replicates Argo CD, Argo Rollouts and Redis as the model asks, two or more where production sized", () => {

@@ -90,6 +90,7 @@ export const ARGOCD_OWNED_VALUES: readonly OwnedValue[] = [
     { path: ["notifications", "cm"], why: "the program makes argocd-notifications-cm from clusterWide.argocd.notifications" },
     { path: ["notifications", "secret"], why: "the program seals the notifications secret from clusterWide.argocd.notifications.secretData" },
     ...[["redis-ha", "hardAntiAffinity"], ["redis-ha", "haproxy", "hardAntiAffinity"]].map((path) => ({ path, why: "it is clusterWide.argocd.redisHaAntiAffinity, held to the cluster's nodes (cluster.nodes)" })),
+    ...[["redis-ha", "replicas"], ["redis-ha", "haproxy", "replicas"]].map((path) => ({ path, why: "Redis HA runs three of each (clusterWide.argocd.redisHa), held to the cluster's nodes (cluster.nodes)" })),
     { path: ["redisSecretInit"], why: "it is a Helm hook Job, which Chart v4 drops; the program seals argocd-redis itself" },
 ];
 

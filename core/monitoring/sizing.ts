@@ -5,7 +5,8 @@
  * Grafana's volume.
  */
 import type { ClusterWideModel, StackModel } from "../../model/schema";
-import { claimSpec, resources, type Weight } from "../sizing";
+import type { PodGroup } from "../footprint";
+import { claimSpec, requests, resources, type Size, type Weight } from "../sizing";
 
 /** The cluster release: the operator, its config reloaders, the exporters. */
 export function clusterMonitoringSizing(monitoring: ClusterWideModel["monitoring"]): Record<string, unknown> {
@@ -44,4 +45,34 @@ export function monitoringSizing(model: StackModel): Record<string, unknown> {
                 : {}),
         },
     };
+}
+
+/** The cluster release's pods: the operator, kube-state-metrics, and node-exporter on every node. */
+export function clusterMonitoringPods(monitoring: ClusterWideModel["monitoring"]): PodGroup[] {
+    const one = (what: string, pods: PodGroup["pods"], weight: Weight): PodGroup => ({ what, sizeAt: "clusterWide.monitoring.size", size: monitoring.size, pods, containers: [requests(monitoring.size, weight)] });
+    return [one("the Prometheus operator", 1, "light"), one("kube-state-metrics", 1, "light"), one("node-exporter", "every node", "tiny")];
+}
+
+/**
+ * An environment's pods: Prometheus and each Alertmanager, with the config reloader the operator
+ * adds to each (sized by the cluster release's `reloaderSize`, as its init container too), and
+ * Grafana with its two sidecars (and the init container that hands it its volume).
+ */
+export function monitoringPods(model: StackModel, reloaderSize: Size): PodGroup[] {
+    const { monitoring } = model;
+    const sized = (weight: Weight) => requests(monitoring.size, weight);
+    const reloader = requests(reloaderSize, "tiny");
+    const group = (what: string, pods: number, containers: PodGroup["containers"], initContainers: PodGroup["containers"]): PodGroup => ({
+        what: `${what} of ${model.environment}`,
+        sizeAt: "monitoring.size",
+        size: monitoring.size,
+        pods,
+        containers,
+        ...(initContainers.length > 0 ? { initContainers } : {}),
+    });
+    return [
+        group("Prometheus", 1, [sized("heavy"), reloader], [reloader]),
+        group("Alertmanager", monitoring.alertmanager.replicas, [sized("light"), reloader], [reloader]),
+        group("Grafana", 1, [sized("medium"), sized("tiny"), sized("tiny")], monitoring.grafana.persistence ? [sized("tiny")] : []),
+    ];
 }

@@ -23,6 +23,7 @@ const widgets: ClusterPart = {
     after: ["sealedSecrets"],
     release: () => ({ name: "widgets", namespace: "widgets-system", chart: "widgets", version: "1.2.3", repository: "https://charts.example.com", values: {} }),
     ownedValues: [],
+    pods: () => [{ what: "the widgets server", sizeAt: "clusterWide.certManager.size", size: "small", pods: 1, containers: [{ cpu: "25m", memory: "64Mi" }] }],
     secrets: () => [{ name: "widgets-token", type: "widgets.example.com/token", data: { token: "gitops:gitRepositoryToken" } }],
     objects: (_, labels) => [{ apiVersion: "widgets.example.com/v1", kind: "Widget", metadata: { name: "default", labels }, spec: {} }],
 };

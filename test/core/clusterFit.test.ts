@@ -25,7 +25,7 @@ describe("checkClusterFit", () => {
     });
 
     it("refuses, on one node, every replicated part behind a disruption budget, which would block the node's drain", () => {
-        const oneNode = (m: any) => ((m.cluster.nodes.schedulable = 1), (m.clusterWide.argocd.redisHaAntiAffinity = "soft"));
+        const oneNode = (m: any) => ((m.cluster.nodes = { schedulable: 1, allocatable: { cpu: "16", memory: "64Gi" } }), (m.clusterWide.argocd.redisHaAntiAffinity = "soft"));
         const problems = problemsOf(oneNode);
         expect(problems.map(([path]) => path)).toStrictEqual(["clusterWide.argocd.replicas", "clusterWide.argocd.redisHa", "clusterWide.rollouts.replicas", "monitoring.alertmanager.replicas"]);
         expect(problems[0][1]).toMatch(/^runs 2 replicas behind a disruption budget .* a drain of that node .* blocks on the budget; run one replica/);
@@ -61,6 +61,21 @@ describe("checkClusterFit", () => {
         const viaGateway = (m: any) => (m.monitoring.grafana.expose = { ...m.monitoring.grafana.expose, ingress: undefined, gateway });
         expect(problemsOf(viaGateway)).toStrictEqual([["monitoring.grafana.expose.gateway", expect.stringMatching(/^is a Gateway, but the cluster has no Gateway API \(cluster.gatewayApi is false\)/)]]);
         expect(problemsOf((m) => (viaGateway(m), (m.cluster.gatewayApi = true)))).toStrictEqual([]);
+    });
+
+    it("refuses requests beyond four fifths of what the nodes give pods, naming the largest and their size", () => {
+        const nodesOf = (cpu: string, memory: string) => (m: any) => (m.cluster.nodes.allocatable = { cpu, memory });
+        const [[path, message]] = problemsOf(nodesOf("2", "4Gi"));
+        expect(path).toBe("cluster.nodes");
+        expect(message).toMatch(/^give pods 6 CPU and 12Gi on 3 nodes, but this stack's platform requests 4\.[89]\d* CPU and 8\.\dGi, more than 80% of it; the largest: Prometheus of prod 1\.02 CPU and 2\.1Gi \(monitoring\.size: "production"\), Argo CD's application controller 1 CPU and 2Gi \(clusterWide\.argocd\.size: "production"\), .*; set a smaller size there, or give the cluster more or larger nodes$/);
+        expect(problemsOf((m) => (nodesOf("2", "4Gi")(m), (m.monitoring.size = "small")))).toStrictEqual([]);
+        expect(problemsOf(nodesOf("3", "4Gi"))).toStrictEqual([]);
+        expect(problemsOf((m) => delete m.cluster.nodes.allocatable)).toStrictEqual([]);
+    });
+
+    it("refuses a size whose pod no node could hold", () => {
+        const problems = problemsOf((m) => ((m.cluster.nodes = { schedulable: 20, allocatable: { cpu: "1", memory: "8Gi" } }), (m.clusterWide.argocd.size = "small")));
+        expect(problems).toStrictEqual([["monitoring.size", expect.stringMatching(/^is "production": a pod of Prometheus of prod then requests 1\.02 CPU and 2\.1Gi, more than a node gives pods \(1 CPU and 8Gi, cluster\.nodes\.allocatable\), so it could never be scheduled; set a smaller size here, or give the cluster larger nodes$/)]]);
     });
 
     it("refuses a Kubernetes version outside the platform's range, naming the parts that bound it and their sources", () => {

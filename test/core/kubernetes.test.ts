@@ -45,6 +45,7 @@ describe.skipIf(skipExpansion)(expansionTitle("a range taken from a chart's kube
     }, 60_000);
 
     it("covers the parts whose source is their chart", () => {
-        expect(fromCharts.map((p) => p.release(model.clusterWide[p.key] as never, model).chart)).toStrictEqual([charts.sealedSecrets.chart, charts.kubePrometheusStack.chart]);
+        const pinned = fromCharts.map((p) => p.release(model.clusterWide[p.key] as never, model).chart);
+        expect(pinned).toEqual(expect.arrayContaining([charts.sealedSecrets.chart, charts.kubePrometheusStack.chart]));
     });
 });

@@ -6,6 +6,8 @@
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { argocdRelease, argocdSecretData } from "../../../core/argocd/release";
+import { argocdPods } from "../../../core/argocd/sizing";
+import { podRequests, type Requests } from "../../../core/footprint";
 import type { ArgoCdModel, IdentityProviderModel } from "../../../model/schema";
 import { type ExpandedObject, expandRelease, expansionTitle, skipExpansion } from "../../helpers/charts";
 import { installerModel } from "../../helpers/models";
@@ -75,7 +77,11 @@ describe.skipIf(skipExpansion)(expansionTitle("the Argo CD release"), () => {
         const cm = find(objects, "ConfigMap", "argocd-cm")?.data as Record<string, string>;
         expect(cm["admin.enabled"]).toBe("true");
         expect(yaml.load(cm["dex.config"])).toStrictEqual({ connectors: [{ type: "github", id: "github", name: "GitHub", config: { clientID: "abc", orgs: [{ name: "example-org" }], clientSecret: "$dex.github.clientSecret" } }] });
-        expect(objects.filter((o) => o.object.kind === "Deployment" && o.object.metadata.name === "argocd-dex-server")).toHaveLength(1);
+        const dexServer = find(objects, "Deployment", "argocd-dex-server")?.spec.template.spec;
+        // Its pod asks for what the part declares of it (core/footprint.ts).
+        const requestsOf = (containers: { resources: { requests: Requests } }[] = []) => containers.map((c) => c.resources.requests);
+        const declared = argocdPods(argocd).filter((g) => g.what.includes("Dex"));
+        expect(declared.map(podRequests)).toStrictEqual([podRequests({ containers: requestsOf(dexServer?.containers), initContainers: requestsOf(dexServer?.initContainers) })]);
         expect(Object.keys(argocdSecretData(argocd, { adminPasswordHash: "h", serverSecretKey: "k", secrets: () => "s" })).sort()).toStrictEqual(["admin.password", "admin.passwordMtime", "dex.github.clientSecret", "server.secretkey"]);
     }, 60_000);
 
