@@ -12,11 +12,12 @@ import { argocdPods } from "./argocd/sizing";
 import { CERT_MANAGER_OWNED_VALUES, certManagerPods, certManagerRelease, clusterIssuers, issuerSecrets } from "./certManager";
 import type { OwnedValue } from "./chartValues";
 import type { PodGroup } from "./footprint";
+import type { Size } from "./sizing";
 import type { HelmRelease } from "./helm";
 import { intersection, type KubernetesSupport } from "./kubernetes";
 import type { KubeObject, SecretFromConfig } from "./objects";
 import { CLUSTER_MONITORING_OWNED_VALUES, clusterMonitoringRelease } from "./monitoring/release";
-import { clusterMonitoringPods } from "./monitoring/sizing";
+import { clusterMonitoringPods, monitoringPods } from "./monitoring/sizing";
 import { ROLLOUTS_OWNED_VALUES, rolloutsPods, rolloutsRelease } from "./rollouts";
 import { SEALED_SECRETS_OWNED_VALUES, sealedSecretsPods, sealedSecretsRelease } from "./sealedSecrets";
 
@@ -165,3 +166,14 @@ export const KUBERNETES_SUPPORT: readonly (KubernetesSupport & { readonly part: 
 
 /** The Kubernetes minor versions every part supports: the platform's range. */
 export const SUPPORTED_KUBERNETES = intersection(KUBERNETES_SUPPORT);
+
+/**
+ * Every pod group a stack runs: the cluster-wide parts' where it installs them, and its
+ * environment's monitoring, whose config reloaders the cluster release sizes: at
+ * `clusterMonitoringSize`, its own where it installs it, else the environment's stands in.
+ */
+export function platformPods(model: StackModel, clusterMonitoringSize: Size = model.clusterWide?.monitoring.size ?? model.monitoring.size): PodGroup[] {
+    const { clusterWide } = model;
+    const cluster = clusterWide ? CLUSTER_PARTS.flatMap((part) => part.pods(clusterWide[part.key] as never, model)) : [];
+    return [...cluster, ...monitoringPods(model, clusterMonitoringSize)];
+}

@@ -6,11 +6,11 @@
  */
 import type { ProblemCollector } from "../model/problems";
 import type { StackModel } from "../model/schema";
-import { KUBERNETES_SUPPORT, SUPPORTED_KUBERNETES } from "./catalogue";
-import { platformPods, podRequests, totalRequests } from "./footprint";
+import { REDIS_HA_PODS } from "./argocd/sizing";
+import { KUBERNETES_SUPPORT, platformPods, SUPPORTED_KUBERNETES } from "./catalogue";
+import { podRequests, totalRequests } from "./footprint";
 import { checkKubernetesVersion } from "./kubernetes";
 import { bytes, formatCpu, formatMemory, millicores } from "./quantity";
-import { REDIS_HA_PODS } from "./argocd/sizing";
 
 
 /** Every place the model asks for more than one replica behind a disruption budget (`maxUnavailable: 1`). */

@@ -5,9 +5,6 @@
  * within containers). A Job's pod is left out: it leaves once done. Each part declares its pods
  * beside the values that size them; the tests hold the declarations to what the charts render.
  */
-import type { StackModel } from "../model/schema";
-import { CLUSTER_PARTS } from "./catalogue";
-import { monitoringPods } from "./monitoring/sizing";
 import { bytes, millicores } from "./quantity";
 import type { Size } from "./sizing";
 
@@ -35,17 +32,6 @@ export function podRequests(group: Pick<PodGroup, "containers" | "initContainers
     const sum = (key: "cpu" | "memory", parse: (q: string) => number) => group.containers.reduce((total, c) => total + parse(c[key]), 0);
     const largestInit = (key: "cpu" | "memory", parse: (q: string) => number) => Math.max(0, ...(group.initContainers ?? []).map((c) => parse(c[key])));
     return { cpu: Math.max(sum("cpu", millicores), largestInit("cpu", millicores)), memory: Math.max(sum("memory", bytes), largestInit("memory", bytes)) };
-}
-
-/**
- * Every pod group a stack runs: the cluster-wide parts' where it installs them, and its
- * environment's monitoring, whose config reloaders the cluster release sizes: at
- * `clusterMonitoringSize`, its own where it installs it, else the environment's stands in.
- */
-export function platformPods(model: StackModel, clusterMonitoringSize: Size = model.clusterWide?.monitoring.size ?? model.monitoring.size): PodGroup[] {
-    const { clusterWide } = model;
-    const cluster = clusterWide ? CLUSTER_PARTS.flatMap((part) => part.pods(clusterWide[part.key] as never, model)) : [];
-    return [...cluster, ...monitoringPods(model, clusterMonitoringSize)];
 }
 
 /** The requests of `groups` on a cluster of `nodes` schedulable nodes, in millicores and bytes. */

@@ -14,8 +14,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type ChartDiff, type DiffReport, diffTrees, type FileChange, report, type StackDiff } from "./diff";
-import { MARKER, NOT_EXPANDED, readRender } from "./folder";
-import { sharedDir } from "./layout";
+import { MARKER, readRender } from "./folder";
+import { NOT_EXPANDED, sharedDir } from "./layout";
 
 /** A failure of the diff itself, with what to do: printed without a stack trace. */
 export class DiffError extends Error {}

@@ -10,9 +10,6 @@ import type { RenderedTree } from "./tree";
 /** Marks a folder as a render output, so a re-render may replace it and nothing else. */
 export const MARKER = ".gitops-render";
 
-/** The file of a release whose chart could not be expanded: why, in place of its objects. */
-export const NOT_EXPANDED = "not-expanded.txt";
-
 /** Refuses, before any work, an `--out` that is a file or under one, or a folder that holds anything but an earlier render. */
 export function checkOutDir(out: string): void {
     for (let dir = out; ; dir = path.dirname(dir)) {

@@ -11,3 +11,6 @@ export const PROJECT_DIR = path.join(__dirname, "..");
 export function sharedDir(): string {
     return process.env.GITOPS_SHARED_DIR ?? path.join(PROJECT_DIR, "..", "shared");
 }
+
+/** The file of a rendered release whose chart could not be expanded: why, in place of its objects. */
+export const NOT_EXPANDED = "not-expanded.txt";

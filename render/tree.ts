@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { SECRET_PLACEHOLDER, toYaml } from "../core/objects";
 import { type AppliedCharts, appliedProgramObjects, containsSecret, recordedReleases } from "./applied";
-import { NOT_EXPANDED } from "./folder";
+import { NOT_EXPANDED } from "./layout";
 import type { RecordedResource } from "./mockRuntime";
 
 /** What a secret value becomes in a rendered chart's values. */

@@ -5,7 +5,8 @@
  * Prometheus's samples, Alertmanager's silences and Grafana's database.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { platformPods, podRequests, type Requests } from "../core/footprint";
+import { platformPods } from "../core/catalogue";
+import { podRequests, type Requests } from "../core/footprint";
 import type { StackModel } from "../model/schema";
 import { assertCanExpand, expansionTitle, skipExpansion } from "./helpers/charts";
 import { type ClusterObject, identity, SCENARIOS, scenarioCluster, selects } from "./helpers/cluster";
