@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { checkCommand } from "../check/command";
 import { diffCommand } from "../render/diffCommand";
 import { renderCommand } from "../render/renderCommand";
 import { USAGE as BENCH_USAGE } from "../scripts/bench";
@@ -28,6 +29,11 @@ const HELP: Readonly<Record<string, () => Promise<string>>> = {
     diff: async () => {
         const { io, written } = capturedOutput();
         await diffCommand(["--help"], ROOT, io);
+        return written.stdout;
+    },
+    check: async () => {
+        const { io, written } = capturedOutput();
+        await checkCommand(["--help"], io);
         return written.stdout;
     },
     keygen: () => keygen(["--help"]),

@@ -46,7 +46,8 @@ export const INGRESS_CLASS = "nginx";
 export const CLUSTER_PROFILE = {
     kubernetes: "1.34",
     distribution: "kind",
-    nodes: { schedulable: 3, allocatable: { cpu: "4", memory: "15Gi" } },
+    // A kind node gives pods its host's CPUs and memory; a GitHub-hosted runner (4 CPUs, 16 GB) gives a little less than this.
+    nodes: { schedulable: 3, allocatable: { cpu: "3800m", memory: "15Gi" } },
     // kind's default class (rancher's local-path provisioner).
     storageClass: "standard",
     ingressClass: INGRESS_CLASS,

@@ -2,12 +2,15 @@
  * The platform's supported Kubernetes range: the parts' ranges met, and each range a chart states
  * held to that chart, as Helm holds a cluster to it.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLUSTER_PARTS, KUBERNETES_SUPPORT, SUPPORTED_KUBERNETES } from "../../core/catalogue";
 import { describeRange, intersection, minorOf } from "../../core/kubernetes";
 import { CLUSTER_PROFILE, charts } from "../../stacks/shared/constants";
 import { expandRelease, expansionTitle, skipExpansion } from "../helpers/charts";
 import { installerModel } from "../helpers/models";
+import { ROOT } from "../harness";
 
 describe("the supported range", () => {
     it("is where every part's range meets, and the shipped clusters lie in it", () => {
@@ -16,6 +19,14 @@ describe("the supported range", () => {
         expect(KUBERNETES_SUPPORT.map((s) => s.part)).toStrictEqual(CLUSTER_PARTS.map((p) => p.name));
         const minor = minorOf(CLUSTER_PROFILE.kubernetes);
         expect(minor >= SUPPORTED_KUBERNETES.min && minor <= (SUPPORTED_KUBERNETES.max ?? minor)).toBe(true);
+    });
+
+    it("is listed in docs/checking-a-cluster.md as the catalogue has it, with each part's source", () => {
+        const guide = fs.readFileSync(path.join(ROOT, "docs", "checking-a-cluster.md"), "utf8");
+        const table = /<!-- supported kubernetes -->\n((?:\|.*\n)+)/.exec(guide)?.[1] ?? "";
+        const rows = table.trim().split("\n").slice(2).map((row) => row.split("|").slice(1, -1).map((cell) => cell.trim()));
+        expect(rows).toStrictEqual(KUBERNETES_SUPPORT.map((s) => [s.part, describeRange(s), s.source]));
+        expect(guide).toContain(`every part supports: **${describeRange(SUPPORTED_KUBERNETES)}**`);
     });
 
     it("writes ranges as people do, open-ended or of one version", () => {

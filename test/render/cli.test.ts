@@ -163,6 +163,8 @@ describe("npm run render", () => {
         expect(model.environment).toBe("prod");
         // Defaults applied: the dump is the model after validation.
         expect(model.monitoring.alertmanager.groupBy).toStrictEqual(["alertname", "namespace"]);
+        // The cluster's profile, as the model states it.
+        expect(model.cluster).toMatchObject({ kubernetes: CLUSTER_PROFILE.kubernetes, distribution: "kind", nodes: CLUSTER_PROFILE.nodes, storageClass: "standard", gatewayApi: false });
     }, 30_000);
 
     it("says a stack is needed, with exit code 1, when none is named", async () => {
