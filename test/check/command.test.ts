@@ -13,7 +13,7 @@ import { capturedOutput, ROOT } from "../harness";
 import { replayServer, shippedPlan } from "../helpers/checkRun";
 import { freshCluster, installedCluster, type ReplayCluster, recordedCluster } from "../helpers/replayCluster";
 
-const { check: run } = replayServer();
+const { check: run, withKubeconfig } = replayServer();
 const plans: Record<string, CheckPlan> = {};
 beforeAll(async () => {
     for (const stack of ["prod", "dev"]) plans[stack] = await shippedPlan(stack);
@@ -154,10 +154,8 @@ describe("the command", () => {
     });
 
     it("runs end to end from the stack's name, through its kube context", async () => {
-        // The fresh cluster is served while the command loads the stack's plan itself.
-        await check("prod", "pre", freshCluster());
         const { io, written } = capturedOutput();
-        expect(await checkCommand(["--stack", "prod", "--pre", "--context", "replay", "--output", "json"], io)).toBe(0);
+        expect(await withKubeconfig(freshCluster(), () => checkCommand(["--stack", "prod", "--pre", "--context", "replay", "--output", "json"], io))).toBe(0);
         expect(JSON.parse(written.stdout)).toMatchObject({ stack: "prod", mode: "pre", passed: true });
     }, 60_000);
 });

@@ -34,7 +34,11 @@ export interface CheckRun {
 }
 
 /** Serves the replay API for the file's tests; `check` runs the check of a plan against the cluster given. */
-export function replayServer(): { check: (plan: CheckPlan, mode: CheckMode, on: ReplayCluster, options?: { context?: string; output?: "text" | "json"; wait?: number; meanwhile?: ReplayCluster }) => Promise<CheckRun>; verdicts: (plan: CheckPlan, mode: CheckMode, on: ReplayCluster) => Promise<Map<string, CheckResult>> } {
+export function replayServer(): {
+    check: (plan: CheckPlan, mode: CheckMode, on: ReplayCluster, options?: { context?: string; output?: "text" | "json"; wait?: number; meanwhile?: ReplayCluster }) => Promise<CheckRun>;
+    verdicts: (plan: CheckPlan, mode: CheckMode, on: ReplayCluster) => Promise<Map<string, CheckResult>>;
+    withKubeconfig: <T>(on: ReplayCluster, run: () => Promise<T>) => Promise<T>;
+} {
     let api: KubeApi;
     let cluster: ReplayCluster;
     let dir: string;
@@ -42,28 +46,38 @@ export function replayServer(): { check: (plan: CheckPlan, mode: CheckMode, on: 
         api = await startKubeApi((request) => serve(cluster)(request));
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-"));
         fs.writeFileSync(path.join(dir, "config"), api.kubeconfig());
-        // The client reads it as kubectl does: from KUBECONFIG.
-        vi.stubEnv("KUBECONFIG", path.join(dir, "config"));
     });
     afterAll(async () => {
-        vi.unstubAllEnvs();
         fs.rmSync(dir, { recursive: true, force: true });
         await api.close();
     });
-    const check = async (plan: CheckPlan, mode: CheckMode, on: ReplayCluster, options: { context?: string; output?: "text" | "json"; wait?: number; meanwhile?: ReplayCluster } = {}) => {
+    /**
+     * Runs `run` with KUBECONFIG pointing at the server, as kubectl and the client read it, serving
+     * `on`. Only while it runs: the Kubernetes provider takes KUBECONFIG as its default too, and the
+     * program runs other files share must not record it.
+     */
+    const withKubeconfig = async <T>(on: ReplayCluster, run: () => Promise<T>): Promise<T> => {
         cluster = on;
+        vi.stubEnv("KUBECONFIG", path.join(dir, "config"));
+        try {
+            return await run();
+        } finally {
+            vi.unstubAllEnvs();
+        }
+    };
+    const check = async (plan: CheckPlan, mode: CheckMode, on: ReplayCluster, options: { context?: string; output?: "text" | "json"; wait?: number; meanwhile?: ReplayCluster } = {}) => {
         const { io, written } = capturedOutput();
         const slept: number[] = [];
-        const code = await checkCluster({ ...plan, context: options.context ?? "replay" }, mode, { every: 5000, output: options.output ?? "text", ...(options.wait ? { wait: options.wait } : {}) }, io, async (ms) => {
+        const code = await withKubeconfig(on, () => checkCluster({ ...plan, context: options.context ?? "replay" }, mode, { every: 5000, output: options.output ?? "text", ...(options.wait ? { wait: options.wait } : {}) }, io, async (ms) => {
             slept.push(ms);
             // What the cluster has become by the next poll.
             cluster = options.meanwhile ?? cluster;
-        });
+        }));
         return { code, ...written, slept };
     };
     const verdicts = async (plan: CheckPlan, mode: CheckMode, on: ReplayCluster) => {
         const report = JSON.parse((await check(plan, mode, on, { output: "json" })).stdout) as { checks: CheckResult[] };
         return new Map(report.checks.map((c) => [c.check, c]));
     };
-    return { check, verdicts };
+    return { check, verdicts, withKubeconfig };
 }
