@@ -109,9 +109,11 @@ async function main(): Promise<Record<string, unknown>> {
     if (settings.kubeContext === undefined) {
         pulumi.log.warn(`${CONFIG_NAMESPACE}:kubeContext is not set: the Kubernetes provider points at no cluster (the current context is never used), so \`pulumi preview\` cannot expand the charts and \`pulumi up\` refuses; set it with \`pulumi config set ${CONFIG_NAMESPACE}:kubeContext <context>\` (see \`kubectl config get-contexts\`)`);
     }
-    const kubernetes = new k8s.Provider("kubernetes", kubernetesProviderArgs(model.cluster.name, settings));
+    const kubernetes = new k8s.Provider("kubernetes", kubernetesProviderArgs(model.cluster.name, settings, settings.adoptExisting ? "upsert" : "refuse"));
+    // What the platform keeps on delete, a later up takes back (core/provider.ts).
+    const keptObjects = new k8s.Provider("kubernetes-kept", kubernetesProviderArgs(model.cluster.name, settings, "upsert"));
     // Every object the stack applies, its own and its charts', goes through the one transform.
-    const opts = { providers: [kubernetes], transforms: [lifecycleTransform({ adoptExisting: settings.adoptExisting })] };
+    const opts = { providers: [kubernetes], transforms: [lifecycleTransform(keptObjects)] };
 
     const { sealer } = new Sealing("sealing", { certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) }, opts);
     const outputs = installParts({ model, view, settings, sealer, opts });

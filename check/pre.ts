@@ -3,8 +3,9 @@
  * to what the `up` will do there. Pure over the facts read (check/read.ts). What an `up` trips on
  * is the pulumi-kubernetes provider's (provider/pkg/await/await.go, Creation: an object that
  * exists already fails with AlreadyExists unless the provider upserts, which the stack does with
- * `gitops:adoptExisting`) and the sealed-secrets controller's (it leaves a Secret it does not own
- * alone unless it carries `sealedsecrets.bitnami.com/managed: "true"`).
+ * `gitops:adoptExisting`, and always for what the platform keeps on delete) and the sealed-secrets
+ * controller's (it leaves a Secret it does not own alone unless it carries
+ * `sealedsecrets.bitnami.com/managed: "true"`, which the adopting `up` puts there).
  */
 import { podRequests, totalRequests } from "../core/footprint";
 import { describeRange, minorOf } from "../core/kubernetes";
@@ -169,7 +170,8 @@ function judgeLeftovers(plan: CheckPlan, facts: LiveCluster): CheckResult[] {
         const foreign = present.filter((c) => !c.managers.some(isPulumiManager));
         const kept = installed ? [] : present.filter((c) => c.managers.some(isPulumiManager));
         if (foreign.length > 0) results.push(fail("crds", `${count(foreign.length, "CRD")} of the platform's parts installed by another tool (${[...new Set(foreign.flatMap((c) => c.managers))].join(", ") || "no field manager recorded"}): pulumi up would fail on each with AlreadyExists`, `take them over in this stack's first up: ${ADOPT} (unset it afterwards)`, foreign.map((c) => c.name)));
-        else if (kept.length > 0) results.push(fail("crds", `${count(kept.length, "CRD")} kept from an earlier install that this stack's objects are not here to match (a destroy keeps CRDs): pulumi up would fail on each with AlreadyExists`, `take them back in the next up: ${ADOPT} (unset it afterwards)`, kept.map((c) => c.name)));
+        // What the platform keeps it applies through a provider that upserts (components/register.ts): a rebuild takes them back.
+        else if (kept.length > 0) results.push(pass("crds", `the platform's ${count(kept.length, "CRD")} kept from an earlier install (a destroy keeps them): pulumi up takes them back`));
         else if (plan.installs) results.push(pass("crds", present.length > 0 ? `the platform's ${count(present.length, "CRD")} present, applied by this platform` : "no CRD of the platform's parts installed yet"));
     }
 
@@ -177,7 +179,16 @@ function judgeLeftovers(plan: CheckPlan, facts: LiveCluster): CheckResult[] {
     else {
         const found = helmReleases.value.filter((h) => plan.releases.some((r) => r.name === h.release && r.namespace === h.namespace));
         const latest = [...new Map(found.map((h) => [`${h.namespace}/${h.release}`, h])).values()];
-        if (latest.length > 0) results.push(fail("helm-releases", `${count(latest.length, "release")} of the stack installed with Helm (${latest.map((h) => `${h.namespace}/${h.release}, ${h.status}`).join("; ")}): pulumi up would fail on every object Helm holds`, `helm uninstall each (CRDs stay), or take its objects over: ${ADOPT}`));
+        if (latest.length > 0) {
+            results.push(
+                fail(
+                    "helm-releases",
+                    `${count(latest.length, "release")} of the stack installed with Helm (${latest.map((h) => `${h.namespace}/${h.release}, ${h.status}`).join("; ")}): pulumi up would fail on every object Helm holds, and a helm upgrade or uninstall would still act on them after`,
+                    `take its objects over in the first up (${ADOPT}), then delete Helm's records, which pulumi up leaves, with the commands above; or helm uninstall each first (CRDs stay)`,
+                    latest.map((h) => `kubectl delete secret -n ${h.namespace} -l owner=helm,name=${h.release}`),
+                ),
+            );
+        }
         else results.push(pass("helm-releases", "no Helm release of the stack's parts"));
     }
 
@@ -189,7 +200,7 @@ function judgeLeftovers(plan: CheckPlan, facts: LiveCluster): CheckResult[] {
                 fail(
                     "secrets",
                     `${count(blocking.length, "Secret")} where the stack's SealedSecrets write, not theirs: the sealed-secrets controller would leave ${blocking.length === 1 ? "it" : "them"} as ${blocking.length === 1 ? "it is" : "they are"}`,
-                    "let the controller take each over (kubectl annotate secret -n <namespace> <name> sealedsecrets.bitnami.com/managed=true), or delete it",
+                    `hand ${blocking.length === 1 ? "it" : "each"} to the controller in the first up (${ADOPT} marks ${blocking.length === 1 ? "it" : "each"} sealedsecrets.bitnami.com/managed), or delete ${blocking.length === 1 ? "it" : "them"}`,
                     blocking.map((s) => `${s.namespace}/${s.name}`),
                 ),
             );

@@ -10,7 +10,7 @@ import { clusterLabels, namespace, sealedSecret } from "../core/objects";
 import { argocdUrl } from "../model/cluster";
 import type { ArgoCdModel, IdentityProviderModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
-import { type ClusterPartArgs, registerChart, registerObject } from "./register";
+import { type ClusterPartArgs, registerChart, registerObject, registerSealedSecret } from "./register";
 
 export interface ArgoCdArgs extends ClusterPartArgs {
     /** The cluster's Argo CD (`clusterWide.argocd`). */
@@ -62,17 +62,18 @@ export class ArgoCd extends pulumi.ComponentResource {
 
         const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
         const sealedOpts = { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] };
-        const seal = (secretName: string, data: Readonly<Record<string, pulumi.Input<string>>>, templateLabels?: Record<string, string>) =>
-            registerObject(name, sealedSecret(secretName, ns, labels, sealer.seal({ namespace: ns, name: secretName }, data), { templateLabels }), sealedOpts);
+        const seal = (secretName: string, data: Readonly<Record<string, pulumi.Input<string>>>, options: Parameters<typeof sealedSecret>[4] = {}) =>
+            registerSealedSecret(name, sealedSecret(secretName, ns, labels, sealer.seal({ namespace: ns, name: secretName }, data), options), args.adoptExisting ?? false, sealedOpts);
         const notificationsSecret = seal(NOTIFICATIONS_SECRET, args.notificationSecrets);
         const redisPassword = new random.RandomPassword(`${name}-redis-password`, { length: 32, special: false }, { parent: this });
         const redisSecret = seal(REDIS_SECRET, { auth: redisPassword.result });
         // The key Argo CD signs sessions with: kept in state, so sessions survive a restart.
         const serverSecretKey = new random.RandomPassword(`${name}-server-secretkey`, { length: 32, special: false }, { parent: this });
-        const argocdSecret = seal(ARGOCD_SECRET, argocdSecretData(argocd, { adminPasswordHash: passwordHash, serverSecretKey: serverSecretKey.result, secrets: args.configSecret }));
+        // Argo CD writes keys of its own into it: the controller patches the Secret rather than replace it.
+        const argocdSecret = seal(ARGOCD_SECRET, argocdSecretData(argocd, { adminPasswordHash: passwordHash, serverSecretKey: serverSecretKey.result, secrets: args.configSecret }), { sharedWithItsController: true });
         // Argo CD finds credentials by the label, on the Secret the controller writes.
         const credentials = repositoryCredentials(argocd).map((c) =>
-            seal(c.name, Object.fromEntries(Object.entries(c.data).map(([key, value]) => [key, "plain" in value ? value.plain : args.configSecret(value.secret)])), { [SECRET_TYPE_LABEL]: "repo-creds" }),
+            seal(c.name, Object.fromEntries(Object.entries(c.data).map(([key, value]) => [key, "plain" in value ? value.plain : args.configSecret(value.secret)])), { templateLabels: { [SECRET_TYPE_LABEL]: "repo-creds" } }),
         );
         const notificationsCm = registerObject(name, argocdNotificationsConfigMap(argocd, args.cluster), { parent: this, dependsOn: [nsResource] });
 

@@ -55,12 +55,12 @@ const CLUSTER_INSTALLERS: { readonly [K in ClusterPartKey]?: ClusterInstaller<K>
         const adminPassword = settings.argocdAdminPassword === undefined ? undefined : pulumi.secret(settings.argocdAdminPassword);
         const configSecretOf = (reference: string) => configSecret(settings, reference);
         const argocdArgs = { argocd: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), configSecret: configSecretOf, identityProvider: model.identityProvider };
-        const argocd = new ArgoCd(part.name, { ...argocdArgs, adminPassword, after }, opts);
+        const argocd = new ArgoCd(part.name, { ...argocdArgs, adminPassword, after, adoptExisting: settings.adoptExisting }, opts);
         return { ready: argocd.ready, outputs: argocd.adminPassword ? { argocdAdminPassword: argocd.adminPassword } : {} };
     },
     rollouts: (part, slice, { model, settings, sealer, after, opts }) =>
-        new ArgoRollouts(part.name, { rollouts: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), after }, opts),
-    monitoring: (part, slice, { model, after, opts }) => new ClusterMonitoring(part.name, { monitoring: slice, cluster: model.cluster.name, after }, opts),
+        new ArgoRollouts(part.name, { rollouts: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), after, adoptExisting: settings.adoptExisting }, opts),
+    monitoring: (part, slice, { model, after, opts }) => new ClusterMonitoring(part.name, { monitoring: slice, cluster: model.cluster.name, profile: model.cluster, after }, opts),
 };
 
 /** Registers a cluster-wide part: with its own component, or as a ChartPart. */
@@ -78,13 +78,13 @@ function installChartPart(part: ClusterPart, slice: ClusterWideModel[ClusterPart
         const data = sealer.seal({ namespace: ns, name: s.name }, Object.fromEntries(Object.entries(s.data).map(([key, reference]) => [key, configSecret(settings, reference)])));
         return sealedSecret(s.name, ns, labels, data, { type: s.type });
     });
-    return new ChartPart(part.name, { release, cluster: model.cluster.name, before: secrets, objects: part.objects?.(slice as never, labels), after }, opts);
+    return new ChartPart(part.name, { release, cluster: model.cluster.name, before: secrets, objects: part.objects?.(slice as never, labels), after, adoptExisting: settings.adoptExisting }, opts);
 }
 
 /** The environment parts, by name. */
 const ENVIRONMENT_INSTALLERS: Readonly<Record<string, (name: string, context: InstallContext) => Installed>> = {
     monitoring: (name, { model, view, settings, sealer, after, opts }) => {
-        const monitoring = new Monitoring(name, { model, clusterMonitoring: view.monitoring, sealer, configSecret: (reference) => configSecret(settings, reference), after }, opts);
+        const monitoring = new Monitoring(name, { model, clusterMonitoring: view.monitoring, sealer, configSecret: (reference) => configSecret(settings, reference), after, adoptExisting: settings.adoptExisting }, opts);
         return { ready: monitoring.ready, outputs: { grafanaUrl: monitoring.grafanaUrl, alertmanagerConfigSecret: monitoring.configSecretName, runbook: monitoring.runbook } };
     },
     applications: (name, { model, view, after, opts }) => new RootApplications(name, { model, argocdNamespace: view.argocd.namespace, after }, opts),

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { HelmRelease } from "../core/helm";
 import { clusterLabels, type KubeObject, namespace } from "../core/objects";
-import { type ClusterPartArgs, registerChart, registerObject } from "./register";
+import { type ClusterPartArgs, registerChart, registerObject, registerSealedSecret } from "./register";
 
 export interface ChartPartArgs extends ClusterPartArgs {
     /** The part's release (its builder in core/, from its slice of the model). */
@@ -25,7 +25,9 @@ export class ChartPart extends pulumi.ComponentResource {
         super("gitops:platform:ChartPart", name, {}, opts);
         const after = [...(args.after ?? [])];
         const ns = registerObject(name, namespace(args.release.namespace, clusterLabels(args.cluster, name)), { parent: this });
-        const before = (args.before ?? []).map((o) => registerObject(name, o, { parent: this, dependsOn: [ns, ...after] }));
+        const before = (args.before ?? []).map((o) =>
+            o.kind === "SealedSecret" ? registerSealedSecret(name, o, args.adoptExisting ?? false, { parent: this, dependsOn: [ns, ...after] }) : registerObject(name, o, { parent: this, dependsOn: [ns, ...after] }),
+        );
         const chart = registerChart(name, args.release, { parent: this, dependsOn: [ns, ...before, ...after] });
         this.ready = [chart, ...(args.objects ?? []).map((o) => registerObject(name, o, { parent: this, dependsOn: [chart] }))];
         this.registerOutputs({});

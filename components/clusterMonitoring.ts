@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ControlPlaneProfile } from "../core/monitoring/controlPlane";
 import { clusterMonitoringRelease } from "../core/monitoring/release";
 import { clusterLabels, namespace } from "../core/objects";
 import type { ClusterWideModel } from "../model/schema";
@@ -7,6 +8,8 @@ import { type ClusterPartArgs, registerChart, registerObject } from "./register"
 export interface ClusterMonitoringArgs extends ClusterPartArgs {
     /** The cluster release of kube-prometheus-stack (`clusterWide.monitoring`). */
     readonly monitoring: ClusterWideModel["monitoring"];
+    /** The cluster profile (`cluster`): which control-plane components its release scrapes. */
+    readonly profile: ControlPlaneProfile;
 }
 
 /**
@@ -20,7 +23,7 @@ export class ClusterMonitoring extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gitops:monitoring:ClusterMonitoring", name, {}, opts);
         const nsResource = registerObject(name, namespace(args.monitoring.namespace, clusterLabels(args.cluster, "monitoring")), { parent: this });
-        this.ready = [registerChart(name, clusterMonitoringRelease(args.monitoring), { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] })];
+        this.ready = [registerChart(name, clusterMonitoringRelease(args.monitoring, { cluster: args.profile }), { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] })];
         this.registerOutputs({});
     }
 }

@@ -11,7 +11,7 @@ import { environmentLabels, namespace, SECRET_PLACEHOLDER, sealedSecret, toYaml 
 import type { ClusterView } from "../model/cluster";
 import type { StackModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
-import { registerChart, registerObject } from "./register";
+import { registerChart, registerObject, registerSealedSecret } from "./register";
 
 /** Grafana's admin user name: not a secret, unlike its password. */
 const GRAFANA_ADMIN_USER = "admin";
@@ -31,6 +31,8 @@ export interface MonitoringArgs {
      * the owner of the shared cluster has installed them already.
      */
     readonly after?: readonly pulumi.Resource[];
+    /** Hand each existing Secret its SealedSecrets write to the sealed-secrets controller (`gitops:adoptExisting`). Defaults to false. */
+    readonly adoptExisting?: boolean;
 }
 
 /**
@@ -57,7 +59,8 @@ export class Monitoring extends pulumi.ComponentResource {
         this.runbook = monitoringRunbook(model);
         this.grafanaUrl = exposedUrl(model.monitoring.grafana.expose);
 
-        const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
+        // Prometheus's and Alertmanager's volumes (claims their StatefulSets made) live and die with it.
+        const nsResource = registerObject(name, namespace(ns, labels, { keep: true }), { parent: this });
         const sealedOpts = { parent: this, dependsOn: [nsResource, ...(args.after ?? [])] };
 
         const references = alertmanagerSecretReferences(model.monitoring.alertmanager);
@@ -66,16 +69,17 @@ export class Monitoring extends pulumi.ComponentResource {
         const configData = sealer.seal({ namespace: ns, name: this.configSecretName }, { [CONFIG_KEY]: configYaml });
         // The same config, generated with the placeholder where each secret goes.
         const configPreview = { [CONFIG_KEY]: toYaml(alertmanagerConfig(model, () => SECRET_PLACEHOLDER)) };
-        const configSecret = registerObject(name, sealedSecret(this.configSecretName, ns, labels, configData, { previews: configPreview }), sealedOpts);
+        const adopting = args.adoptExisting ?? false;
+        const configSecret = registerSealedSecret(name, sealedSecret(this.configSecretName, ns, labels, configData, { previews: configPreview }), adopting, sealedOpts);
 
         const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
         const grafanaName = grafanaAdminSecretName(model);
         const grafanaData = sealer.seal({ namespace: ns, name: grafanaName }, { "admin-user": GRAFANA_ADMIN_USER, "admin-password": grafanaPassword.result });
-        const grafanaSecret = registerObject(name, sealedSecret(grafanaName, ns, labels, grafanaData, { previews: { "admin-user": GRAFANA_ADMIN_USER } }), sealedOpts);
+        const grafanaSecret = registerSealedSecret(name, sealedSecret(grafanaName, ns, labels, grafanaData, { previews: { "admin-user": GRAFANA_ADMIN_USER } }), adopting, sealedOpts);
 
         const sso = model.monitoring.grafana.sso;
         const oauthName = grafanaOauthSecretName(model);
-        const oauthSecret = sso ? [registerObject(name, sealedSecret(oauthName, ns, labels, sealer.seal({ namespace: ns, name: oauthName }, { [OAUTH_SECRET_KEY]: args.configSecret(sso.clientSecret) })), sealedOpts)] : [];
+        const oauthSecret = sso ? [registerSealedSecret(name, sealedSecret(oauthName, ns, labels, sealer.seal({ namespace: ns, name: oauthName }, { [OAUTH_SECRET_KEY]: args.configSecret(sso.clientSecret) })), adopting, sealedOpts)] : [];
 
         // The platform watching itself, from the stack that installs it: its dashboards, monitors and alerts.
         const { clusterWide } = model;

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHART_TYPE, type HelmRelease } from "../core/helm";
-import { type ApplyPolicy, appliedObject } from "../core/lifecycle";
-import type { KubeObject } from "../core/objects";
+import { appliedObject } from "../core/lifecycle";
+import { type KubeObject, sealedSecretAdoption } from "../core/objects";
 
 /** What every cluster-wide part's component is given besides its slice of the model. */
 export interface ClusterPartArgs {
@@ -10,21 +10,48 @@ export interface ClusterPartArgs {
     readonly cluster: string;
     /** What its objects wait for: the parts it runs on (core/catalogue.ts), where this stack installs them. Defaults to none. */
     readonly after?: readonly pulumi.Resource[];
+    /** Hand each existing Secret its SealedSecrets write to the sealed-secrets controller (`gitops:adoptExisting`; `registerSealedSecret`). Defaults to false. */
+    readonly adoptExisting?: boolean;
 }
 
 /**
  * The transform every component of the stack is registered with: the engine runs it on each
  * Kubernetes object the program registers and on each object a Chart v4 renders (transforms of a
  * component reach its descendants, packaged components' children included), so that what
- * `pulumi up` waits for, keeps and takes over is decided in one place (core/lifecycle.ts).
+ * `pulumi up` waits for and keeps is decided in one place (core/lifecycle.ts). An object kept on
+ * delete is applied through `keptProvider`, which upserts: a later `up` on the same cluster (a
+ * rebuild after `pulumi destroy`) takes it back instead of failing on it as existing. The engine
+ * takes a transform's provider for a packaged component's child as for any other (the SDK sends
+ * it back: @pulumi/pulumi runtime/callbacks.js, the transform's `opts.provider`).
  */
-export function lifecycleTransform(policy: ApplyPolicy): pulumi.ResourceTransform {
+export function lifecycleTransform(keptProvider: pulumi.ProviderResource): pulumi.ResourceTransform {
     return ({ type, props, opts }) => {
         if (!type.startsWith("kubernetes:") || type === CHART_TYPE) return undefined;
-        const { object, retainOnDelete } = appliedObject(props, policy);
+        const { object, retainOnDelete } = appliedObject(props);
         if (object === props && !retainOnDelete) return undefined;
-        return { props: object, opts: retainOnDelete ? pulumi.mergeOptions(opts, { retainOnDelete: true }) : opts };
+        return { props: object, opts: retainOnDelete ? pulumi.mergeOptions(opts, { retainOnDelete: true, provider: keptProvider }) : opts };
     };
+}
+
+/**
+ * Registers a SealedSecret. While the stack adopts a cluster built by hand (`adopting`), the Secret
+ * it writes is first handed to the sealed-secrets controller as the controller documents: a
+ * SecretPatch marks it `sealedsecrets.bitnami.com/managed` (and `patch` where the SealedSecret
+ * patches its Secret), without which the controller refuses a Secret it did not make ("already
+ * exists and is not managed by SealedSecret": sealed-secrets v0.36.6 pkg/controller/controller.go,
+ * `unseal`). The patch is retained when the adoption ends: deleting it would give up its
+ * annotations (pulumi-kubernetes await.go, Deletion: `ssa.Relinquish`), and a Secret patched by
+ * its SealedSecret must keep `patch`, or the next unseal replaces it whole.
+ */
+export function registerSealedSecret(component: string, object: KubeObject, adopting: boolean, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+    if (!adopting) return registerObject(component, object, opts);
+    const handOver = new k8s.core.v1.SecretPatch(`${component}-adopt-${object.metadata.name}`, sealedSecretAdoption(object), { ...opts, retainOnDelete: true });
+    return registerObject(component, object, { ...opts, dependsOn: [...toArray(opts.dependsOn), handOver] });
+}
+
+function toArray(dependsOn: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+    if (dependsOn === undefined) return [];
+    return Array.isArray(dependsOn) ? dependsOn : [dependsOn as pulumi.Input<pulumi.Resource>];
 }
 
 /**

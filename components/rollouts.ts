@@ -3,7 +3,7 @@ import { clusterLabels, namespace, sealedSecret } from "../core/objects";
 import { ROLLOUTS_NOTIFICATIONS_SECRET, rolloutsNotificationsConfigMap, rolloutsRelease } from "../core/rollouts";
 import type { RolloutsModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
-import { type ClusterPartArgs, registerChart, registerObject } from "./register";
+import { type ClusterPartArgs, registerChart, registerObject, registerSealedSecret } from "./register";
 
 export interface ArgoRolloutsArgs extends ClusterPartArgs {
     /** The cluster's Argo Rollouts (`clusterWide.rollouts`). */
@@ -27,7 +27,7 @@ export class ArgoRollouts extends pulumi.ComponentResource {
 
         const nsResource = registerObject(name, namespace(ns, labels), { parent: this });
         const secretData = sealer.seal({ namespace: ns, name: ROLLOUTS_NOTIFICATIONS_SECRET }, args.notificationSecrets);
-        const secret = registerObject(name, sealedSecret(ROLLOUTS_NOTIFICATIONS_SECRET, ns, labels, secretData), {
+        const secret = registerSealedSecret(name, sealedSecret(ROLLOUTS_NOTIFICATIONS_SECRET, ns, labels, secretData), args.adoptExisting ?? false, {
             parent: this,
             dependsOn: [nsResource, ...(args.after ?? [])],
         });

@@ -9,7 +9,15 @@ import type { PodGroup } from "./footprint";
 import { requests, resources, type Weight } from "./sizing";
 import type { KubeObject, SecretFromConfig } from "./objects";
 
-/** Helm's hook annotations, each set to null: Helm then drops the chart's default for it. */
+/**
+ * Helm's hook annotations, each set to null: Helm then drops the chart's default for it (Helm
+ * v3.20.2 pkg/chartutil/coalesce.go, `coalesceValues`: a user value of nil deletes the key). The null reaches
+ * Helm through Chart v4: the Node SDK sends it (@pulumi/pulumi runtime/rpc.js, `serializeAllKeys`
+ * omits only undefined; test/program.charts.test.ts expands the values as the mock monitor received
+ * them and finds no hook), the engine and the provider unmarshal with nulls kept (SkipNulls false),
+ * and the Go SDK gives the component a nil for it inside `values` (sdk/go/pulumi/rpc.go,
+ * `unmarshalPropertyValue`, object case). Not run against a cluster here.
+ */
 const NOT_A_HOOK = { "helm.sh/hook": null, "helm.sh/hook-weight": null, "helm.sh/hook-delete-policy": null };
 
 /** The values the program sets (core/chartValues.ts): a model's `values` may not touch them. */

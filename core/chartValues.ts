@@ -62,6 +62,8 @@ export const CHART_RULES: Readonly<Record<string, ChartRules>> = {
             { path: ["alertmanager", "alertmanagerSpec", "configSecret"], type: "string" },
             // `# adminPassword: strongpassword` in the grafana subchart.
             { path: ["grafana", "adminPassword"], type: "string" },
+            // `# annotations: {}` under the grafana subchart's persistence; its PVC template reads it.
+            { path: ["grafana", "persistence", "annotations"], type: "open" },
         ],
     },
     "sealed-secrets": { openMaps: [["privateKeyLabels"], ["privateKeyAnnotations"], ["podAnnotations"]] },

@@ -1,6 +1,7 @@
 /**
  * How Pulumi treats each object it applies, chart-rendered or the program's own: what `pulumi up`
- * waits for, what it keeps when a release or a stack goes away, and whose fields it takes over.
+ * waits for, and what it keeps when a release or a stack goes away (and takes back when a later
+ * `up` finds it: components/register.ts gives kept objects a provider that upserts).
  * Pure: Pulumi runs it as a transform on every Chart v4 child, the components run it on the
  * program's own objects, and the offline render runs it on every chart's expansion, so that the
  * render and `npm run diff -- --charts` show what is applied.
@@ -16,21 +17,12 @@
 
 /** Pulumi does not wait for an object that carries it as "true". */
 export const SKIP_AWAIT = "pulumi.com/skipAwait";
-/** Pulumi takes every field of the object over on apply, whoever managed it before (server-side apply's force). */
-export const PATCH_FORCE = "pulumi.com/patchForce";
 /** What Pulumi waits for instead of its own rules: `condition=<Type>` or `jsonpath=...`. */
 export const WAIT_FOR = "pulumi.com/waitFor";
+/** How long Pulumi waits for it, in seconds, instead of its default ten minutes. */
+export const TIMEOUT_SECONDS = "pulumi.com/timeoutSeconds";
 /** Helm's (and Chart v4's) mark of an object that outlives its release. */
 export const RESOURCE_POLICY = "helm.sh/resource-policy";
-
-/** What a stack does to every object it applies beyond what the object says. */
-export interface ApplyPolicy {
-    /**
-     * The stack adopts a cluster whose releases were installed by hand (`gitops:adoptExisting`):
-     * every object takes over the fields Helm or kubectl managed, instead of failing on them.
-     */
-    readonly adoptExisting: boolean;
-}
 
 /** An object as Pulumi applies it, and whether Pulumi leaves it in the cluster when it deletes it. */
 export interface AppliedObject {
@@ -64,14 +56,27 @@ export function readinessFromOutside(object: Record<string, any>): string | unde
     return undefined;
 }
 
-/** The object with the annotations the policy adds, and its delete behaviour. */
-export function appliedObject(object: Record<string, any>, policy: ApplyPolicy): AppliedObject {
+/**
+ * The custom resources awaited until their operator says they serve: a Prometheus or Alertmanager
+ * that never starts (its volume never bound, its config refused) would otherwise leave an `up`
+ * green and the environment unwatched. prometheus-operator sets `Available` on both once every
+ * replica is ready (since v0.56; Argo CD's health check of them reads the same condition:
+ * resource_customizations/monitoring.coreos.com/Prometheus/health.lua).
+ */
+const AWAITED_CONDITION: Readonly<Record<string, string>> = {
+    "monitoring.coreos.com/v1/Prometheus": "condition=Available",
+    "monitoring.coreos.com/v1/Alertmanager": "condition=Available",
+};
+
+/** The object with the annotations Pulumi needs of it, and its delete behaviour. */
+export function appliedObject(object: Record<string, any>): AppliedObject {
     const added: Record<string, string> = {};
     // A CRD deleted takes every custom resource of its kind with it, in every namespace.
     const isCrd = object.kind === "CustomResourceDefinition";
     if (isCrd) added[RESOURCE_POLICY] = "keep";
     if (readinessFromOutside(object) !== undefined) added[SKIP_AWAIT] = "true";
-    if (policy.adoptExisting) added[PATCH_FORCE] = "true";
+    const awaited = AWAITED_CONDITION[`${object.apiVersion}/${object.kind}`];
+    if (awaited !== undefined && object.metadata?.annotations?.[WAIT_FOR] === undefined) added[WAIT_FOR] = awaited;
     const annotations = { ...object.metadata?.annotations, ...added };
     return {
         object: Object.keys(added).length === 0 ? object : { ...object, metadata: { ...object.metadata, annotations } },

@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { WAIT_FOR } from "./lifecycle";
+import { RESOURCE_POLICY, TIMEOUT_SECONDS, WAIT_FOR } from "./lifecycle";
 
 /** A Kubernetes object as the API server takes it. */
 export interface KubeObject {
@@ -43,8 +43,13 @@ export function toYaml(data: unknown): string {
     return yaml.dump(data, { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 
-export function namespace(name: string, labels: Record<string, string>): KubeObject {
-    return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } };
+/**
+ * A namespace; `keep` for one that holds data: Pulumi leaves it, and the volumes in it, when it
+ * deletes it (a renamed environment, `pulumi destroy`), and a later `up` takes it back
+ * (core/lifecycle.ts).
+ */
+export function namespace(name: string, labels: Record<string, string>, options: { readonly keep?: boolean } = {}): KubeObject {
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels, ...(options.keep ? { annotations: { [RESOURCE_POLICY]: "keep" } } : {}) } };
 }
 
 export function configMap(name: string, ns: string, labels: Record<string, string>, data: Record<string, string>): KubeObject {
@@ -63,6 +68,23 @@ export const PREVIEW_ANNOTATION = "gitops-platform/preview.";
  * SealedSecret sealed for a certificate the controller has no key of fails the `up` by name.
  */
 export const UNSEALED = "condition=Synced";
+
+/**
+ * How long `pulumi up` waits for a SealedSecret to be unsealed: the controller (applied and
+ * awaited before any SealedSecret) unseals within seconds, so three minutes are ample, and a
+ * SealedSecret it cannot open (sealed for another key) fails the `up` then, by name, instead of
+ * after the provider's default of ten (`pulumi.com/timeoutSeconds`, metadata/overrides.go).
+ * Why it could not is the condition's message: `kubectl get sealedsecret -n <namespace> <name>`.
+ */
+export const UNSEAL_TIMEOUT_SECONDS = 180;
+
+/** The sealed-secrets controller's annotations of a Secret (v0.36.6 pkg/apis/sealedsecrets/v1alpha1/types.go). */
+export const SEALED_SECRETS_ANNOTATIONS = {
+    /** It takes over a Secret it did not make, and owns it from then on. */
+    managed: "sealedsecrets.bitnami.com/managed",
+    /** It writes its keys into the Secret and keeps the others, instead of replacing the whole Secret. */
+    patch: "sealedsecrets.bitnami.com/patch",
+} as const;
 
 /** A Secret whose every value is a secret the model names as a config key (`gitops:<key>`): the program seals it. */
 export interface SecretFromConfig {
@@ -86,15 +108,29 @@ export function sealedSecret(
     ns: string,
     labels: Record<string, string>,
     encryptedData: pulumi.Input<Record<string, string>>,
-    options: { readonly previews?: Readonly<Record<string, string>>; readonly templateLabels?: Readonly<Record<string, string>>; readonly type?: string } = {},
+    options: { readonly previews?: Readonly<Record<string, string>>; readonly templateLabels?: Readonly<Record<string, string>>; readonly type?: string; readonly sharedWithItsController?: boolean } = {},
 ): KubeObject {
     const previews = Object.entries(options.previews ?? {}).map(([key, text]) => [`${PREVIEW_ANNOTATION}${key}`, text]);
-    const annotations = { [WAIT_FOR]: UNSEALED, ...Object.fromEntries(previews) };
+    const annotations = { [WAIT_FOR]: UNSEALED, [TIMEOUT_SECONDS]: String(UNSEAL_TIMEOUT_SECONDS), ...Object.fromEntries(previews) };
+    // The controller makes the Secret from the template, annotations included; then, on every later unseal, patches it.
+    const templateAnnotations = options.sharedWithItsController ? { annotations: { [SEALED_SECRETS_ANNOTATIONS.patch]: "true" } } : {};
     return {
         apiVersion: "bitnami.com/v1alpha1",
         kind: "SealedSecret",
         metadata: { name, namespace: ns, labels, annotations },
-        spec: { encryptedData, template: { metadata: { name, namespace: ns, labels: { ...labels, ...options.templateLabels } }, type: options.type ?? "Opaque" } },
+        spec: { encryptedData, template: { metadata: { name, namespace: ns, labels: { ...labels, ...options.templateLabels }, ...templateAnnotations }, type: options.type ?? "Opaque" } },
     };
 }
 
+/**
+ * The Secret patch that hands the existing Secret a SealedSecret writes to the controller:
+ * managed, and patched where the SealedSecret's own Secret is (so that the keys the Secret's other
+ * writer put there stay). Of the SealedSecret's type: where no Secret exists yet the patch makes
+ * one, and a Secret's type cannot change later.
+ */
+export function sealedSecretAdoption(sealed: KubeObject): { metadata: { name: string; namespace: string; annotations: Record<string, string> }; type: string } {
+    const template = (sealed.spec as { template: { metadata?: { annotations?: Record<string, string> }; type: string } }).template;
+    const patched = template.metadata?.annotations?.[SEALED_SECRETS_ANNOTATIONS.patch] === "true";
+    const annotations = { [SEALED_SECRETS_ANNOTATIONS.managed]: "true", ...(patched ? { [SEALED_SECRETS_ANNOTATIONS.patch]: "true" } : {}) };
+    return { metadata: { name: sealed.metadata.name, namespace: sealed.metadata.namespace as string, annotations }, type: template.type };
+}

@@ -1,6 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { CONFIG_NAMESPACE, type PlatformConfig } from "../model/config";
 
+/** What the provider does with an object it is asked to create that exists already. */
+export type ExistingObjects = "refuse" | "upsert";
+
 /**
  * The arguments of the stack's Kubernetes provider, from its cluster's name and its config:
  * - `clusterIdentifier`, the model's cluster: the provider (and everything under it) is replaced
@@ -11,15 +14,21 @@ import { CONFIG_NAMESPACE, type PlatformConfig } from "../model/config";
  *   marks such a cluster unreachable and Chart v4 refuses the preview, saying so;
  * - server-side apply: kube-prometheus-stack's CRDs are too large for client-side apply's
  *   last-applied annotation;
- * - `upsertExistingObjects` only for the `up` that adopts a cluster built by hand: since 4.29 a
- *   new object is created with a plain create, which refuses an object that exists already.
+ * - force on every apply (`enablePatchForce`; await.go, patchForce): the platform's fields are
+ *   Pulumi's, so a field Helm or kubectl also set (a cluster adopted, a hand edit) never stops an
+ *   `up` as a server-side apply conflict, during adoption or after it;
+ * - `upsertExistingObjects` where an object may exist already by design: for the `up` that adopts
+ *   a cluster built by hand, and for the objects the platform keeps on delete (CRDs, the
+ *   monitoring namespaces), which a rebuild finds (since 4.29 a new object is created with a plain
+ *   create, which refuses one that exists: await.go, Creation).
  */
-export function kubernetesProviderArgs(cluster: string, settings: Pick<PlatformConfig, "kubeContext" | "adoptExisting">): k8s.ProviderArgs {
+export function kubernetesProviderArgs(cluster: string, settings: Pick<PlatformConfig, "kubeContext">, existing: ExistingObjects): k8s.ProviderArgs {
     return {
         clusterIdentifier: cluster,
         ...(settings.kubeContext ? { context: settings.kubeContext } : { kubeconfig: noClusterKubeconfig(cluster) }),
         enableServerSideApply: true,
-        ...(settings.adoptExisting ? { upsertExistingObjects: true } : {}),
+        enablePatchForce: true,
+        ...(existing === "upsert" ? { upsertExistingObjects: true } : {}),
     };
 }
 

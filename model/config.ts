@@ -155,13 +155,17 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
     const at = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
     const secrets: Record<string, string> = {};
     const declared = declaredConfigKeys();
+    const references = configReferences(model);
     for (const key of requiredSecretKeys(model)) {
         const value = get(key);
+        // Where the model needs it, so that a stack that does not want it knows what to remove instead.
+        const namedAt = `the model names it at ${references.filter((r) => r.key === key).map((r) => r.path).join(", ")}`;
         if (value === undefined || value.trim() === "") {
             const what = (declared.get(key) ?? "").replace(/^Optional.*?\.\s+/, "").replace(/\.$/, "");
-            problems.add(at(key), `is not set: ${what || "a secret the model names"}; set it with \`${setCommand(key)}\``);
-        } else if (key.endsWith("Webhook") && !isHttpUrl(value)) {
-            problems.add(at(key), `is not an http(s) URL; set the webhook URL with \`${setCommand(key)}\``);
+            problems.add(at(key), `is not set: ${what || "a secret the model names"} (${namedAt}); set it with \`${setCommand(key)}\``);
+        } else if ((key.endsWith("Webhook") || key.endsWith("Url")) && !isHttpUrl(value)) {
+            // What posts to it takes nothing else: Alertmanager would refuse its whole config at load, keeping the previous one.
+            problems.add(at(key), `is not an http(s) URL (${namedAt}); set the ${key.endsWith("Webhook") ? "webhook " : ""}URL with \`${setCommand(key)}\``);
         } else {
             secrets[key] = value;
         }

@@ -471,8 +471,22 @@ const alertmanagerSchema = z.strictObject({
             url: httpUrl.optional(),
         })
         .optional(),
-    /** Send Watchdog to a dead-man's-switch webhook instead of dropping it. */
-    deadMansSwitch: z.strictObject({ receiver: z.string().min(1), url: httpUrl, repeatInterval: duration.default("1m") }).optional(),
+    /**
+     * Send Watchdog (always firing) to a dead-man's switch, a heartbeat service that alerts when
+     * its pings stop, so that a dead Prometheus or Alertmanager is noticed; none: Watchdog is dropped.
+     */
+    deadMansSwitch: z
+        .strictObject({
+            receiver: z.string().min(1),
+            /** The config secret that holds the heartbeat URL: its ping key makes the whole URL a secret, never in the model. */
+            url: z
+                .string()
+                .regex(CONFIG_REFERENCE, "must name the config secret that holds the heartbeat URL, such as gitops:alertmanagerDeadMansSwitchUrl, not the URL, whose ping key is a secret; set the URL with `pulumi config set --secret gitops:alertmanagerDeadMansSwitchUrl <url>`")
+                .default("gitops:alertmanagerDeadMansSwitchUrl"),
+            /** How often the switch is pinged; give the heartbeat service a longer period (with its grace). */
+            repeatInterval: duration.default("1m"),
+        })
+        .optional(),
 });
 
 /** The environment's Grafana: its address, and single sign-on with the identity provider. */
@@ -525,6 +539,8 @@ const memoryQuantity = z.string().regex(/^[0-9]+(Ki|Mi|Gi|Ti)$/, "must be a memo
 
 /** The Kubernetes distributions the platform knows: what their control planes expose, and what `npm run check` expects of them. */
 export const DISTRIBUTIONS = ["kind", "k3s", "kubeadm", "eks", "gke", "aks", "other"] as const;
+/** The control-plane components kube-prometheus-stack can scrape and alert on (core/monitoring/controlPlane.ts). */
+export const CONTROL_PLANE_COMPONENTS = ["etcd", "scheduler", "controllerManager", "proxy"] as const;
 
 /** The cluster the stack deploys to, who installs what in it, and what it offers: what `pulumi up` needs of it is checked against this before anything is registered, and this against the live cluster by `npm run check`. */
 const clusterSchema = z.strictObject({
@@ -553,10 +569,17 @@ const clusterSchema = z.strictObject({
     ingressClass: z.string().min(1).optional(),
     /** The Gateway API's CRDs are installed, so that an HTTPRoute can be made (to a Gateway that exists). */
     gatewayApi: z.boolean().default(false),
+    /**
+     * The control-plane components whose metrics the cluster serves beyond the node's loopback
+     * (e.g. `bind-address: 0.0.0.0`), which the platform then scrapes and alerts on. Unset: none,
+     * on every distribution (core/monitoring/controlPlane.ts says why for each); never etcd, the
+     * scheduler or the controller manager of a managed control plane (eks, gke, aks).
+     */
+    controlPlaneMetrics: z.array(z.enum(CONTROL_PLANE_COMPONENTS)).optional(),
 });
 
 /** The fields of `cluster` that describe the cluster itself (its profile): stacks that share a cluster must agree on them. */
-export const CLUSTER_PROFILE_KEYS = ["kubernetes", "distribution", "nodes", "storageClass", "ingressClass", "gatewayApi"] as const;
+export const CLUSTER_PROFILE_KEYS = ["kubernetes", "distribution", "nodes", "storageClass", "ingressClass", "gatewayApi", "controlPlaneMetrics"] as const;
 export type ClusterProfile = Pick<z.infer<typeof clusterSchema>, (typeof CLUSTER_PROFILE_KEYS)[number]>;
 
 /** A part that is a chart and nothing the model says beyond it: its release, pinned chart, `values` and size. */

@@ -35,6 +35,8 @@ export interface AppliedObject {
     readonly namespace: string | undefined;
     /** Pulumi leaves it in the cluster when it deletes it. */
     readonly retainOnDelete: boolean;
+    /** A Pulumi patch resource (`SecretPatch`, ...): its fields applied to the object there, not an object of its own. */
+    readonly patch?: boolean;
 }
 
 /** An object a chart renders, as Pulumi applies it, and the template it comes from. */
@@ -79,7 +81,7 @@ export async function appliedProgramObjects(resources: readonly RecordedResource
     return Promise.all(
         own.map(async (r) => {
             const { props, retainOnDelete } = await transformed(r.inputs, r.type, r.name, chainOf(r));
-            return { object: props, namespace: props.metadata?.namespace, retainOnDelete };
+            return { object: props, namespace: props.metadata?.namespace, retainOnDelete, patch: r.type.endsWith("Patch") };
         }),
     );
 }

@@ -25,6 +25,9 @@ export function objectPath(object: Record<string, any>, namespace: string | unde
 }
 
 
+/** What a patch's file says first: it changes the object there, server-side apply, and makes one only where none is. */
+const PATCH_HEADER = (kind: string) => `# A ${kind}Patch: pulumi up applies these fields to the ${kind} of this name (server-side apply), creating it only where none exists.\n`;
+
 /** The YAML of chart objects by their content: a process that renders many stacks or commits (npm run diff's) writes each object once. */
 const chartObjectYaml = new Map<string, string>();
 
@@ -56,12 +59,13 @@ export async function renderTree(resources: readonly RecordedResource[], charts:
         const header = hasSecrets ? `# Secret values are shown as "${REDACTED}"; pulumi up passes them to Helm.\n` : "";
         add(`charts/${release.name}/values.yaml`, header + toYaml(values));
     }
-    for (const { object } of await appliedProgramObjects(resources)) {
+    for (const { object, patch } of await appliedProgramObjects(resources)) {
         if (containsSecret(object)) {
             notes.push(`left out ${object.kind} ${object.metadata.namespace}/${object.metadata.name}: it holds plaintext secret data (pulumi up creates it from stack config)`);
             continue;
         }
-        add(objectPath(object, object.metadata.namespace), toYaml(object));
+        if (patch) add(objectPath({ ...object, kind: `${object.kind}Patch` }, object.metadata.namespace), `${PATCH_HEADER(object.kind)}${toYaml(object)}`);
+        else add(objectPath(object, object.metadata.namespace), toYaml(object));
     }
     for (const { object, namespace, release } of charts.objects) add(`charts/${release.name}/objects/${objectPath(object, namespace)}`, yamlOfChartObject(object));
     for (const { release, reason } of charts.notExpanded) {

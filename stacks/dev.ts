@@ -14,6 +14,8 @@ export const devSettings: EnvironmentSettings = {
     sizing: SIZING.small,
     // Nothing pages for dev: its alerts go to Slack only.
     pagesOnCritical: false,
+    // Nor when its monitoring dies: Watchdog is dropped, as the source documents do, and no heartbeat key is needed.
+    deadMansSwitch: false,
 };
 
 const dev: StackModelInput = platformStack(devSettings);

@@ -15,6 +15,8 @@ export const prodSettings: EnvironmentSettings = {
     sizing: SIZING.production,
     // Critical alerts page the on-call engineer, and reach Slack too.
     pagesOnCritical: true,
+    // Watchdog pings a heartbeat service, which pages when it stops: a dead Prometheus or Alertmanager pages no one otherwise.
+    deadMansSwitch: true,
 };
 
 const prod: StackModelInput = platformStack(prodSettings);

@@ -81,9 +81,12 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, charts exp
         }
     });
 
-    it("keeps every CRD when its release or stack is removed, and nothing else", () => {
+    it("keeps every CRD and every environment's monitoring data when its release or stack is removed, and nothing else", () => {
         const kept = objects.filter((o) => o.retainOnDelete);
-        expect(kept.map(named).sort()).toStrictEqual(ofKind("CustomResourceDefinition").map(named).sort());
+        // The environment's namespace holds the claims Prometheus's and Alertmanager's StatefulSets make; Grafana's is the chart's.
+        const data = [...ofKind("Namespace").filter((o) => o.object.metadata.name === `monitoring-${o.stack}`), ...ofKind("PersistentVolumeClaim").filter((o) => o.object.metadata.name.endsWith("-grafana"))];
+        expect(data.filter((o) => o.object.kind === "Namespace")).toHaveLength(stacks.length);
+        expect(kept.map(named).sort()).toStrictEqual([...ofKind("CustomResourceDefinition"), ...data].map(named).sort());
     });
 
     it("has each custom resource valid against its upstream CRD, with no unknown field", () => {

@@ -10,8 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { CLUSTER_PARTS } from "../core/catalogue";
-import { appliedProgramObjects } from "../render/applied";
-import { isSecretValue } from "../render/mockRuntime";
+import { transformsOf } from "../render/applied";
+import { renderTree } from "../render/tree";
+import { isSecretValue, type RecordedResource } from "../render/mockRuntime";
 import { demoConfig, demoKeyPem, ofType, promiseOf, type ProgramRun, ROOT, runProgram } from "./harness";
 import { INSTALLERS, shippedConfig } from "./helpers/models";
 import { unseal } from "./helpers/unseal";
@@ -33,18 +34,40 @@ describe.each(INSTALLERS)("the first preview of %s (%s), before anything exists"
     });
 });
 
-/** The stack's Kubernetes provider, as registered. */
-function providerOf(run: ProgramRun): Record<string, string> {
+/** The stack's Kubernetes providers as registered: the stack's own, and the one of what the platform keeps. */
+function providersOf(run: ProgramRun): { main: Record<string, string>; kept: Record<string, string> } {
     const providers = ofType(run, "pulumi:providers:kubernetes");
-    expect(providers.map((p) => p.name)).toStrictEqual(["kubernetes"]);
-    return providers[0].inputs;
+    expect(providers.map((p) => p.name)).toStrictEqual(["kubernetes", "kubernetes-kept"]);
+    return { main: providers[0].inputs, kept: providers[1].inputs };
 }
+const providerOf = (run: ProgramRun) => providersOf(run).main;
+const SECRET_PATCH = "kubernetes:core/v1:SecretPatch";
 
 describe("the Kubernetes provider", () => {
     it("targets the configured context, and is replaced only when the model's cluster changes", async () => {
         const run = await runProgram("dev", demoConfig("dev"));
         // Provider inputs reach the engine as strings.
-        expect(providerOf(run)).toStrictEqual({ clusterIdentifier: "gitops-shared", context: "kind-gitops-shared", enableServerSideApply: "true" });
+        // Force: a field Helm or kubectl also set never stops an up as a conflict (await.go, patchForce).
+        const base = { clusterIdentifier: "gitops-shared", context: "kind-gitops-shared", enableServerSideApply: "true", enablePatchForce: "true" };
+        expect(providersOf(run)).toStrictEqual({ main: base, kept: { ...base, upsertExistingObjects: "true" } });
+    });
+
+    it("applies what the platform keeps through the provider that takes it back, so that a rebuild finds it without a flag", async () => {
+        const run = await runProgram("prod", demoConfig("prod"));
+        const chainOf = transformsOf(run.resources);
+        /** The provider the engine applies a resource with once its transforms ran: the one they give, or its own. */
+        const appliedWith = async (r: RecordedResource) => {
+            let opts: pulumi.CustomResourceOptions = {};
+            for (const transform of chainOf(r)) opts = (await transform({ custom: true, type: r.type, name: r.name, props: r.inputs, opts }))?.opts ?? opts;
+            return opts.provider ? await promiseOf(opts.provider.urn) : r.provider;
+        };
+        const namespaces = ofType(run, "kubernetes:core/v1:Namespace");
+        const kept = namespaces.filter((r) => r.inputs.metadata.annotations?.["helm.sh/resource-policy"] === "keep");
+        expect(kept.map((r) => r.inputs.metadata.name)).toStrictEqual(["monitoring-prod"]);
+        expect(await appliedWith(kept[0])).toMatch(/::kubernetes-kept$/);
+        const others = namespaces.filter((r) => r !== kept[0]);
+        expect(others.length).toBeGreaterThan(2);
+        for (const r of others) expect(await appliedWith(r), r.name).toMatch(/::kubernetes::kubernetes-id$/);
     });
 
     it("without a context, points at a cluster that cannot exist, never at the current context", async () => {
@@ -60,16 +83,35 @@ describe("the Kubernetes provider", () => {
         expect(server.hostname.endsWith(".invalid")).toBe(true);
     });
 
-    it("upserts objects that exist already, and takes their fields over, only for the up that adopts a cluster", async () => {
+    it("upserts objects that exist already only for the up that adopts a cluster, and hands every Secret a SealedSecret writes to the controller first", async () => {
         const run = await runProgram("prod", { ...demoConfig("prod"), "gitops:adoptExisting": "true" });
         expect(providerOf(run).upsertExistingObjects).toBe("true");
-        const objects = await appliedProgramObjects(run.resources);
-        expect(objects.length).toBeGreaterThan(10);
-        for (const { object } of objects) expect(object.metadata.annotations?.["pulumi.com/patchForce"], `${object.kind} ${object.metadata.name}`).toBe("true");
-        // Without it, a plain create: one that finds an object refuses it.
+        const sealed = ofType(run, SEALED);
+        expect(sealed.length).toBeGreaterThan(5);
+        const patches = ofType(run, SECRET_PATCH);
+        expect(patches).toHaveLength(sealed.length);
+        for (const s of sealed) {
+            const { name, namespace } = s.inputs.metadata;
+            const patch = patches.find((p) => p.inputs.metadata.name === name && p.inputs.metadata.namespace === namespace);
+            // The controller takes over a Secret it did not make only so marked (sealed-secrets v0.36.6 controller.go).
+            expect(patch?.inputs.metadata.annotations["sealedsecrets.bitnami.com/managed"], `${namespace}/${name}`).toBe("true");
+            expect(patch?.inputs.type).toBe(s.inputs.spec.template.type);
+            expect(s.dependencies, `${namespace}/${name}`).toContain(patch?.urn);
+            // Patched where the SealedSecret patches its Secret: argocd-secret keeps the keys Argo CD writes.
+            const patched = s.inputs.spec.template.metadata.annotations?.["sealedsecrets.bitnami.com/patch"];
+            expect(patch?.inputs.metadata.annotations["sealedsecrets.bitnami.com/patch"], `${namespace}/${name}`).toBe(patched);
+        }
+        expect(sealed.filter((s) => s.inputs.spec.template.metadata.annotations?.["sealedsecrets.bitnami.com/patch"] === "true").map((s) => s.inputs.metadata.name)).toStrictEqual(["argocd-secret"]);
+        // The render shows the hand-over as patches, never as Secrets of the program's own.
+        const { files } = await renderTree(run.resources);
+        const rendered = [...files.keys()];
+        expect(rendered.filter((f) => f.includes("/secretpatch/"))).toHaveLength(sealed.length);
+        expect(files.get("argocd/secretpatch/argocd-secret.yaml")).toMatch(/^# A SecretPatch: pulumi up applies these fields to the Secret of this name/);
+        expect(rendered.filter((f) => /\/secret\/(argocd-secret|argocd-redis)\.yaml$/.test(f))).toStrictEqual([]);
+        // Without it, a plain create: one that finds an object refuses it; nothing to hand over.
         const plain = await runProgram("prod", demoConfig("prod"));
         expect(providerOf(plain).upsertExistingObjects).toBeUndefined();
-        for (const { object } of await appliedProgramObjects(plain.resources)) expect(object.metadata.annotations?.["pulumi.com/patchForce"]).toBeUndefined();
+        expect(ofType(plain, SECRET_PATCH)).toStrictEqual([]);
     });
 });
 

@@ -39,6 +39,10 @@ describe.each(TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => [stack, top
         const amConfig = yaml.load(plain[`monitoring-${stack}/alertmanager-config-${stack}/alertmanager.yaml`]) as any;
         const slack = amConfig.receivers.find((r: any) => r.name === `slack-${stack}`);
         expect(slack.slack_configs[0].api_url).toBe(config["gitops:alertmanagerSlackWebhook"]);
+        // prod's heartbeat URL, sealed with the rest; dev drops Watchdog and has no switch.
+        const heartbeat = amConfig.receivers.find((r: any) => r.name === `deadmansswitch-${stack}`);
+        if (stack === "prod") expect(heartbeat.webhook_configs).toStrictEqual([{ url: config["gitops:alertmanagerDeadMansSwitchUrl"], send_resolved: false }]);
+        else expect(heartbeat).toBeUndefined();
         expect(plain[`monitoring-${stack}/monitoring-${stack}-grafana-admin/admin-user`]).toBe("admin");
         // Generated passwords are letters and digits, which nothing that reads them has to quote:
         // Redis takes its password on its command line and its health check in a shell.
@@ -54,7 +58,7 @@ describe.each(TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => [stack, top
                 .map(([k, text]) => [`${s.inputs.metadata.namespace}/${s.inputs.metadata.name}/${k.slice(PREVIEW_ANNOTATION.length)}`, text] as const),
         );
         expect(previews.map(([key]) => key).sort()).toStrictEqual([`monitoring-${stack}/alertmanager-config-${stack}/alertmanager.yaml`, `monitoring-${stack}/monitoring-${stack}-grafana-admin/admin-user`]);
-        // The receivers' secrets: the Slack webhook, and prod's PagerDuty routing key.
+        // The receivers' secrets: the Slack webhook, and prod's PagerDuty routing key and heartbeat URL.
         const secrets = new Set(Object.values(config));
         /** The sealed content with the secret's own values replaced: YAML compared as data. */
         const redacted = (key: string) => {

@@ -95,17 +95,31 @@ export function formatDuration(ms: number): string {
 
 /**
  * The Watchdog route to the dead-man's switch, which must be pinged every `repeatInterval`.
- * Alertmanager sends only when a group is flushed, every `group_interval`, and resends only once
- * `repeat_interval` has passed since the last send (logged after the send). With the inherited
- * group_interval (5m) a 1m repeatInterval pinged every 5m; with both equal it would ping every
- * other flush. Flushing every half period and resending after three quarters sends on every
- * second flush: once per period, without the repeat_interval < group_interval warning.
+ *
+ * As the heartbeat services document it for Alertmanager: a ping a minute (the default
+ * repeatInterval), the first one at once (`group_wait: 0s`), no resolved notice (the receiver's
+ * `send_resolved: false`). Grafana OnCall, "Configuring OnCall Heartbeats":
+ * https://grafana.com/docs/oncall/latest/configure/integrations/references/alertmanager/
+ * (group_wait 0s, group_interval 1m, repeat_interval 50s, send_resolved false); Canonical's COS
+ * Alerter: https://github.com/canonical/cos-alerter (group_wait 0s, group_interval 1m,
+ * repeat_interval 1m). The service alerts once a period and its grace pass without a ping
+ * (Healthchecks.io's "Period" and "Grace Time": https://healthchecks.io/docs/configuring_checks/),
+ * so its period must be longer than repeatInterval.
+ *
+ * Their timers are not copied as such. Alertmanager sends only when a group is flushed, every
+ * `group_interval`, and resends only once `repeat_interval` has passed since the last send (logged
+ * after the send): with both equal (COS Alerter's) it pings every other flush, every 2m; a
+ * repeat_interval under group_interval (OnCall's) pings every flush but makes Alertmanager warn at
+ * every load that "repeat_interval is less than group_interval"; with the inherited group_interval
+ * (5m) a 1m repeatInterval pinged every 5m. Flushing every half period and resending after three
+ * quarters sends on every second flush: once per period, with no warning.
  */
 function deadMansSwitchRoute(dms: NonNullable<AlertmanagerModel["deadMansSwitch"]>): Route {
     const period = durationMs(dms.repeatInterval);
     return {
         receiver: dms.receiver,
         matchers: ['alertname="Watchdog"'],
+        group_wait: "0s",
         group_interval: formatDuration(Math.max(1, Math.round(period / 2))),
         repeat_interval: formatDuration(Math.max(1, Math.round((period * 3) / 4))),
     };
@@ -113,7 +127,7 @@ function deadMansSwitchRoute(dms: NonNullable<AlertmanagerModel["deadMansSwitch"
 
 /** The config secrets the Alertmanager config holds (`gitops:<key>` references), as the model names them. */
 export function alertmanagerSecretReferences(am: AlertmanagerModel): string[] {
-    return [am.slack.webhook, ...(am.pagerduty ? [am.pagerduty.routingKey] : [])];
+    return [am.slack.webhook, ...(am.pagerduty ? [am.pagerduty.routingKey] : []), ...(am.deadMansSwitch ? [am.deadMansSwitch.url] : [])];
 }
 
 /** PagerDuty's Events API v2 takes these severities only; any other label value pages as critical. */
@@ -136,7 +150,7 @@ function pagerdutyConfig(am: AlertmanagerModel, pagerduty: NonNullable<Alertmana
 
 /**
  * Builds the whole config. `secretOf` gives the value of each config secret the model names
- * (`alertmanagerSecretReferences`): the Slack webhook, the PagerDuty routing key.
+ * (`alertmanagerSecretReferences`): the Slack webhook, the PagerDuty routing key, the heartbeat URL.
  */
 export function alertmanagerConfig(model: StackModel, secretOf: (reference: string) => string): AlertmanagerConfig {
     const am = model.monitoring.alertmanager;
@@ -178,7 +192,8 @@ export function alertmanagerConfig(model: StackModel, secretOf: (reference: stri
             { name: NULL_RECEIVER },
             { name: am.slack.receiver, slack_configs: [slack] },
             ...(pagerduty ? [{ name: pagerduty.receiver, pagerduty_configs: [pagerdutyConfig(am, pagerduty, secretOf(pagerduty.routingKey))] }] : []),
-            ...(dms ? [{ name: dms.receiver, webhook_configs: [{ url: dms.url, send_resolved: false }] }] : []),
+            // Never resolved: once Prometheus is gone Watchdog resolves, and a resolved notice would count as a ping.
+            ...(dms ? [{ name: dms.receiver, webhook_configs: [{ url: secretOf(dms.url), send_resolved: false }] }] : []),
         ],
     };
 }

@@ -11,6 +11,7 @@ import type { HelmRelease } from "../helm";
 import { mergeValues, type OwnedValue, releaseOf } from "../chartValues";
 import { clusterMonitoringSizing, monitoringSizing } from "./sizing";
 import { configSecretName } from "./alertmanager";
+import { CONTROL_PLANE_OWNED_VALUES, type ControlPlaneProfile, controlPlaneValues } from "./controlPlane";
 
 /**
  * The chart's own `kube-prometheus-stack.fullname`: the release name (with `-kube-prometheus-stack`
@@ -127,6 +128,7 @@ export const CLUSTER_MONITORING_OWNED_VALUES: readonly OwnedValue[] = [
     { path: ["prometheusOperator", "tls"], why: "the operator's TLS mounts the certificate those hook Jobs would make" },
     ...["prometheus", "alertmanager", "grafana"].map((part) => ({ path: [part, "enabled"], why: "each environment's release runs its own; the cluster release runs the operator and the exporters only" })),
     { path: ["defaultRules", "create"], why: "each environment's release loads the default rules into its own Prometheus" },
+    ...CONTROL_PLANE_OWNED_VALUES,
 ];
 
 /** An environment release's values the program sets (core/chartValues.ts): `monitoring.values` may not touch them. */
@@ -146,10 +148,15 @@ export const MONITORING_OWNED_VALUES: readonly OwnedValue[] = [
     { path: ["grafana", "sidecar", "dashboards", "searchNamespace"], why: "Grafana loads the dashboards of its own environment only" },
     ...["label", "labelValue"].map((key) => ({ path: ["grafana", "sidecar", "dashboards", key], why: "the platform's dashboards are ConfigMaps the sidecar finds by the chart's default label" })),
     { path: ["grafana", "sidecar", "datasources", "uid"], why: "the platform's dashboards query the Prometheus data source by its uid" },
+    ...CONTROL_PLANE_OWNED_VALUES,
 ];
 
-/** The cluster release: CRDs, the one operator that watches every namespace, and the exporters every Prometheus scrapes. */
-export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitoring"]): HelmRelease {
+/**
+ * The cluster release: CRDs, the one operator that watches every namespace, and the exporters
+ * every Prometheus scrapes, with the monitors of the control-plane components the cluster's
+ * profile says can be scraped (core/monitoring/controlPlane.ts).
+ */
+export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitoring"], model: { readonly cluster: ControlPlaneProfile }): HelmRelease {
     return releaseOf(monitoring, mergeValues(clusterMonitoringSizing(monitoring), {
         // A Helm hook Job, which Chart v4 omits; the CRDs are applied with the release instead.
         // Stryker disable next-line ObjectLiteral: off by default in the pinned chart; set so an upgrade that turns it on cannot add the Job
@@ -160,6 +167,8 @@ export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitorin
         alertmanager: { enabled: false },
         grafana: { enabled: false },
         defaultRules: { create: false },
+        // The Services, Endpoints and ServiceMonitors of etcd, the scheduler, the controller manager and kube-proxy.
+        ...controlPlaneValues(model.cluster),
     }));
 }
 
@@ -180,6 +189,9 @@ export function monitoringRelease(model: StackModel, cluster: ClusterView["monit
         // The kubelet, API server, CoreDNS... monitors and their Services in kube-system.
         // The components themselves stay enabled: their default rules depend on it.
         kubernetesServiceMonitors: { enabled: false },
+        // But those of the control plane only where the cluster release scrapes them: their
+        // rules would otherwise fire on absent targets (core/monitoring/controlPlane.ts).
+        ...controlPlaneValues(model.cluster),
         alertmanager: {
             alertmanagerSpec: {
                 // The exact path the chart reads: with any other key the operator silently

@@ -6,6 +6,7 @@
  */
 import type { ClusterWideModel, StackModel } from "../../model/schema";
 import type { PodGroup } from "../footprint";
+import { RESOURCE_POLICY } from "../lifecycle";
 import { claimSpec, requests, resources, type Size, type Weight } from "../sizing";
 
 /** The cluster release: the operator, its config reloaders, the exporters. */
@@ -38,7 +39,8 @@ export function monitoringSizing(model: StackModel): Record<string, unknown> {
             downloadDashboards: { resources: sized("tiny") },
             ...(grafana.persistence
                 ? {
-                      persistence: { enabled: true, size: grafana.persistence.size, ...(grafana.persistence.storageClass ? { storageClassName: grafana.persistence.storageClass } : {}) },
+                      // Kept when the release goes (a renamed environment, a destroy): its dashboards and users are in it.
+                      persistence: { enabled: true, size: grafana.persistence.size, ...(grafana.persistence.storageClass ? { storageClassName: grafana.persistence.storageClass } : {}), annotations: { [RESOURCE_POLICY]: "keep" } },
                       // One pod on a ReadWriteOnce volume: a rolling update's new pod could not attach it on another node.
                       deploymentStrategy: { type: "Recreate" },
                   }

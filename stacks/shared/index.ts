@@ -44,6 +44,12 @@ export interface EnvironmentSettings {
     readonly sizing: Sizing;
     /** Page through PagerDuty on critical alerts (routing key `gitops:alertmanagerPagerdutyRoutingKey`), besides Slack. */
     readonly pagesOnCritical: boolean;
+    /**
+     * Post Watchdog, which always fires, to a dead-man's switch every minute (heartbeat URL
+     * `gitops:alertmanagerDeadMansSwitchUrl`), whose service alerts when the posts stop: a dead
+     * Prometheus or Alertmanager is noticed. Without it Watchdog is dropped.
+     */
+    readonly deadMansSwitch: boolean;
 }
 
 /** The Git directory generator shared by ApplicationSets. */
@@ -182,6 +188,7 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
                 // Prometheus and Alertmanager are reached through Grafana only, which signs people in.
                 slack: { receiver: `slack-${e}`, titleTag: e.toUpperCase(), alertsUrl: `https://${grafana.host}/alerting/list` },
                 ...(env.pagesOnCritical ? { pagerduty: { receiver: `pagerduty-${e}` } } : {}),
+                ...(env.deadMansSwitch ? { deadMansSwitch: { receiver: `deadmansswitch-${e}` } } : {}),
             },
         },
     };

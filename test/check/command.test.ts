@@ -43,12 +43,13 @@ describe("npm run check --pre", () => {
             "✗ 2 schedulable nodes, but cluster.nodes.schedulable is 3",
             "✗ no storage class standard, which the stack's volumes come from (the cluster has local-path, nfs-client)",
             expect.stringMatching(/^✗ 22 CRDs of the platform's parts installed by another tool/),
-            "✗ 1 release of the stack installed with Helm (argocd/argocd, deployed): pulumi up would fail on every object Helm holds",
+            "✗ 1 release of the stack installed with Helm (argocd/argocd, deployed): pulumi up would fail on every object Helm holds, and a helm upgrade or uninstall would still act on them after",
             expect.stringMatching(/^✗ 1 Secret where the stack's SealedSecrets write, not theirs/),
             expect.stringMatching(/^✗ \d+ objects the stack creates exist already, made outside Pulumi/),
         ]);
         expect(run.stdout).toContain("    gitops-control-plane: tainted node-role.kubernetes.io/control-plane:NoSchedule\n");
-        expect(run.stdout).toContain("    argocd/argocd-secret\n  → let the controller take each over (kubectl annotate secret -n <namespace> <name> sealedsecrets.bitnami.com/managed=true), or delete it\n");
+        expect(run.stdout).toContain("    argocd/argocd-secret\n  → hand it to the controller in the first up (pulumi config set gitops:adoptExisting true marks it sealedsecrets.bitnami.com/managed), or delete it\n");
+        expect(run.stdout).toContain("    kubectl delete secret -n argocd -l owner=helm,name=argocd\n  → take its objects over in the first up");
         expect(run.stdout).toContain("  → take them over in this stack's first up: pulumi config set gitops:adoptExisting true (unset it afterwards)\n");
         expect(run.stdout).toMatch(/✗ 7 of \d+ checks failed\n$/);
     });

@@ -72,7 +72,7 @@ describe("Monitoring", () => {
 
 describe("ClusterMonitoring", () => {
     it("installs the cluster release in its own namespace, with the operator's hooks and TLS off", async () => {
-        const run = await runComponents("prod", () => new ClusterMonitoring("cm-test", { monitoring: owner.clusterWide.monitoring, cluster: owner.cluster.name }));
+        const run = await runComponents("prod", () => new ClusterMonitoring("cm-test", { monitoring: owner.clusterWide.monitoring, cluster: owner.cluster.name, profile: owner.cluster }));
         const chart = resource(run, CHART, "cm-test-chart");
         expect([chart.inputs.name, chart.inputs.namespace]).toStrictEqual([owner.clusterWide.monitoring.releaseName, owner.clusterWide.monitoring.namespace]);
         expect(chart.dependencies).toContain(resource(run, "kubernetes:core/v1:Namespace", `cm-test-namespace-${owner.clusterWide.monitoring.namespace}`).urn);

@@ -1,4 +1,5 @@
 /** The transform every component is registered with, as the engine calls it: on each object, and on the chart itself. */
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { lifecycleTransform } from "../../components/register";
 
@@ -6,12 +7,14 @@ const args = (type: string, props: Record<string, any>) => ({ custom: true, type
 const crd = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "w.example.com" } };
 
 describe("lifecycleTransform", () => {
-    const transform = lifecycleTransform({ adoptExisting: false });
+    // The provider of kept objects stands in as itself: the transform only hands it on.
+    const keptObjects = { name: "kubernetes-kept" } as unknown as pulumi.ProviderResource;
+    const transform = lifecycleTransform(keptObjects);
 
-    it("keeps a CRD: the annotation on the object, retainOnDelete added to the options it had", async () => {
+    it("keeps a CRD, and applies it through the provider that takes a kept one back: the annotation on the object, the options it had added to", async () => {
         expect(await transform(args("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", crd))).toStrictEqual({
             props: { ...crd, metadata: { ...crd.metadata, annotations: { "helm.sh/resource-policy": "keep" } } },
-            opts: { protect: false, retainOnDelete: true },
+            opts: { protect: false, retainOnDelete: true, provider: keptObjects },
         });
     });
 

@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { sealedSecret, toYaml } from "../../core/objects";
+import { sealedSecret, sealedSecretAdoption, toYaml } from "../../core/objects";
 
 describe("toYaml", () => {
     it("writes the same text for the same data, whatever the key order", () => {
@@ -33,8 +33,18 @@ describe("sealedSecret", () => {
             apiVersion: "bitnami.com/v1alpha1",
             kind: "SealedSecret",
             // The condition the controller writes once it has unsealed (sealed-secrets pkg/apis/.../types.go: SealedSecretSynced).
-            metadata: { name: "s", namespace: "ns", labels: { team: "a" }, annotations: { "pulumi.com/waitFor": "condition=Synced" } },
+            // Within three minutes, not the provider's ten: the controller unseals in seconds, or cannot (metadata/overrides.go, timeoutSeconds).
+            metadata: { name: "s", namespace: "ns", labels: { team: "a" }, annotations: { "pulumi.com/waitFor": "condition=Synced", "pulumi.com/timeoutSeconds": "180" } },
             spec: { encryptedData: { key: "AgB" }, template: { metadata: { name: "s", namespace: "ns", labels: { team: "a" } }, type: "Opaque" } },
         });
+    });
+
+    it("has the controller patch a Secret it shares with its own controller, keeping the keys that one writes (sealed-secrets controller.go, patch)", () => {
+        const shared = sealedSecret("argocd-secret", "argocd", {}, { key: "AgB" }, { sharedWithItsController: true });
+        expect((shared.spec as any).template.metadata.annotations).toStrictEqual({ "sealedsecrets.bitnami.com/patch": "true" });
+        expect(sealedSecretAdoption(shared)).toStrictEqual({ metadata: { name: "argocd-secret", namespace: "argocd", annotations: { "sealedsecrets.bitnami.com/managed": "true", "sealedsecrets.bitnami.com/patch": "true" } }, type: "Opaque" });
+        const own = sealedSecret("tls", "ns", {}, { key: "AgB" }, { type: "kubernetes.io/tls" });
+        expect((own.spec as any).template.metadata.annotations).toBeUndefined();
+        expect(sealedSecretAdoption(own)).toStrictEqual({ metadata: { name: "tls", namespace: "ns", annotations: { "sealedsecrets.bitnami.com/managed": "true" } }, type: "kubernetes.io/tls" });
     });
 });

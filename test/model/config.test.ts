@@ -30,7 +30,7 @@ describe("readPlatformConfig", () => {
         const config = read(demoConfig("prod"));
         expect(config.usesDemoCertificate).toBe(true);
         expect(config.kubeContext).toBe("kind-gitops-shared");
-        expect(Object.keys(config.secrets).sort()).toStrictEqual(["alertmanagerPagerdutyRoutingKey", "alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
+        expect(Object.keys(config.secrets).sort()).toStrictEqual(["alertmanagerDeadMansSwitchUrl", "alertmanagerPagerdutyRoutingKey", "alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
     });
 
     it("asks a stack that shares the owner's cluster only for its Alertmanager webhook and its Grafana's client secret", () => {
@@ -86,6 +86,24 @@ describe("readPlatformConfig", () => {
         expect(message).not.toContain("secret-part");
     });
 
+    it("asks prod for its heartbeat URL by the stack, the model path that names it and the command that sets it, never echoing a wrong one", () => {
+        // GIVEN prod's demo config without the heartbeat URL, then with one that is not an http(s) URL
+        const { "gitops:alertmanagerDeadMansSwitchUrl": _url, ...unset } = demoConfig("prod");
+        const missing = messageOf(unset);
+        const wrong = messageOf({ ...demoConfig("prod"), "gitops:alertmanagerDeadMansSwitchUrl": "hc-ping.example/secret-ping-key" });
+        // THEN each names the stack, the key, the model path and the command, and nothing else is wrong
+        expect(missing).toBe(
+            'Stack "prod": the stack config has 1 problem:\n' +
+                "  - gitops:alertmanagerDeadMansSwitchUrl: is not set: Heartbeat URL (http or https, with its ping key) of the dead-man's switch the environment's Alertmanager posts Watchdog to; the heartbeat service alerts when the posts stop (the model names it at monitoring.alertmanager.deadMansSwitch.url); set it with `pulumi config set --secret gitops:alertmanagerDeadMansSwitchUrl <value>`",
+        );
+        expect(wrong).toBe(
+            'Stack "prod": the stack config has 1 problem:\n' +
+                "  - gitops:alertmanagerDeadMansSwitchUrl: is not an http(s) URL (the model names it at monitoring.alertmanager.deadMansSwitch.url); set the URL with `pulumi config set --secret gitops:alertmanagerDeadMansSwitchUrl <value>`",
+        );
+        // AND dev, which drops Watchdog, needs no heartbeat URL
+        expect(read(demoConfig("dev"), undefined, "dev").secrets).not.toHaveProperty("alertmanagerDeadMansSwitchUrl");
+    });
+
     it("rejects an expired certificate and a key of another pair, naming the keys", () => {
         expect(messageOf(demoConfig("prod"), new Date("2100-01-01"))).toMatch(/gitops:sealingCertificate: expired on/);
         const other = fs.readFileSync(path.join(ROOT, "test", "fixtures", "sealing", "rotated.key"), "utf8");
@@ -127,10 +145,10 @@ describe("the demo certificate", () => {
 describe("the secrets a model names", () => {
     it("are required exactly where the model names them, whatever part names them", () => {
         const prod = validated(() => {}).model;
-        expect(requiredSecretKeys(prod)).toStrictEqual(["alertmanagerPagerdutyRoutingKey", "alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
+        expect(requiredSecretKeys(prod)).toStrictEqual(["alertmanagerDeadMansSwitchUrl", "alertmanagerPagerdutyRoutingKey", "alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"]);
         // A receiver's webhook from another declared secret: no change to the program's config.
         const moved = validated((m) => (m.monitoring.alertmanager.slack.webhook = "gitops:argocdSlackWebhook")).model;
-        expect(requiredSecretKeys(moved)).toStrictEqual(["alertmanagerPagerdutyRoutingKey", "alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"].filter((k) => k !== "alertmanagerSlackWebhook"));
+        expect(requiredSecretKeys(moved)).toStrictEqual(["alertmanagerDeadMansSwitchUrl", "alertmanagerPagerdutyRoutingKey", "alertmanagerSlackWebhook", "argocdOidcClientSecret", "argocdSlackToken", "argocdSlackWebhook", "gitRepositoryToken", "grafanaOidcClientSecret", "rolloutsSlackToken", "tlsCaCertificate", "tlsCaKey"].filter((k) => k !== "alertmanagerSlackWebhook"));
         expect(messageOf({ ...demoConfig("prod"), "gitops:argocdSlackWebhook": "" }, undefined, "prod")).toMatch(/gitops:argocdSlackWebhook: is not set: Slack incoming-webhook URL for Argo CD notifications/);
     });
 

@@ -322,8 +322,16 @@ describe("validateModel on Git and API server URLs", () => {
                 { path: "monitoring.alertmanager.slack.text", message: expect.stringMatching(/^uses "upper", which Alertmanager templates do not have; use one of: [a-z]+(, [a-zA-Z]+)+$/) },
             ]),
         );
-        const twice = problemsOf(prodWith((m) => (m.monitoring.alertmanager.deadMansSwitch = { receiver: "slack-prod", url: "https://hc.example.com/ping" })));
+        const twice = problemsOf(prodWith((m) => (m.monitoring.alertmanager.deadMansSwitch.receiver = "slack-prod")));
         expect(twice).toStrictEqual([{ path: "monitoring.alertmanager.deadMansSwitch.receiver", message: 'receiver "slack-prod" is defined twice; give each receiver its own name' }]);
+        // The heartbeat URL holds its ping key: the model names the config secret, and a URL put there instead is refused without being echoed.
+        const inModel = problemsOf(prodWith((m) => (m.monitoring.alertmanager.deadMansSwitch.url = "https://hc-ping.example.com/secret-ping-key")));
+        expect(inModel).toStrictEqual([
+            {
+                path: "monitoring.alertmanager.deadMansSwitch.url",
+                message: "must name the config secret that holds the heartbeat URL, such as gitops:alertmanagerDeadMansSwitchUrl, not the URL, whose ping key is a secret; set the URL with `pulumi config set --secret gitops:alertmanagerDeadMansSwitchUrl <url>`",
+            },
+        ]);
         const pagerTwice = problemsOf(prodWith((m) => (m.monitoring.alertmanager.pagerduty.receiver = "slack-prod")));
         expect(pagerTwice).toStrictEqual([{ path: "monitoring.alertmanager.pagerduty.receiver", message: 'receiver "slack-prod" is defined twice; give each receiver its own name' }]);
         // The installing stack must route the platform's alerts about its cluster-wide parts: the namespace of each.

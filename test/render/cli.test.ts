@@ -125,7 +125,9 @@ describe("npm run render", () => {
     it("never writes a plaintext secret: no Secret object, no secret value, a note for the key it leaves out", () => {
         const files = tree(first);
         expect([...files.keys()].filter((f) => f.includes("/secret/"))).toStrictEqual([]);
-        const all = [...files.values(), ...tree(devOut).values()].join("\n");
+        // Nor a line it prints: the receivers' secrets too, prod's heartbeat URL (its ping key) among them.
+        const all = [...files.values(), ...tree(devOut).values(), output.stdout, output.stderr, devOutput.stdout, devOutput.stderr].join("\n");
+        expect(demoConfig("prod")["gitops:alertmanagerDeadMansSwitchUrl"]).toMatch(/^https:\/\/\S+\.invalid\//);
         for (const [key, value] of Object.entries({ ...prodConfig, ...demoConfig("dev") })) {
             if (key !== "gitops:sealingCertificate" && key !== "gitops:kubeContext") expect(all.includes(value), key).toBe(false);
         }

@@ -6,7 +6,8 @@
  *   every label that may be missing; resolved alerts are sent too. Nothing of dev pages.
  * - PagerDuty (prod): a critical prod alert pages (Events API v2, on a loopback endpoint) and
  *   reaches Slack too; a warning reaches Slack only; the page resolves with the alert.
- * - Dead-man's switch: Watchdog pings it every `repeatInterval`, whatever the groupInterval.
+ * - Dead-man's switch (prod as shipped): Watchdog pings the heartbeat URL its config secret holds,
+ *   every `repeatInterval` whatever the groupInterval, never resolved; Alertmanager shows no ping key.
  * - The cluster-wide parts' alerts (kube-system): dropped by dev in the shared cluster, whose
  *   owner receives them; delivered by dev on a cluster of its own.
  *
@@ -55,6 +56,7 @@ const page: PostableAlert = {
 };
 const prodWarning: PostableAlert = { labels: { alertname: "E2EWarnProd", namespace: "backend-prod", severity: "warning" }, startsAt: startsAt.toISOString() };
 const watchdog: PostableAlert = { labels: { alertname: "Watchdog", namespace: "monitoring-dev", severity: "none" }, startsAt: startsAt.toISOString() };
+const prodWatchdog: PostableAlert = { labels: { alertname: "Watchdog", namespace: "monitoring-prod", severity: "none" }, startsAt: startsAt.toISOString() };
 const kubelet: PostableAlert = { labels: { alertname: "E2EKubeletDown", namespace: "kube-system", severity: "critical" }, startsAt: startsAt.toISOString() };
 
 interface SlackMessage {
@@ -73,18 +75,18 @@ function slackMessages(capture: CaptureServer): SlackMessage[] {
 /** The switch's repeatInterval: short, so three pings take about a second. */
 const PERIOD_MS = 400;
 
-/** Dev with a short group_wait, the shipped 5m groupInterval and a switch pinged every PERIOD_MS. */
-function deadMansSwitchModel(url: string): StackModel {
-    const input = structuredClone(dev) as any;
-    input.monitoring.alertmanager.groupWait = "100ms";
-    input.monitoring.alertmanager.groupInterval = "5m";
-    input.monitoring.alertmanager.deadMansSwitch = { receiver: "deadmansswitch", url, repeatInterval: `${PERIOD_MS}ms` };
-    return validateModel("dev", "test", input);
+/** Prod as shipped (its 30s group_wait, 5m groupInterval), its switch pinged every PERIOD_MS. */
+function deadMansSwitchModel(): StackModel {
+    const input = structuredClone(prod) as any;
+    input.monitoring.alertmanager.deadMansSwitch.repeatInterval = `${PERIOD_MS}ms`;
+    return validateModel("prod", "test", input);
 }
 
 interface Scenario {
     readonly capture: CaptureServer;
     readonly alertmanager: RunningAlertmanager;
+    /** When Alertmanager accepted the alerts (`Date.now()`). */
+    readonly posted: number;
 }
 
 /** The routing key prod's config pages with, as `gitops:alertmanagerPagerdutyRoutingKey` would hold it. */
@@ -97,8 +99,13 @@ function pagingModel(captureUrl: string): StackModel {
     return quick(validateModel("prod", "test", input));
 }
 
-/** The config secrets at the capture server: the Slack webhook, and the routing key. */
-const secretsAt = (captureUrl: string) => (reference: string) => (reference.endsWith("PagerdutyRoutingKey") ? ROUTING_KEY : `${captureUrl}/slack`);
+/** The ping key in the heartbeat URL, which makes `gitops:alertmanagerDeadMansSwitchUrl` a secret. */
+const PING_KEY = "e2e0ping0key0000000000000000000";
+const DMS_PATH = `/dms/${PING_KEY}`;
+
+/** The config secrets at the capture server: the Slack webhook, the routing key, the heartbeat URL. */
+const secretsAt = (captureUrl: string) => (reference: string) =>
+    reference === "gitops:alertmanagerPagerdutyRoutingKey" ? ROUTING_KEY : reference === "gitops:alertmanagerDeadMansSwitchUrl" ? `${captureUrl}${DMS_PATH}` : `${captureUrl}/slack`;
 
 /** A capture server, then Alertmanager with the config `modelFor` gives for it, then the alerts. */
 async function startScenario(modelFor: (captureUrl: string) => StackModel, alerts: readonly PostableAlert[]): Promise<Scenario> {
@@ -106,7 +113,7 @@ async function startScenario(modelFor: (captureUrl: string) => StackModel, alert
     try {
         const alertmanager = await startAlertmanager(writeAlertmanagerConfig(tempDir(), modelFor(capture.url), secretsAt(capture.url)));
         await alertmanager.postAlerts(alerts);
-        return { capture, alertmanager };
+        return { capture, alertmanager, posted: Date.now() };
     } catch (e) {
         await capture.close();
         throw e;
@@ -132,7 +139,7 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
         const started = await Promise.allSettled([
             startScenario(() => slackModel, [full, bare, prodAlert, watchdog, kubelet]),
             // Watchdog fires all the time, as kube-prometheus-stack's rule makes it.
-            startScenario((url) => deadMansSwitchModel(`${url}/dms`), [watchdog]),
+            startScenario(deadMansSwitchModel, [prodWatchdog]),
             startScenario(() => dedicatedModel, [kubelet, prodAlert]),
             startScenario(pagingModel, [page, prodWarning, full]),
         ]);
@@ -269,16 +276,19 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
         });
     });
 
-    describe("pings the dead-man's switch", () => {
-        it("every repeatInterval, not every groupInterval: three pings one period apart", async () => {
+    describe("pings prod's dead-man's switch", () => {
+        it("at the heartbeat URL of its config secret, every repeatInterval, not every groupInterval: three pings one period apart", async () => {
             const s = dms!;
             const pings = await waitOn(s, "three dead-man's-switch pings", () => {
-                const got = s.capture.requests.filter((r) => r.path === "/dms");
+                const got = s.capture.requests.filter((r) => r.path === DMS_PATH);
                 return got.length >= 3 ? got : undefined;
             }, 30_000);
-            // THEN the payloads are Watchdog's, for the switch's receiver
+            // THEN the first comes at once (group_wait 0s), not after prod's groupWait (30s)
+            expect(pings[0].at - s.posted).toBeLessThan(5_000);
+            // AND the payloads are Watchdog's, for the switch's receiver
             for (const ping of pings) {
-                expect(ping.json).toMatchObject({ receiver: "deadmansswitch", status: "firing", commonLabels: { alertname: "Watchdog" } });
+                expect(ping.method).toBe("POST");
+                expect(ping.json).toMatchObject({ receiver: "deadmansswitch-prod", status: "firing", commonLabels: { alertname: "Watchdog" } });
             }
             // AND they come once per period: not on every (half-period) flush, which load cannot
             // make more frequent, and not once per groupInterval (5m), which no load makes them wait for
@@ -289,17 +299,30 @@ describe.skipIf(skipWithout(alertmanagerBinary))(suiteTitle("the real Alertmanag
             }
         });
 
-        it("never sends Watchdog to Slack", () => {
-            expect(dms!.capture.requests.filter((r) => r.path !== "/dms")).toStrictEqual([]);
+        it("never sends Watchdog to Slack or PagerDuty", () => {
+            expect(dms!.capture.requests.filter((r) => r.path !== DMS_PATH)).toStrictEqual([]);
+        });
+
+        it("logs no ping key while pinging, and from Alertmanager 0.26 on shows the URL as <secret> in its status", async () => {
+            const s = dms!;
+            // The debug log names the receiver of every ping, never its URL.
+            expect(s.alertmanager.logs()).toMatch(/receiver=deadmansswitch-prod integration=webhook\[0\] msg="Notify success"/);
+            expect(s.alertmanager.logs()).not.toContain(PING_KEY);
+            // A webhook's URL is a secret for Alertmanager from 0.26 (prometheus/alertmanager#3228), as for
+            // the chart's v0.34; Debian's 0.25 still shows it to whoever reaches its API, as for any URL then.
+            const status = (await (await fetch(`${s.alertmanager.url}/api/v2/status`)).json()) as { config: { original: string }; versionInfo: { version: string } };
+            const [major, minor] = status.versionInfo.version.split(".").map(Number);
+            const hidesWebhookUrls = major > 0 || minor >= 26;
+            expect(status.config.original.includes(PING_KEY), `Alertmanager ${status.versionInfo.version}`).toBe(!hidesWebhookUrls);
         });
 
         it("sends the switch nothing when Watchdog resolves: a resolved notice would count as a ping once Prometheus is gone", async () => {
             const s = dms!;
-            await s.alertmanager.postAlerts([{ ...watchdog, endsAt: new Date(Date.now() - 1_000).toISOString() }]);
+            await s.alertmanager.postAlerts([{ ...prodWatchdog, endsAt: new Date(Date.now() - 1_000).toISOString() }]);
             await waitOn(s, "Watchdog resolved", async () => ((await s.alertmanager.alerts()).some((a) => a.labels.alertname === "Watchdog") ? undefined : true));
             // The group flushes every half period: within two periods a resolved notice would have come.
             await new Promise((resolve) => setTimeout(resolve, PERIOD_MS * 2));
-            expect(s.capture.requests.filter((r) => r.path === "/dms" && r.json?.status !== "firing")).toStrictEqual([]);
+            expect(s.capture.requests.filter((r) => r.path === DMS_PATH && r.json?.status !== "firing")).toStrictEqual([]);
         });
     });
 

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertmanagerConfig, defaultText, defaultTitle, durationMs, formatDuration, NULL_RECEIVER } from "../../../core/monitoring/alertmanager";
+import { alertmanagerConfig, alertmanagerSecretReferences, defaultText, defaultTitle, durationMs, formatDuration, NULL_RECEIVER } from "../../../core/monitoring/alertmanager";
 import { monitoringRunbook } from "../../../core/monitoring/runbook";
 import { alertmanagerTemplateProblems } from "../../../model/checks/monitoring";
 import type { StackModel, StackModelInput } from "../../../model/schema";
@@ -19,7 +19,8 @@ import { amtool, assertInstalled, skipWithout, suiteTitle } from "../../helpers/
 
 /** A loopback placeholder: amtool never calls it. */
 const WEBHOOK = "http://127.0.0.1:9/slack";
-const DMS_RECEIVER = "deadmansswitch";
+/** The receiver of an environment's dead-man's switch, as stacks/shared names it. */
+const dmsReceiver = (env: string) => `deadmansswitch-${env}`;
 
 /** The validated model of `input` with `edit` applied to a copy of its alertmanager part. */
 function modelWith(name: string, input: StackModelInput, edit: (am: any) => void = () => {}): StackModel {
@@ -31,6 +32,8 @@ function modelWith(name: string, input: StackModelInput, edit: (am: any) => void
 const stacks = { dev, prod } as const;
 type Env = keyof typeof stacks;
 const peerOf: Record<Env, Env> = { dev: "prod", prod: "dev" };
+/** The spec: prod's Watchdog pings a heartbeat service, which pages when it stops; dev, which pages no one, drops it. */
+const SHIPS_DEAD_MANS_SWITCH: Record<Env, boolean> = { dev: false, prod: true };
 
 /** Every config under test: the shipped stacks (one shared cluster, or one each) and the variants the model allows. */
 const configs: Record<string, StackModel> = {
@@ -38,8 +41,9 @@ const configs: Record<string, StackModel> = {
     prod: modelWith("prod", prod),
     "dev, dedicated": modelWith("dev", dedicatedDev),
     "prod, dedicated": modelWith("prod", dedicatedProd),
-    "dev with deadMansSwitch": modelWith("dev", dev, (am) => (am.deadMansSwitch = { receiver: DMS_RECEIVER, url: "https://dms.example.com/ping/dev" })),
-    "prod with deadMansSwitch": modelWith("prod", prod, (am) => (am.deadMansSwitch = { receiver: DMS_RECEIVER, url: "https://dms.example.com/ping/prod" })),
+    // Each shipped stack with the other choice: dev with a switch (the default heartbeat URL key), prod without.
+    "dev with deadMansSwitch": modelWith("dev", dev, (am) => (am.deadMansSwitch = { receiver: dmsReceiver("dev") })),
+    "prod without deadMansSwitch": modelWith("prod", prod, (am) => delete am.deadMansSwitch),
     "dev with silencedAlerts: []": modelWith("dev", dev, (am) => (am.silencedAlerts = [])),
     "dev with a Slack channel and custom groupBy": modelWith("dev", dev, (am) => {
         am.slack.channel = "#alerts-dev";
@@ -58,6 +62,7 @@ function routingTable(env: Env, opts: { clusterParts: boolean; deadMansSwitch?: 
     const slack = `slack-${env}`;
     const peer = peerOf[env];
     const silenced = opts.silenced ?? true;
+    const watchdog = (opts.deadMansSwitch ?? SHIPS_DEAD_MANS_SWITCH[env]) ? dmsReceiver(env) : undefined;
     // Prod pages on critical alerts and still posts them to Slack; dev never pages.
     const critical = env === "prod" ? `pagerduty-${env},${slack}` : slack;
     return [
@@ -74,13 +79,13 @@ function routingTable(env: Env, opts: { clusterParts: boolean; deadMansSwitch?: 
         // Anchored: a name that only contains the suffix is not the environment's.
         [{ alertname: "KubePodCrashLooping", namespace: `${env}-tools` }, NULL_RECEIVER],
         // Noise, even from the environment's own namespace.
-        [{ alertname: "Watchdog", namespace: `monitoring-${env}`, severity: "none" }, opts.deadMansSwitch ? DMS_RECEIVER : silenced ? NULL_RECEIVER : slack],
+        [{ alertname: "Watchdog", namespace: `monitoring-${env}`, severity: "none" }, watchdog ?? (silenced ? NULL_RECEIVER : slack)],
         [{ alertname: "InfoInhibitor", namespace: `backend-${env}`, severity: "none" }, silenced ? NULL_RECEIVER : slack],
         // No alert name: only names are noise, so the namespace still decides.
         [{ namespace: `backend-${env}`, severity: "warning" }, slack],
         // No namespace label: nothing claims it.
         [{ alertname: "TargetDown", severity: "warning" }, NULL_RECEIVER],
-        [{ alertname: "Watchdog" }, opts.deadMansSwitch ? DMS_RECEIVER : NULL_RECEIVER],
+        [{ alertname: "Watchdog" }, watchdog ?? NULL_RECEIVER],
     ];
 }
 
@@ -110,15 +115,35 @@ describe("the dead-man's-switch route", () => {
         ["2h", "1h", "90m"],
     ])("pings every %s: flushes every half period and resends after three quarters", (repeatInterval, groupInterval, repeat) => {
         // GIVEN dev with a dead-man's switch; the environment's groupInterval stays 5m
-        const model = modelWith("dev", dev, (am) => (am.deadMansSwitch = { receiver: DMS_RECEIVER, url: "https://dms.example.com/ping/dev", repeatInterval }));
-        // THEN its route overrides group_interval, which would otherwise space the pings 5m apart
+        const model = modelWith("dev", dev, (am) => (am.deadMansSwitch = { receiver: dmsReceiver("dev"), repeatInterval }));
+        // THEN its route pings at once and overrides group_interval, which would otherwise space the pings 5m apart
         expect(alertmanagerConfig(model, () => WEBHOOK).route.routes?.[0]).toStrictEqual({
-            receiver: DMS_RECEIVER,
+            receiver: dmsReceiver("dev"),
             matchers: ['alertname="Watchdog"'],
+            group_wait: "0s",
             group_interval: groupInterval,
             repeat_interval: repeat,
         });
         expect(alertmanagerConfig(model, () => WEBHOOK).route.group_interval).toBe("5m");
+    });
+
+    it("posts to the heartbeat URL prod's config holds, never resolved, every minute by default", () => {
+        // GIVEN the shipped prod model and its config secrets, each a distinct value
+        const model = configs.prod;
+        const secretOf = (reference: string) => `https://secret.example/${reference}`;
+        // WHEN its config is generated
+        const config = alertmanagerConfig(model, secretOf);
+        // THEN the switch's receiver posts to the value of the config key the model names, and the model names no URL
+        expect(model.monitoring.alertmanager.deadMansSwitch).toStrictEqual({ receiver: dmsReceiver("prod"), url: "gitops:alertmanagerDeadMansSwitchUrl", repeatInterval: "1m" });
+        expect(alertmanagerSecretReferences(model.monitoring.alertmanager)).toContain("gitops:alertmanagerDeadMansSwitchUrl");
+        expect(config.receivers.find((r) => r.name === dmsReceiver("prod"))).toStrictEqual({
+            name: dmsReceiver("prod"),
+            webhook_configs: [{ url: "https://secret.example/gitops:alertmanagerDeadMansSwitchUrl", send_resolved: false }],
+        });
+        expect(config.route.routes?.[0]).toMatchObject({ receiver: dmsReceiver("prod"), group_interval: "30s", repeat_interval: "45s" });
+        // AND dev has no switch, nor a secret for one
+        expect(configs.dev.monitoring.alertmanager.deadMansSwitch).toBeUndefined();
+        expect(alertmanagerSecretReferences(configs.dev.monitoring.alertmanager)).toStrictEqual(["gitops:alertmanagerSlackWebhook"]);
     });
 
     it.each([
@@ -171,7 +196,7 @@ describe.skipIf(skipWithout(amtool))(suiteTitle("Alertmanager config judged by a
     describe.each(["dev", "prod"] as const)("%s routing", (env) => {
         // In the shared cluster prod installs the cluster-wide parts.
         const shared = { clusterParts: env === "prod" };
-        it(`sends ${env} namespaces to slack-${env} and everything else to "null"`, async () => {
+        it(`as shipped, sends ${env} namespaces to slack-${env}, Watchdog to ${SHIPS_DEAD_MANS_SWITCH[env] ? dmsReceiver(env) : '"null"'} and everything else to "null"`, async () => {
             expect(await misrouted(files[env], routingTable(env, shared))).toStrictEqual([]);
         });
 
@@ -179,8 +204,9 @@ describe.skipIf(skipWithout(amtool))(suiteTitle("Alertmanager config judged by a
             expect(await misrouted(files[`${env}, dedicated`], routingTable(env, { clusterParts: true }))).toStrictEqual([]);
         });
 
-        it(`sends Watchdog to the dead-man's switch and nothing else changes, when one is configured`, async () => {
-            expect(await misrouted(files[`${env} with deadMansSwitch`], routingTable(env, { ...shared, deadMansSwitch: true }))).toStrictEqual([]);
+        const other = SHIPS_DEAD_MANS_SWITCH[env] ? `${env} without deadMansSwitch` : `${env} with deadMansSwitch`;
+        it(`${other}: sends Watchdog ${SHIPS_DEAD_MANS_SWITCH[env] ? 'to "null"' : "to the switch"}, and nothing else changes`, async () => {
+            expect(await misrouted(files[other], routingTable(env, { ...shared, deadMansSwitch: !SHIPS_DEAD_MANS_SWITCH[env] }))).toStrictEqual([]);
         });
     });
 
