@@ -57,6 +57,9 @@ export function checkMonitoring(model: StackModel, problems: ProblemCollector): 
                 problems.add(`${path}.namespaceRegex`, `"${am.namespaceRegex}" does not match "${slice.namespace}", the namespace of clusterWide.${part}, which this stack installs, so the platform's alerts about it would be dropped; include it`);
             }
         }
+        if (model.clusterWide && !regex.test("")) {
+            problems.add(`${path}.namespaceRegex`, `"${am.namespaceRegex}" does not match alerts without a namespace, the cluster's own (KubeAPIDown, KubeletDown), which reach only the stack that installs the cluster-wide parts, this one: they would be dropped; add an empty alternative, as in "${am.namespaceRegex}|"`);
+        }
         for (const peer of model.peerEnvironments) {
             const caught = peerSampleNamespaces(peer).filter((ns) => regex.test(ns));
             if (caught.length > 0) {

@@ -113,8 +113,10 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
     const { cluster, environments, installs } = clusterOf(env, topology);
     const grafana = address(env.grafanaAddress);
     const clusterWide = installs ? clusterWideParts({ argocdAddress: env.argocdAddress, environments, argocdLocalAdmin: env.argocdLocalAdmin, sizing: env.sizing }) : undefined;
-    // Alerts about the cluster-wide parts (their namespaces) go to the environment whose stack installs them, once.
-    const clusterNamespaces = clusterWide ? Object.values(clusterWide).map((part) => part.namespace) : [];
+    // Alerts about the cluster-wide parts (their namespaces) and about the cluster itself go to the
+    // environment whose stack installs them, once. The cluster's own alerts carry no namespace
+    // (KubeAPIDown, KubeletDown: absent(up{job=...})); the empty alternative takes them.
+    const clusterNamespaces = clusterWide ? [...Object.values(clusterWide).map((part) => part.namespace), ""] : [];
     return {
         environment: e,
         peerEnvironments: [...env.peerEnvironments],

@@ -191,8 +191,8 @@ describe("lists that must not be empty, and lists of more than one", () => {
             notifications(m).subscriptions[0].recipients = ["slack_webhook", "slack:platform-prod"];
             m.monitoring.alertmanager.groupBy = ["alertname", "namespace"];
             m.monitoring.alertmanager.slack.receiver = "slack-prod";
-            // Its own namespaces, and those of the cluster-wide parts it installs.
-            m.monitoring.alertmanager.namespaceRegex = [".*-prod", ...CLUSTER_PARTS.map((p) => m.clusterWide[p.key].namespace)].join("|");
+            // Its own namespaces, those of the cluster-wide parts it installs, and none (the cluster's own alerts).
+            m.monitoring.alertmanager.namespaceRegex = [".*-prod", ...CLUSTER_PARTS.map((p) => m.clusterWide[p.key].namespace), ""].join("|");
             m.monitoring.alertmanager.silencedAlerts = ["Watchdog", "KubeCPUOvercommit"];
             notifications(m).templates[0].slack = { attachments: '[{"title": "synced"}]', blocks: '[{"type": "section"}]' };
         });

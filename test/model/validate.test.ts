@@ -335,12 +335,17 @@ describe("validateModel on Git and API server URLs", () => {
         const pagerTwice = problemsOf(prodWith((m) => (m.monitoring.alertmanager.pagerduty.receiver = "slack-prod")));
         expect(pagerTwice).toStrictEqual([{ path: "monitoring.alertmanager.pagerduty.receiver", message: 'receiver "slack-prod" is defined twice; give each receiver its own name' }]);
         // The installing stack must route the platform's alerts about its cluster-wide parts: the namespace of each.
-        const ownOnly = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = ".*-prod|kube-system|monitoring")));
+        const ownOnly = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = ".*-prod|kube-system|monitoring|")));
         const missed = CLUSTER_PARTS.map((p) => [stackModel("prod").clusterWide?.[p.key].namespace, p.key]).filter(([ns]) => !["kube-system", "monitoring"].includes(ns as string));
         expect(missed.length).toBeGreaterThan(1);
         expect(ownOnly.map((p) => p.message)).toStrictEqual(
-            missed.map(([ns, part]) => `".*-prod|kube-system|monitoring" does not match "${ns}", the namespace of clusterWide.${part}, which this stack installs, so the platform's alerts about it would be dropped; include it`),
+            missed.map(([ns, part]) => `".*-prod|kube-system|monitoring|" does not match "${ns}", the namespace of clusterWide.${part}, which this stack installs, so the platform's alerts about it would be dropped; include it`),
         );
+        // And the cluster's own alerts, which carry no namespace (KubeletDown: absent(up{job="kubelet"})).
+        const namespacedOnly = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = `${m.monitoring.alertmanager.namespaceRegex.replace(/\|$/, "")}`)));
+        expect(namespacedOnly.map((p) => p.message)).toStrictEqual([expect.stringMatching(/ does not match alerts without a namespace, the cluster's own \(KubeAPIDown, KubeletDown\), .*add an empty alternative, as in ".*\|"$/)]);
+        // A stack that shares a cluster it does not own leaves them to the owner.
+        expect(problemsOf(copyWith(dev, (m) => (m.monitoring.alertmanager.namespaceRegex = ".*-dev|monitoring-dev")), "dev")).toStrictEqual([]);
         const lookAhead = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = "(?!kube-).*-prod")));
         expect(lookAhead).toStrictEqual([{ path: "monitoring.alertmanager.namespaceRegex", message: "\"(?!kube-).*-prod\" does not compile (look-around and back-references are not supported by Go's RE2); fix the regular expression" }]);
     });

@@ -71,7 +71,10 @@ function routingTable(env: Env, opts: { clusterParts: boolean; deadMansSwitch?: 
         ...[`backend-${env}`, `monitoring-${env}`].map((ns): Case => [{ alertname: "KubePodCrashLooping", namespace: ns, severity: "critical" }, critical]),
         // Other severities, even "error", do not page.
         ...["error", "info"].map((severity): Case => [{ alertname: "KubePodCrashLooping", namespace: `backend-${env}`, severity }, slack]),
-        ...["kube-system", "monitoring"].map((ns): Case => [{ alertname: "KubeletDown", namespace: ns, severity: "critical" }, opts.clusterParts ? critical : NULL_RECEIVER]),
+        ...["kube-system", "monitoring"].map((ns): Case => [{ alertname: "KubeControllerManagerDown", namespace: ns, severity: "critical" }, opts.clusterParts ? critical : NULL_RECEIVER]),
+        // The cluster's own alerts carry no namespace (absent(up{job="kubelet"})): the stack that installs the cluster-wide parts takes them.
+        [{ alertname: "KubeletDown", severity: "critical" }, opts.clusterParts ? critical : NULL_RECEIVER],
+        [{ alertname: "KubeAPIErrorBudgetBurn", severity: "warning" }, opts.clusterParts ? slack : NULL_RECEIVER],
         // The peer environment's namespaces never reach this environment's Slack, nor page its on-call.
         ...[`backend-${peer}`, `monitoring-${peer}`, `frontend-canary-${peer}`].map(
             (ns): Case => [{ alertname: "KubePodCrashLooping", namespace: ns, severity: "critical" }, NULL_RECEIVER],
@@ -83,9 +86,7 @@ function routingTable(env: Env, opts: { clusterParts: boolean; deadMansSwitch?: 
         [{ alertname: "InfoInhibitor", namespace: `backend-${env}`, severity: "none" }, silenced ? NULL_RECEIVER : slack],
         // No alert name: only names are noise, so the namespace still decides.
         [{ namespace: `backend-${env}`, severity: "warning" }, slack],
-        // No namespace label: nothing claims it.
-        [{ alertname: "TargetDown", severity: "warning" }, NULL_RECEIVER],
-        [{ alertname: "Watchdog" }, watchdog ?? NULL_RECEIVER],
+        [{ alertname: "Watchdog" }, watchdog ?? (silenced || !opts.clusterParts ? NULL_RECEIVER : slack)],
     ];
 }
 
