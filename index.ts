@@ -2,13 +2,14 @@
  * Pulumi entry point: reads the stack's config, loads and validates its model, finds what it
  * needs of the cluster-wide parts (its own, or those the owner of its shared cluster installed),
  * then instantiates one component per platform part. Nothing is registered unless the model,
- * the config and the owner's facts are all valid; the one exception is the read of the owner's
- * stack outputs, which those checks need.
+ * the config, the owner's facts and a fleet hub's spokes are all valid; the one exception is the
+ * read of the owner's and the spokes' stack outputs, which those checks need.
  */
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { installParts } from "./components/catalogue";
+import { resolveSpokes } from "./components/fleetSources";
 import { lifecycleTransform } from "./components/register";
 import { Sealing } from "./components/sealing";
 import { ENVIRONMENT_CUSTOM_RESOURCE_KINDS } from "./core/catalogue";
@@ -105,6 +106,8 @@ async function main(): Promise<Record<string, unknown>> {
     const { stack } = context;
     const { model, settings } = readInputs(context);
     const view = model.clusterWide ? clusterViewOf(model.clusterWide) : await ownerView(context, model, settings);
+    // A hub reads its spokes before it registers anything, as a stack reads its cluster's owner.
+    const fleet = model.fleet?.role === "hub" ? await resolveSpokes(stack, `${path.relative(process.cwd(), context.get("model") ?? defaultModelFile(stack))} against its spokes`, model.fleet, settings.secrets) : undefined;
 
     if (settings.kubeContext === undefined) {
         pulumi.log.warn(`${CONFIG_NAMESPACE}:kubeContext is not set: the Kubernetes provider points at no cluster (the current context is never used), so \`pulumi preview\` cannot expand the charts and \`pulumi up\` refuses; set it with \`pulumi config set ${CONFIG_NAMESPACE}:kubeContext <context>\` (see \`kubectl config get-contexts\`)`);
@@ -116,7 +119,7 @@ async function main(): Promise<Record<string, unknown>> {
     const opts = { providers: [kubernetes], transforms: [lifecycleTransform(keptObjects)] };
 
     const { sealer } = new Sealing("sealing", { certificate: settings.certificate, privateKeyPem: secretOf(settings.sealingKeyPem) }, opts);
-    const outputs = installParts({ model, view, settings, sealer, opts });
+    const outputs = installParts({ model, view, settings, sealer, opts, fleet });
 
     return {
         environment: model.environment,

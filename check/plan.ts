@@ -13,6 +13,7 @@ import { CLUSTER_PROFILE_KEYS, type ClusterProfile, type StackModel } from "../m
 import { loadStackModel } from "../core/stackModel";
 import { offlineOwner } from "../render/ownerFacts";
 import { type RenderOptions, renderInputs, renderStack } from "../render/render";
+import { OTHER_CLUSTERS, PLACEMENT_FILE } from "../render/tree";
 
 /** A Helm release the check looks for, by the part it installs. */
 export interface PlannedRelease {
@@ -164,7 +165,8 @@ export async function loadPlan(options: Pick<RenderOptions, "stack" | "model" | 
     const { config, modelFile } = renderInputs(options);
     const model = loadStackModel(options.stack, modelFile);
     const { tree } = await renderStack(options);
-    const objects = [...tree.files.entries()].filter(([file]) => !file.startsWith("charts/")).map(([, text]) => yaml.load(text) as Rendered);
+    // Objects a hub applies to its spokes are not this cluster's, nor is its placement table an object.
+    const objects = [...tree.files.entries()].filter(([file]) => !file.startsWith("charts/") && !file.startsWith(`${OTHER_CLUSTERS}/`) && file !== PLACEMENT_FILE).map(([, text]) => yaml.load(text) as Rendered);
     const owner = offlineOwner(options.stack, modelFile, options.projectDir);
     return planOf(options.stack, model, objects, options.context ?? (config["gitops:kubeContext"] || undefined), owner?.model);
 }

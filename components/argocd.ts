@@ -25,6 +25,8 @@ export interface ArgoCdArgs extends ClusterPartArgs {
     readonly identityProvider?: IdentityProviderModel;
     /** The admin password (`gitops:argocdAdminPassword`), a secret. Defaults to a random password kept in state, while the local admin is on. */
     readonly adminPassword?: pulumi.Output<string>;
+    /** Further `policy.<name>.csv` keys of argocd-rbac-cm (a fleet hub's teams). Defaults to none. */
+    readonly extraPolicies?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -77,7 +79,7 @@ export class ArgoCd extends pulumi.ComponentResource {
         );
         const notificationsCm = registerObject(name, argocdNotificationsConfigMap(argocd, args.cluster), { parent: this, dependsOn: [nsResource] });
 
-        const chart = registerChart(name, argocdRelease(argocd, args.identityProvider), {
+        const chart = registerChart(name, argocdRelease(argocd, args.identityProvider, args.extraPolicies), {
             parent: this,
             dependsOn: [nsResource, notificationsSecret, redisSecret, argocdSecret, ...credentials, notificationsCm, ...(args.after ?? [])],
         });

@@ -10,11 +10,15 @@ import type { PlatformConfig } from "../model/config";
 import type { ClusterWideModel, NotificationsModel, StackModel } from "../model/schema";
 import type { Sealer } from "../sealing/sealer";
 import { clusterLabels, sealedSecret } from "../core/objects";
+import { FLEET_POLICY_KEY, fleetPolicyCsv } from "../core/fleet/teams";
 import { AnalysisTemplates } from "./analysisTemplates";
 import { RootApplications } from "./applications";
 import { ArgoCd } from "./argocd";
 import { ChartPart } from "./chartPart";
 import { ClusterMonitoring } from "./clusterMonitoring";
+import { FleetHub } from "./fleetHub";
+import type { FleetInputs } from "./fleetSources";
+import { FleetSpoke } from "./fleetSpoke";
 import { Monitoring } from "./monitoring";
 import { ArgoRollouts } from "./rollouts";
 import { SealedSecretsController } from "./sealedSecrets";
@@ -34,6 +38,8 @@ export interface InstallContext {
     readonly sealer: Sealer;
     readonly after: readonly pulumi.Resource[];
     readonly opts: pulumi.ComponentResourceOptions;
+    /** A hub's fleet with its spokes resolved; none unless the stack is a hub. */
+    readonly fleet?: FleetInputs;
 }
 
 type ClusterInstaller<K extends ClusterPartKey> = (part: ClusterPart<K>, slice: ClusterWideModel[K], context: InstallContext) => Installed;
@@ -51,10 +57,12 @@ function notificationSecrets(n: NotificationsModel, settings: PlatformConfig): R
 /** The cluster-wide parts with components of their own; every other is a ChartPart. */
 const CLUSTER_INSTALLERS: { readonly [K in ClusterPartKey]?: ClusterInstaller<K> } = {
     sealedSecrets: (part, slice, { model, settings, after, opts }) => new SealedSecretsController(part.name, { sealedSecrets: slice, cluster: model.cluster.name, keys: settings.controllerKeys, after }, opts),
-    argocd: (part, slice, { model, settings, sealer, after, opts }) => {
+    argocd: (part, slice, { model, settings, sealer, after, opts, fleet }) => {
         const adminPassword = settings.argocdAdminPassword === undefined ? undefined : pulumi.secret(settings.argocdAdminPassword);
         const configSecretOf = (reference: string) => configSecret(settings, reference);
-        const argocdArgs = { argocd: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), configSecret: configSecretOf, identityProvider: model.identityProvider };
+        // A hub's teams see only their clusters, which Argo CD authorises by server URL.
+        const extraPolicies: Record<string, string> = fleet ? { [FLEET_POLICY_KEY]: fleetPolicyCsv(fleet.hub, Object.fromEntries(fleet.spokes.map((s) => [s.spoke.name, s.access.server]))) } : {};
+        const argocdArgs = { argocd: slice, cluster: model.cluster.name, sealer, notificationSecrets: notificationSecrets(slice.notifications, settings), configSecret: configSecretOf, identityProvider: model.identityProvider, extraPolicies };
         const argocd = new ArgoCd(part.name, { ...argocdArgs, adminPassword, after, adoptExisting: settings.adoptExisting }, opts);
         return { ready: argocd.ready, outputs: argocd.adminPassword ? { argocdAdminPassword: argocd.adminPassword } : {} };
     },
@@ -118,5 +126,18 @@ export function installParts(context: Omit<InstallContext, "after">): Record<str
         environmentReady.set(part.name, installed.ready);
         Object.assign(outputs, installed.outputs);
     }
+    Object.assign(outputs, installFleet({ ...context, after: afterOf(["argocd", "sealedSecrets"]) }));
     return outputs;
+}
+
+/** A hub's or a spoke's part of a fleet (docs/fleet.md), after Argo CD and the sealed-secrets controller; nothing without `fleet`. */
+function installFleet({ model, view, settings, sealer, after, opts, fleet }: InstallContext): Record<string, unknown> {
+    if (model.fleet?.role === "spoke") {
+        const spoke = new FleetSpoke("fleet-spoke", { spoke: model.fleet, cluster: model.cluster.name, sealingCertificatePem: settings.certificate.pem, after }, opts);
+        return { fleetSpoke: spoke.output };
+    }
+    if (fleet) {
+        new FleetHub("fleet-hub", { fleet, cluster: model.cluster.name, argocdNamespace: view.argocd.namespace, sealer, configSecret: (reference) => configSecret(settings, reference), after, adoptExisting: settings.adoptExisting }, opts);
+    }
+    return {};
 }

@@ -100,20 +100,28 @@ export interface SecretFromConfig {
  * Secret with exactly this namespace and name; `pulumi up` waits until it is unsealed.
  * `previews` shows, per data key whose content is not secret as a whole, what the program sealed
  * with every secret value replaced by SECRET_PLACEHOLDER: reviews and `kubectl get` can read
- * what changed without any key. `templateLabels` go on the Secret only (Argo CD finds its
- * repository credentials by such a label).
+ * what changed without any key. `templateLabels` and `templateAnnotations` go on the Secret only
+ * (Argo CD finds its repository credentials and clusters by such a label, and its cluster
+ * generator reads a cluster Secret's annotations).
  */
 export function sealedSecret(
     name: string,
     ns: string,
     labels: Record<string, string>,
     encryptedData: pulumi.Input<Record<string, string>>,
-    options: { readonly previews?: Readonly<Record<string, string>>; readonly templateLabels?: Readonly<Record<string, string>>; readonly type?: string; readonly sharedWithItsController?: boolean } = {},
+    options: {
+        readonly previews?: Readonly<Record<string, string>>;
+        readonly templateLabels?: Readonly<Record<string, string>>;
+        readonly templateAnnotations?: Readonly<Record<string, string>>;
+        readonly type?: string;
+        readonly sharedWithItsController?: boolean;
+    } = {},
 ): KubeObject {
     const previews = Object.entries(options.previews ?? {}).map(([key, text]) => [`${PREVIEW_ANNOTATION}${key}`, text]);
     const annotations = { [WAIT_FOR]: UNSEALED, [TIMEOUT_SECONDS]: String(UNSEAL_TIMEOUT_SECONDS), ...Object.fromEntries(previews) };
     // The controller makes the Secret from the template, annotations included; then, on every later unseal, patches it.
-    const templateAnnotations = options.sharedWithItsController ? { annotations: { [SEALED_SECRETS_ANNOTATIONS.patch]: "true" } } : {};
+    const secretAnnotations = { ...options.templateAnnotations, ...(options.sharedWithItsController ? { [SEALED_SECRETS_ANNOTATIONS.patch]: "true" } : {}) };
+    const templateAnnotations = Object.keys(secretAnnotations).length > 0 ? { annotations: secretAnnotations } : {};
     return {
         apiVersion: "bitnami.com/v1alpha1",
         kind: "SealedSecret",

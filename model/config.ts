@@ -72,6 +72,8 @@ export function configReferences(model: unknown): ConfigReference[] {
 
 /** The certificate shipped in `demo/`: fine for offline renders and previews, never for a cluster. */
 export const DEMO_CERTIFICATE_FILE = path.join(__dirname, "..", "demo", "sealing.crt");
+/** Every demo sealing certificate: the shipped stacks' and the example fleet's spokes' (docs/fleet.md). */
+const DEMO_CERTIFICATE_FILES = [DEMO_CERTIFICATE_FILE, ...["fleet-eu", "fleet-us"].map((spoke) => path.join(__dirname, "..", "demo", `${spoke}-sealing.crt`))];
 
 /** Config values, validated. Plaintext secrets live only here, in memory, until sealed. */
 export interface PlatformConfig {
@@ -222,7 +224,7 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
     }
     problems.throwIfAny(stack, "the stack config");
     // By fingerprint: a reformatted copy of the demo certificate is still the demo certificate.
-    const demoFingerprint = fs.existsSync(DEMO_CERTIFICATE_FILE) ? certificateFingerprint(new crypto.X509Certificate(fs.readFileSync(DEMO_CERTIFICATE_FILE)).raw) : undefined;
+    const demoFingerprints = DEMO_CERTIFICATE_FILES.filter((file) => fs.existsSync(file)).map((file) => certificateFingerprint(new crypto.X509Certificate(fs.readFileSync(file)).raw));
     return {
         certificate: certificate as SealingCertificate,
         sealingKeyPem,
@@ -231,7 +233,7 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
         secrets,
         argocdAdminPassword: adminPassword,
         kubeContext,
-        usesDemoCertificate: certificate?.fingerprint === demoFingerprint,
+        usesDemoCertificate: demoFingerprints.includes(certificate?.fingerprint as string),
         demoKeys: demoKeysIn({ ...secrets, sealingKey: sealingKeyPem }),
     };
 }

@@ -4,11 +4,11 @@
  * (including `--model` files given as JSON or YAML) gets the same runtime checks.
  */
 import { z } from "zod";
+import { fleetSchema } from "./fleet";
+import { CONFIG_REFERENCE, configReference, dnsLabel, hostname, REPO_URL, REPO_URL_ADVICE, repoUrl, SERVER_URL, SERVER_URL_ADVICE, serverUrl, stackName } from "./primitives";
 
-const dnsLabel = z
-    .string()
-    .max(63)
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label (lowercase letters, digits and '-')");
+export { CONFIG_REFERENCE, REPO_URL, REPO_URL_ADVICE, SERVER_URL, SERVER_URL_ADVICE, STACK_NAME, stackName } from "./primitives";
+
 const resourceName = z
     .string()
     .max(253)
@@ -16,21 +16,6 @@ const resourceName = z
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const duration = z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "must be a Prometheus duration such as 30s, 5m or 12h");
 const exactVersion = z.string().regex(/^v?[0-9]+\.[0-9]+\.[0-9]+$/, "must be an exact chart version (x.y.z, or vx.y.z as some charts spell it), never a range");
-/** A host name on the public DNS: a DNS-1123 subdomain of at least two labels. */
-const hostname = z
-    .string()
-    .max(253)
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, "must be a host name such as argocd.example.com (lowercase letters, digits, '-' and '.')");
-
-/** A Git repository as Argo CD clones it. Exported for the checks of templated ApplicationSet fields. */
-export const REPO_URL = /^(https:\/\/[^\s/@]+(\/\S*)?|ssh:\/\/([^\s@/]+@)?[^\s@/:]+(:\d+)?\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
-export const REPO_URL_ADVICE = "use https://<host>/<path>, ssh://[user@]<host>/<path> or git@<host>:<path>";
-/** A Kubernetes API server. */
-export const SERVER_URL = /^https:\/\/[^\s/@]+(\/\S*)?$/;
-export const SERVER_URL_ADVICE = "use the API server's https URL, e.g. https://kubernetes.default.svc for the cluster Argo CD runs in";
-
-const repoUrl = z.string().regex(REPO_URL, `must be a Git repository URL: ${REPO_URL_ADVICE}`);
-const serverUrl = z.string().regex(SERVER_URL, `must be an https URL: ${SERVER_URL_ADVICE}`);
 /** A project's pattern (`*`, `?` and a leading `!` are Argo CD's globs) that must still be shaped like `shape` once its wildcards are filled. */
 const patternOf = (shape: RegExp, advice: string) =>
     z.string().refine((p) => p === "*" || shape.test(p.replace(/^!/, "").replace(/[*?]/g, "x")), `must be "*" or a pattern of one: ${advice}`);
@@ -217,8 +202,6 @@ const notificationTriggerSchema = z.strictObject({
  * A secret the stack's config holds, named as Pulumi names it: `gitops:<key>`. Wherever the model
  * names one, the program seals its value; the stack must set it, and Pulumi.yaml declare it.
  */
-export const CONFIG_REFERENCE = /^gitops:[a-z][A-Za-z0-9]*$/;
-const configReference = z.string().regex(CONFIG_REFERENCE, "must name a secret of the stack's config, such as gitops:argocdSlackToken");
 /** An equality-based label selector, as the notifications engine parses it: `key=value[,key=value...]`. */
 const labelSelector = z
     .string()
@@ -527,10 +510,6 @@ const monitoringSchema = z.strictObject({
     notificationFailureFor: duration.default("10m"),
 });
 
-/** A Pulumi stack's short name as Pulumi allows it: letters, digits, '-', '_' and '.', but no name of dots alone, which would name a folder. */
-export const STACK_NAME = /^(?!\.+$)[A-Za-z0-9_.-]+$/;
-/** A Pulumi stack of this project, by its short name. */
-export const stackName = z.string().regex(STACK_NAME, "must be a stack name of this project, such as prod");
 
 /** A CPU quantity as Kubernetes writes it: `4`, `3800m`, `0.5`. */
 const cpuQuantity = z.string().regex(/^([0-9]+(\.[0-9]+)?|[0-9]+m)$/, "must be a CPU quantity such as 4, 0.5 or 3800m");
@@ -610,6 +589,8 @@ export const stackModelSchema = z.strictObject({
     argocd: environmentAppsSchema.default({ applications: [], applicationSets: [] }),
     rollouts: environmentRolloutsSchema.default({ analysisTemplates: [] }),
     monitoring: monitoringSchema,
+    /** One hub of a fleet (Argo CD managing spoke clusters by label), or one spoke of it; absent: no fleet (docs/fleet.md). */
+    fleet: fleetSchema.optional(),
 });
 
 /** What a stack file writes (defaults may be omitted). */

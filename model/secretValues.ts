@@ -10,7 +10,7 @@ import type { ProblemCollector } from "./problems";
 import type { StackModel } from "./schema";
 
 /** The private keys committed in demo/ for the offline render: public, so never for a cluster. */
-const DEMO_KEY_FILES = ["sealing.key", "ca.key"].map((file) => path.join(__dirname, "..", "demo", file));
+const DEMO_KEY_FILES = ["sealing.key", "ca.key", "fleet-eu-sealing.key", "fleet-us-sealing.key"].map((file) => path.join(__dirname, "..", "demo", file));
 
 const keyOf = (reference: string) => reference.slice(reference.indexOf(":") + 1);
 

@@ -3,6 +3,7 @@ import { clusterViewOf } from "./cluster";
 import { checkClusterAccess } from "./checks/access";
 import { checkArgoCd } from "./checks/argocd";
 import { checkEnvironmentAgainstCluster, checkTopology } from "./checks/cluster";
+import { checkFleet } from "./checks/fleet";
 import { checkMonitoring } from "./checks/monitoring";
 import { checkNotifications } from "./checks/notifications";
 import { checkOwnDeployments } from "./checks/overlap";
@@ -91,6 +92,7 @@ export function validateModel(stack: string, source: string, input: unknown, out
         const source = { projects: "clusterWide.argocd.projects", notifications: "clusterWide.argocd.notifications", monitoring: "clusterWide.monitoring", issuers: "clusterWide.certManager.issuers" };
         checkEnvironmentAgainstCluster(model, clusterViewOf(model.clusterWide), source, problems);
     }
+    checkFleet(model, stack, problems);
     checkMonitoring(model, problems);
     checkOwnDeployments(model, problems);
     checkConfigReferences(model, problems);

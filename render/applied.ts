@@ -37,6 +37,8 @@ export interface AppliedObject {
     readonly retainOnDelete: boolean;
     /** A Pulumi patch resource (`SecretPatch`, ...): its fields applied to the object there, not an object of its own. */
     readonly patch?: boolean;
+    /** Another cluster it is applied to, through a provider of that cluster (a hub's spoke); none: the stack's own. */
+    readonly cluster?: string;
 }
 
 /** An object a chart renders, as Pulumi applies it, and the template it comes from. */
@@ -78,12 +80,25 @@ export async function transformed(props: Record<string, any>, type: string, name
 export async function appliedProgramObjects(resources: readonly RecordedResource[]): Promise<AppliedObject[]> {
     const own = resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== CHART_TYPE);
     const chainOf = transformsOf(resources);
+    const clusterOf = otherClusters(resources);
     return Promise.all(
         own.map(async (r) => {
             const { props, retainOnDelete } = await transformed(r.inputs, r.type, r.name, chainOf(r));
-            return { object: props, namespace: props.metadata?.namespace, retainOnDelete, patch: r.type.endsWith("Patch") };
+            const cluster = r.provider === undefined ? undefined : clusterOf.get(r.provider.split("::")[3]);
+            return { object: props, namespace: props.metadata?.namespace, retainOnDelete, patch: r.type.endsWith("Patch"), ...(cluster ? { cluster } : {}) };
         }),
     );
+}
+
+/**
+ * The Kubernetes providers of other clusters than the stack's own (`kubernetes`, and
+ * `kubernetes-kept` on the same cluster), by name, with the cluster each names: a hub applies a
+ * spoke's objects through a provider of that spoke.
+ */
+function otherClusters(resources: readonly RecordedResource[]): Map<string, string> {
+    const providers = resources.filter((r) => r.type === "pulumi:providers:kubernetes");
+    const own = providers.find((p) => p.name === "kubernetes")?.inputs.clusterIdentifier;
+    return new Map(providers.filter((p) => p.inputs.clusterIdentifier !== own).map((p) => [p.name, String(p.inputs.clusterIdentifier)]));
 }
 
 /** A release as the program registers it: all Chart v4 passes to Helm but the cluster's version, which it reads from the cluster. */

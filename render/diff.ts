@@ -6,6 +6,7 @@
 import { createTwoFilesPatch } from "diff";
 import * as yaml from "js-yaml";
 import { toYaml } from "../core/objects";
+import { OTHER_CLUSTERS, PLACEMENT_FILE } from "./tree";
 
 export type Change = "added" | "changed" | "removed";
 
@@ -46,9 +47,12 @@ function describe(path: string, text: string): { kind: string; title: string } {
     // Stryker disable next-line Regex: render paths have three segments, so the anchors cannot change a match
     const chart = /^charts\/([^/]+)\/(release|values)\.yaml$/.exec(path);
     if (chart) return chart[2] === "release" ? { kind: "Helm release", title: `release ${chart[1]}` } : { kind: "Helm values", title: `values of release ${chart[1]}` };
+    // Markdown, not an object: which spoke receives which add-on and application.
+    if (path === PLACEMENT_FILE) return { kind: "fleet placement", title: "placement of the fleet's add-ons and applications" };
     const object = (yaml.load(text) ?? {}) as { kind?: string; metadata?: { name?: string; namespace?: string } };
     const where = object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : String(object.metadata?.name);
-    return { kind: object.kind ?? "object", title: `${object.kind} ${where}` };
+    const spoke = path.startsWith(`${OTHER_CLUSTERS}/`) ? ` in spoke ${path.split("/")[1]}` : "";
+    return { kind: object.kind ?? "object", title: `${object.kind} ${where}${spoke}` };
 }
 
 /** A unified diff of two texts, headed by the file's path on each side. */

@@ -160,6 +160,21 @@ async function render(codeDir: string, jobs: readonly Job[]): Promise<(string | 
     );
 }
 
+/**
+ * Whether a render failed only because the commit has no such stack: neither its
+ * `Pulumi.<stack>.yaml` nor a demo config (render/stackConfig.ts says so in these words).
+ */
+function isAbsent(failure: string, stack: string): boolean {
+    return failure.includes(`Pulumi.${stack}.yaml: does not exist`);
+}
+
+/** An empty render folder: a stack a commit does not have yet. */
+function writeEmptyRender(dir: string): void {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, MARKER), "Written by `npm run diff`: the commit has no such stack.\n");
+}
+
 /** Files that hold what a stack is (its model and config), not how the program renders it. */
 const isData = (file: string) => /^(stacks|demo)\//.test(file) || /^Pulumi\.[^/]+\.yaml$/.test(file);
 
@@ -273,13 +288,16 @@ class CommitRenders {
                 const jobs = group.map((t, i) => ({ stack: t.stack, out: `${t.kept}.${process.pid}`, projectDir: dirs[i], configFile: this.configFile, charts: t.charts }));
                 const failures = await render(dirs[0], jobs);
                 group.forEach((t, i) => {
-                    if (failures[i] === undefined) {
+                    // A commit from before the stack existed renders nothing of it: every file of the other side is added.
+                    const absent = failures[i] !== undefined && isAbsent(failures[i] as string, t.stack);
+                    if (absent) writeEmptyRender(jobs[i].out);
+                    if (failures[i] === undefined || absent) {
                         if (t.charts && !rendersWith(dirs[0], "--charts")) markChartsNotRendered(jobs[i].out, t.commit.what);
                         fs.rmSync(t.kept, { recursive: true, force: true });
                         fs.renameSync(jobs[i].out, t.kept);
                     }
                 });
-                const failed = group.findIndex((_, i) => failures[i] !== undefined);
+                const failed = group.findIndex((t, i) => failures[i] !== undefined && !isAbsent(failures[i] as string, t.stack));
                 if (failed >= 0) throw new DiffError(`${group[failed].commit.what} does not render stack "${group[failed].stack}":\n${failures[failed]}`);
             }),
         );

@@ -58,6 +58,11 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
         const salt = encodeBase64([...fakeBytes(`${seed}/salt`, 16)], 16);
         return { result, bcryptHash: hashSync(result, `$2b$04$${salt}`) };
     }
+    if (type === "kubernetes:core/v1:Secret" && inputs.type === "kubernetes.io/service-account-token") {
+        // What Kubernetes' token controller writes into such a Secret: a token, and the API server's CA.
+        const ca = `-----BEGIN CERTIFICATE-----\n${fakeBytes(`${seed}/ca`, 48).toString("base64")}\n-----END CERTIFICATE-----\n`;
+        return { data: { token: Buffer.from(fakeBytes(`${seed}/token`, 32).toString("hex")).toString("base64"), "ca.crt": Buffer.from(ca).toString("base64") } };
+    }
     return {};
 }
 

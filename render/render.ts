@@ -7,6 +7,7 @@ import { CONFIG_NAMESPACE } from "../model/config";
 import { defaultModelFile } from "../model/load";
 import { PROJECT_DIR } from "./layout";
 import { offlineStackConfig } from "./stackConfig";
+import type { StackOutputs } from "./mockRuntime";
 import type { RenderedTree } from "./tree";
 
 export interface RenderOptions {
@@ -19,6 +20,8 @@ export interface RenderOptions {
     readonly projectDir?: string;
     /** Also expand every release and write the objects Pulumi applies from it. */
     readonly charts?: boolean;
+    /** Outputs of other stacks, over those the render computes (a shared cluster's owner, a hub's spokes). */
+    readonly stackOutputs?: StackOutputs;
 }
 
 /** Where a stack deploys to and what it installs there (the program's `target` output). */
@@ -53,21 +56,28 @@ export class RenderInputError extends Error {}
  */
 export async function renderStack(options: RenderOptions): Promise<Render> {
     const { config, modelFile, demoFile } = renderInputs(options);
-    const [{ RunError }, { runMockedProgram, startMockRuntime }, { offlineOwnerOutputs, ownerCrds }, { renderTree }, { appliedChartObjects }, { loadStackModel }] = await Promise.all([
+    const [{ RunError }, { runMockedProgram, startMockRuntime }, { offlineOwnerOutputs, ownerCrds }, { offlineSpokeOutputs }, { PLACEMENT_FILE, renderTree, withFiles }, { appliedChartObjects }, { loadStackModel }, { placementTable }] = await Promise.all([
         import("@pulumi/pulumi"),
         import("./mockRuntime.js"),
         import("./ownerFacts.js"),
+        import("./spokeOutputs.js"),
         import("./tree.js"),
         import("./applied.js"),
         import("../core/stackModel.js"),
+        import("../core/fleet/placement.js"),
     ]);
-    const recorder = startMockRuntime("gitops", options.stack, config, true, offlineOwnerOutputs(options.stack, modelFile, options.projectDir));
+    const stackOutputs = { ...offlineOwnerOutputs(options.stack, modelFile, options.projectDir), ...offlineSpokeOutputs(options.stack, modelFile, options.projectDir), ...options.stackOutputs };
+    const recorder = startMockRuntime("gitops", options.stack, config, true, stackOutputs);
     try {
         const outputs = await runMockedProgram(() => import("../index.js"));
         // The program has validated the model by now; Chart v4 renders for the cluster's version, which the profile states.
-        const { kubernetes } = loadStackModel(options.stack, modelFile).cluster;
+        const model = loadStackModel(options.stack, modelFile);
+        const { kubernetes } = model.cluster;
         const charts = options.charts ? await appliedChartObjects(recorder.resources, kubernetes, await ownerCrds(options.stack, modelFile, options.projectDir)) : undefined;
-        return { tree: await renderTree(recorder.resources, charts, kubernetes), target: outputs.target as Target, demoFile };
+        const tree = await renderTree(recorder.resources, charts, kubernetes);
+        // A hub's placement, evaluated offline as Argo CD's cluster generators will, for the reviewer of the diff.
+        const fleet: Record<string, string> = model.fleet?.role === "hub" ? { [PLACEMENT_FILE]: placementTable(options.stack, model.fleet) } : {};
+        return { tree: withFiles(tree, fleet), target: outputs.target as Target, demoFile };
     } catch (e) {
         throw RunError.isInstance(e) ? new RenderInputError((e as Error).message) : e;
     }

@@ -47,19 +47,21 @@ export interface OfflineConfig {
 }
 
 /**
- * The config of `stack`: `Pulumi.<stack>.yaml`, or, while it sets no `gitops:` key, the demo
- * config; `configFile` is layered over either. Encrypted values not overridden are reported by
+ * The config of `stack`: `Pulumi.<stack>.yaml`, or, while it sets no `gitops:` key (or does not
+ * exist), the demo config; `configFile` is layered over either. Encrypted values not overridden are reported by
  * key with what to do. With `only`, just those keys are read (so other keys may stay encrypted).
  * `projectDir` is the copy of the project whose config it is: this one by default.
  */
 export function offlineStackConfig(stack: string, configFile?: string, only?: readonly string[], projectDir = PROJECT_DIR): OfflineConfig {
     checkStackName(stack);
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(stackFile)) {
+    // A stack not initialised here but with demo config (the example fleet's, docs/fleet.md) renders on that config alone.
+    const initialised = fs.existsSync(stackFile);
+    if (!initialised && !fs.existsSync(demoConfigFile(stack, projectDir))) {
         const stacks = fs.readdirSync(projectDir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
         throw new StackInputError(stack, "the stack config", [{ path: `Pulumi.${stack}.yaml`, message: `does not exist; use one of: ${stacks.join(", ")}, or create it with \`pulumi stack init ${stack}\`` }]);
     }
-    const base = (readYamlMapping(stack, stackFile, `Pulumi.${stack}.yaml`).config ?? {}) as Record<string, unknown>;
+    const base = (initialised ? (readYamlMapping(stack, stackFile, `Pulumi.${stack}.yaml`).config ?? {}) : {}) as Record<string, unknown>;
     const declared = [...declaredConfigKeys(path.join(projectDir, "Pulumi.yaml")).keys()];
     const configured = Object.keys(base).some((key) => key.startsWith("gitops:"));
     const demoFile = !configured && fs.existsSync(demoConfigFile(stack, projectDir)) ? demoConfigFile(stack, projectDir) : undefined;

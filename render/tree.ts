@@ -9,6 +9,17 @@ import { type AppliedCharts, appliedProgramObjects, containsSecret, recordedRele
 import { NOT_EXPANDED } from "./layout";
 import type { RecordedResource } from "./mockRuntime";
 
+/** The folder of the objects a stack applies to other clusters than its own (a hub, into its spokes); no namespace can be named so. */
+export const OTHER_CLUSTERS = "_spokes";
+/** A fleet hub's placement table, for the reviewer: which spoke receives which add-on and application. */
+export const PLACEMENT_FILE = "fleet/placement.md";
+
+/** The tree with `files` added, in path order. */
+export function withFiles(tree: RenderedTree, files: Readonly<Record<string, string>>): RenderedTree {
+    // Stryker disable next-line EqualityOperator: the paths are a Map's keys, so no two are equal
+    return { ...tree, files: new Map([...tree.files, ...Object.entries(files)].sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
 /** What a secret value becomes in a rendered chart's values. */
 export const REDACTED = SECRET_PLACEHOLDER;
 
@@ -59,13 +70,15 @@ export async function renderTree(resources: readonly RecordedResource[], charts:
         const header = hasSecrets ? `# Secret values are shown as "${REDACTED}"; pulumi up passes them to Helm.\n` : "";
         add(`charts/${release.name}/values.yaml`, header + toYaml(values));
     }
-    for (const { object, patch } of await appliedProgramObjects(resources)) {
+    for (const { object, patch, cluster } of await appliedProgramObjects(resources)) {
         if (containsSecret(object)) {
             notes.push(`left out ${object.kind} ${object.metadata.namespace}/${object.metadata.name}: it holds plaintext secret data (pulumi up creates it from stack config)`);
             continue;
         }
-        if (patch) add(objectPath({ ...object, kind: `${object.kind}Patch` }, object.metadata.namespace), `${PATCH_HEADER(object.kind)}${toYaml(object)}`);
-        else add(objectPath(object, object.metadata.namespace), toYaml(object));
+        // What goes into another cluster (a hub's spoke) stands under that cluster's folder.
+        const at = cluster === undefined ? "" : `${OTHER_CLUSTERS}/${cluster}/`;
+        if (patch) add(at + objectPath({ ...object, kind: `${object.kind}Patch` }, object.metadata.namespace), `${PATCH_HEADER(object.kind)}${toYaml(object)}`);
+        else add(at + objectPath(object, object.metadata.namespace), toYaml(object));
     }
     for (const { object, namespace, release } of charts.objects) add(`charts/${release.name}/objects/${objectPath(object, namespace)}`, yamlOfChartObject(object));
     for (const { release, reason } of charts.notExpanded) {

@@ -19,7 +19,13 @@ import * as path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { placementTable } from "../core/fleet/placement";
+import { validateStackModel } from "../core/stackModel";
+import fleetHub from "../examples/fleet/hub";
+import { FLEET_SPOKE_OUTPUT } from "../model/fleet";
 import { settled, startMockRuntime } from "../render/mockRuntime";
+import { mockStackName } from "../render/ownerFacts";
+import { offlineSpokeOutputs } from "../render/spokeOutputs";
 import { writeTree } from "../render/folder";
 import { renderStack } from "../render/render";
 import dev from "../stacks/dev";
@@ -95,15 +101,78 @@ let scratch = "";
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export const USAGE = `usage: npm run bench -- [--apps <n>] [--runs <r>]
+       npm run bench -- --fleet <spokes> [--addons <a>] [--runs <r>]
 
 Measures what the render costs per Application (n of them, default 1000; median of r runs,
 default 3), against Pulumi's own floor, each measurement a fresh process.
+
+With --fleet, measures instead the example fleet's hub (examples/fleet/hub.ts) grown to that many
+spokes and a add-ons (default 10): its placement evaluated and checked, and its whole offline render
+(placement table, a sealed cluster Secret per spoke, an ApplicationSet per add-on).
 `;
 
+/**
+ * The example hub with `spokes` spokes (regions in turn, every third without the metrics add-on)
+ * and `addons` add-ons selecting by label, and the outputs each spoke stack would export.
+ */
+function benchFleet(spokes: number, addons: number) {
+    const model = structuredClone(fleetHub) as any;
+    // Every spoke as the example's eu exports itself, under its own name and server.
+    const template = offlineSpokeOutputs("fleet-hub", path.join(ROOT, "examples", "fleet", "hub.ts"))[mockStackName("fleet-eu")][FLEET_SPOKE_OUTPUT] as Record<string, unknown>;
+    const regions = ["eu", "us", "ap"];
+    model.fleet.spokes = Array.from({ length: spokes }, (_, i) => ({
+        name: `spoke-${i}`,
+        labels: { environment: i % 5 === 0 ? "staging" : "prod", region: regions[i % 3], team: "shop", ...(i % 3 === 2 ? {} : { enable_metrics: "true" }), ...Object.fromEntries(Array.from({ length: addons - 2 }, (_, a) => [`enable_bench${a}`, "true"])) },
+        prometheusUrl: `https://prometheus.spoke-${i}.example.com`,
+        ingressDomain: `spoke-${i}.example.com`,
+        source: { stack: `bench-spoke-${i}` },
+    }));
+    const bench = Array.from({ length: addons - 2 }, (_, a) => ({ name: `bench${a}`, selector: { matchLabels: { [`enable_bench${a}`]: "true" }, matchExpressions: [{ key: "environment", operator: "NotIn", values: ["lab"] }] }, source: { repoURL: "https://github.com/example-org/fleet-addons", path: `bench${a}/{{.metadata.labels.region}}` }, namespace: `bench${a}` }));
+    model.fleet.addons = [...model.fleet.addons, ...bench];
+    const outputs = Object.fromEntries(model.fleet.spokes.map((s: { name: string }, i: number) => [mockStackName(`bench-spoke-${i}`), { [FLEET_SPOKE_OUTPUT]: { ...template, cluster: s.name, server: `https://api.${s.name}.example.com:6443` } }]));
+    return { model, outputs };
+}
+
+/** A fleet hub's placement (evaluated and checked, as the model check does) and whole render, in ms. */
+async function fleetChild(spokes: number, addons: number): Promise<{ placementMs: number; renderMs: number }> {
+    const dir = fs.mkdtempSync(path.join(SCRATCH, "fleet-"));
+    const { model, outputs } = benchFleet(spokes, addons);
+    const modelFile = path.join(dir, "hub.json");
+    fs.writeFileSync(modelFile, JSON.stringify(model));
+    const started = performance.now();
+    const validated = validateStackModel("fleet-hub", modelFile, model);
+    placementTable("fleet-hub", validated.fleet as never);
+    const placementMs = performance.now() - started;
+    const rendering = performance.now();
+    const { tree } = await renderStack({ stack: "fleet-hub", model: modelFile, stackOutputs: outputs });
+    writeTree(path.join(dir, "out"), tree);
+    return { placementMs, renderMs: performance.now() - rendering };
+}
+
+/** `--fleet`: the median of `runs` fresh processes. */
+async function fleetBench(spokes: number, addons: number, runs: number): Promise<void> {
+    const samples: { placementMs: number; renderMs: number; maxRssMB: number }[] = [];
+    for (let r = 0; r < runs; r++) {
+        const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", __filename, "--child", "fleet", "--fleet", String(spokes), "--addons", String(addons)], { cwd: ROOT, maxBuffer: 1 << 20, env: { ...process.env, GITOPS_BENCH_SCRATCH: scratch } });
+        samples.push(JSON.parse(stdout.trim().split("\n").pop() as string));
+        process.stderr.write(`run ${r + 1}/${runs}: ${JSON.stringify(samples.at(-1))}\n`);
+    }
+    const m = (key: "placementMs" | "renderMs" | "maxRssMB") => median(samples.map((s) => s[key])).toFixed(0);
+    process.stdout.write(`${spokes} spokes, ${addons} add-ons, median of ${runs} runs, on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}: placement evaluated and checked in ${m("placementMs")} ms; whole offline render of the hub in ${m("renderMs")} ms; peak RSS ${m("maxRssMB")} MB\n`);
+}
+
 async function main(): Promise<void> {
-    const { values } = parseArgs({ options: { apps: { type: "string", default: "1000" }, runs: { type: "string", default: "3" }, child: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
+    const { values } = parseArgs({ options: { apps: { type: "string", default: "1000" }, runs: { type: "string", default: "3" }, fleet: { type: "string" }, addons: { type: "string", default: "10" }, child: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
     if (values.help) return void process.stdout.write(USAGE);
     const apps = Number(values.apps);
+    if (values.fleet !== undefined) {
+        const [spokes, addons] = [Number(values.fleet), Number(values.addons)];
+        if (!Number.isInteger(spokes) || spokes < 1 || !Number.isInteger(addons) || addons < 2) throw new Error("--fleet takes a whole number of spokes, --addons one of at least 2 (the example's own)");
+        if (values.child) return void process.stdout.write(`${JSON.stringify({ ...(await fleetChild(spokes, addons)), maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+        scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-bench-"));
+        await fleetBench(spokes, addons, Number(values.runs));
+        return void fs.rmSync(scratch, { recursive: true, force: true });
+    }
     if (values.child) {
         const shape = values.child as Shape;
         const ms = shape.endsWith("floor") ? await floorChild(apps, shape === "recorder-floor") : await renderChild(apps, shape === "ten-waves" ? 10 : 1);

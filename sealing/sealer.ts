@@ -13,6 +13,14 @@ export class Sealer {
         private readonly saltBase64: pulumi.Output<string>,
     ) {}
 
+    /**
+     * A sealer for another cluster's controller (a spoke of a fleet), with this stack's salt: what
+     * it seals opens with that controller's key only.
+     */
+    forCertificate(certificate: SealingCertificate): Sealer {
+        return new Sealer(certificate, this.saltBase64);
+    }
+
     /** Encrypted data for a SealedSecret bound to `scope` (strict scope). */
     seal(scope: SealScope, data: Readonly<Record<string, pulumi.Input<string>>>): pulumi.Output<Record<string, string>> {
         const sealed = pulumi

@@ -98,9 +98,10 @@ export const ARGOCD_OWNED_VALUES: readonly OwnedValue[] = [
  * The Argo CD release. It carries no secret: `argocd-secret` is the program's SealedSecret, so no
  * value that is unknown before the first `pulumi up` (a generated password's hash) reaches the
  * chart, which would render nothing in that preview. The server speaks plain HTTP behind the
- * Ingress (or the Gateway) that terminates TLS with cert-manager's certificate.
+ * Ingress (or the Gateway) that terminates TLS with cert-manager's certificate. `extraPolicies`
+ * are further `policy.<name>.csv` keys of argocd-rbac-cm (a fleet hub's teams).
  */
-export function argocdRelease(argocd: ArgoCdModel, identityProvider?: IdentityProviderModel): HelmRelease {
+export function argocdRelease(argocd: ArgoCdModel, identityProvider?: IdentityProviderModel, extraPolicies: Readonly<Record<string, string>> = {}): HelmRelease {
     const { expose } = argocd;
     const sso = ssoConfig(argocd, identityProvider);
     const own = {
@@ -110,7 +111,8 @@ export function argocdRelease(argocd: ArgoCdModel, identityProvider?: IdentityPr
             // some of its templates compare these flags with `eq true`.
             cm: { "admin.enabled": keepsLocalAdmin(argocd), ...accountsConfig(argocd), ...sso.cm },
             params: { "server.insecure": true },
-            rbac: { ...rbacConfig(argocd), ...(sso.scopes ? { scopes: sso.scopes } : {}) },
+            // `policy.<name>.csv` keys (a hub's fleet policy) are appended to policy.csv by Argo CD.
+            rbac: { ...rbacConfig(argocd), ...extraPolicies, ...(sso.scopes ? { scopes: sso.scopes } : {}) },
             secret: { createSecret: false },
         },
         server: {

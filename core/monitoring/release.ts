@@ -173,6 +173,16 @@ export function clusterMonitoringRelease(monitoring: ClusterWideModel["monitorin
 }
 
 /**
+ * On a spoke of a fleet, every series and alert its Prometheus sends carries the cluster's name
+ * (external labels are added to alerts sent to Alertmanager:
+ * https://prometheus.io/docs/prometheus/latest/configuration/configuration/#configuration-file),
+ * so that a page says which cluster of the fleet it is about. Elsewhere nothing is added.
+ */
+function clusterExternalLabels(model: StackModel): { externalLabels?: Record<string, string> } {
+    return model.fleet?.role === "spoke" ? { externalLabels: { cluster: model.cluster.name } } : {};
+}
+
+/**
  * The environment's release: its Prometheus (its own rules, and the monitors of its own release
  * and of the cluster release), its Alertmanager on the generated config, its Grafana.
  */
@@ -203,7 +213,7 @@ export function monitoringRelease(model: StackModel, cluster: ClusterView["monit
         },
         // Only this release's rules, pod monitors, probes and scrape configs, which is the chart's
         // default (label release=<release>, see ruleSelectorLabels): another environment may share the cluster.
-        prometheus: { prometheusSpec: { serviceMonitorSelector: ownAndCluster } },
+        prometheus: { prometheusSpec: { serviceMonitorSelector: ownAndCluster, ...clusterExternalLabels(model) } },
         grafana: grafanaValues(model),
     }));
 }

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
+import fleetHub from "../../examples/fleet/hub";
 import { CONFIG_KEYS, configReferences } from "../../model/config";
 import { ROOT } from "../harness";
 import { STACKS, stackModel, TOPOLOGIES } from "../helpers/models";
@@ -11,10 +12,11 @@ const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"
 const reference = fs.readFileSync(path.join(ROOT, "docs", "model.md"), "utf8");
 
 describe("Pulumi.yaml", () => {
-    /** The secrets the shipped models name, in either topology. */
-    const named = [...new Set(TOPOLOGIES.flatMap((topology) => STACKS.flatMap((stack) => configReferences(stackModel(stack, topology)).map((r) => r.key))))].sort();
+    /** The secrets the shipped models name, in either topology, and the example fleet's hub (its spokes name none of their own). */
+    const models = [...TOPOLOGIES.flatMap((topology) => STACKS.map((stack) => stackModel(stack, topology))), fleetHub];
+    const named = [...new Set(models.flatMap((model) => configReferences(model).map((r) => r.key)))].sort();
 
-    it("is the gitops project and declares exactly the keys the program reads and the secrets the shipped models name", () => {
+    it("is the gitops project and declares exactly the keys the program reads and the secrets the shipped and example models name", () => {
         expect(project.name).toBe("gitops");
         expect(named.length).toBeGreaterThan(3);
         expect(Object.keys(project.config).sort()).toStrictEqual([...Object.keys(CONFIG_KEYS), ...named].sort());

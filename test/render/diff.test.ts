@@ -21,6 +21,16 @@ describe("diffTrees", () => {
         ]);
     });
 
+    it("names a fleet hub's placement table as such, and an object it applies into a spoke with that spoke", () => {
+        const table = "# Fleet placement\n\n| cluster | labels |\n|---|---|\n| eu | region=eu |\n";
+        const inSpoke = "kind: Namespace\nmetadata:\n  name: metrics\n";
+        const changes = diffTrees(new Map(), new Map([["fleet/placement.md", table], ["_spokes/eu/_cluster/namespace/metrics.yaml", inSpoke]]));
+        expect(changes.map((c) => [c.path, c.kind, c.title])).toStrictEqual([
+            ["_spokes/eu/_cluster/namespace/metrics.yaml", "Namespace", "Namespace metrics in spoke eu"],
+            ["fleet/placement.md", "fleet placement", "placement of the fleet's add-ons and applications"],
+        ]);
+    });
+
     it("reports a SealedSecret by data key: which changed, which came and went, never a ciphertext", () => {
         const base = new Map([["ns/sealedsecret/s.yaml", sealed({ a: "AgAAA1", b: "AgBBB1", gone: "AgGGG1" })]]);
         const head = new Map([["ns/sealedsecret/s.yaml", sealed({ a: "AgAAA2", b: "AgBBB1", fresh: "AgFFF1" })]]);

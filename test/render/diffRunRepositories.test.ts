@@ -60,6 +60,10 @@ for (let i = 2; i < process.argv.length; i += 2) {
     args.set(process.argv[i], process.argv[i + 1]);
 }
 const [stack, out, config] = ["--stack", "--out", "--config-file"].map((name) => args.get(name));
+if (stack === "fresh") {
+    process.stderr.write('Stack "fresh": the stack config has 1 problem:\\n  - Pulumi.fresh.yaml: does not exist; use one of: dev, prod\\n');
+    process.exit(1);
+}
 if (stack === "broken") {
     const problems = Array.from({ length: 14 }, (_, i) => "  - problem " + (i + 1));
     process.stderr.write(["note: rendering offline", "", "stack broken: its model does not validate", "   ", ...problems, ""].join("\\n"));
@@ -126,6 +130,20 @@ fs.writeFileSync(path.join(out, ".gitops-render"), "");
         await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError(`${plain} is not inside a git repository: the diff compares a base ref with the working tree`));
         await repositoryWith(plain, {}, { branch: "trunk" });
         await expect(runDiff({ cwd: plain, stacks: ["dev"] })).rejects.toThrow(new DiffError("no merge base of HEAD with main or origin/main; name the base with --base <ref>"));
+    });
+
+    it("shows a stack the base does not have yet as added, file by file", async () => {
+        // GIVEN the working tree's renderer renders "fresh", which the committed one does not know
+        const cli = path.join(repo, "render", "cli.ts");
+        try {
+            fs.writeFileSync(cli, renderer.replace('stack === "fresh"', 'stack === "never"'));
+            const diff = await runDiff({ cwd: repo, stacks: ["fresh"], cacheDir: cache });
+            expect(diff.sections).toHaveLength(1);
+            expect(diff.sections[0]).toMatch(/added/);
+            expect(diff.sections[0]).toContain("fresh.yaml");
+        } finally {
+            fs.writeFileSync(cli, renderer);
+        }
     });
 
     // Each of these changes what the others see (the environment, the branches), alone:
