@@ -83,6 +83,8 @@ describe("checkClusterFit", () => {
         expect(path).toBe("cluster.kubernetes");
         expect(message).toMatch(/^is 1\.31, outside the platform's supported range 1\.33–1\.35: cert-manager supports 1\.33–1\.36 \(cert-manager's supported releases.*\); argocd supports 1\.32–1\.35 \(.*\); run the platform on a supported version/);
         expect(problemsOf((m) => (m.cluster.kubernetes = "1.36"))).toStrictEqual([["cluster.kubernetes", expect.stringMatching(/^is 1\.36, .*: argocd supports 1\.32–1\.35 \([^)]*\); run/)]]);
+        // At a part's own lowest version, only the others bound it.
+        expect(problemsOf((m) => (m.cluster.kubernetes = "1.32"))).toStrictEqual([["cluster.kubernetes", expect.stringMatching(/^is 1\.32, outside the platform's supported range 1\.33–1\.35: cert-manager supports 1\.33–1\.36 \((?:(?!; ).)*\); run/)]]);
         for (const inRange of ["1.33", "1.35"]) expect(problemsOf((m) => (m.cluster.kubernetes = inRange))).toStrictEqual([]);
     });
 

@@ -37,6 +37,9 @@ describe("the supported range", () => {
     it("writes ranges as people do, open-ended or of one version", () => {
         expect([describeRange({ min: 25 }), describeRange({ min: 33, max: 33 }), describeRange({ min: 32, max: 35 })]).toStrictEqual(["1.25 or later", "1.33", "1.32–1.35"]);
         expect(intersection([{ part: "a", min: 19, source: "" }, { part: "b", min: 25, source: "" }])).toStrictEqual({ min: 25 });
+        expect(intersection([{ part: "a", min: 32, max: 35, source: "" }, { part: "b", min: 33, max: 36, source: "" }])).toStrictEqual({ min: 33, max: 35 });
+        // Ranges that meet in one version only.
+        expect(intersection([{ part: "a", min: 30, max: 34, source: "" }, { part: "b", min: 34, source: "" }])).toStrictEqual({ min: 34, max: 34 });
     });
 
     it("refuses pins that leave no version in common, naming each part's range", () => {

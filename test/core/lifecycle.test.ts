@@ -47,6 +47,19 @@ describe("appliedObject", () => {
         expect(appliedObject(rules)).toStrictEqual({ object: rules, retainOnDelete: false });
     });
 
+    it("reads the pod of every workload kind, a Pod's own spec, and objects without a spec or annotations", () => {
+        const claim = [{ name: "data", persistentVolumeClaim: { claimName: "p" } }];
+        for (const kind of ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]) {
+            expect(readinessFromOutside({ kind, spec: { template: { spec: { volumes: claim } } } }), kind).toBe("its pods start once the provisioner of a storage class binds their volumes");
+        }
+        expect(readinessFromOutside({ kind: "Pod", spec: { volumes: claim } })).toMatch(/provisioner/);
+        expect(readinessFromOutside({ kind: "Pod", spec: { template: { spec: { volumes: claim } } } })).toBeUndefined();
+        expect(readinessFromOutside({ kind: "CronJob", spec: { template: { spec: { volumes: claim } } } })).toBeUndefined();
+        for (const kind of ["Service", "StatefulSet", "Deployment"]) expect(readinessFromOutside({ kind }), kind).toBeUndefined();
+        const bare = { apiVersion: "monitoring.coreos.com/v1", kind: "Alertmanager" };
+        expect(appliedObject(bare).object).toStrictEqual({ ...bare, metadata: { annotations: { "pulumi.com/waitFor": "condition=Available" } } });
+    });
+
     it("says why an object is not awaited", () => {
         expect(readinessFromOutside({ kind: "Ingress" })).toMatch(/ingress controller/);
         expect(readinessFromOutside({ kind: "PersistentVolumeClaim" })).toMatch(/provisioner/);

@@ -53,6 +53,8 @@ describe("controlPlaneScrapes", () => {
         expect(scrapes.map((s) => [s.component, s.scraped])).toStrictEqual(ALL.map((c) => [c, false]));
         // Each reason names what is in the way, and where it is said (an issue, or a page of the docs), but other's, which knows nothing.
         for (const s of scrapes) expect(s.why, `${distribution} ${s.component}`).toMatch(distribution === "other" ? /knows nothing of/ : /[\w-]+\/[\w-]+#\d+|\w\.(io|com)\/|KubeProxyConfiguration/);
+        // And names the distribution it is about.
+        if (distribution !== "other") expect(scrapes.some((s) => s.why.toLowerCase().includes(distribution)), distribution).toBe(true);
     });
 
     it("scrapes exactly what the profile states the cluster exposes", () => {
@@ -69,6 +71,7 @@ describe("controlPlaneScrapes", () => {
             kubeProxy: { enabled: true },
         });
         expect(DEFAULTS.eks.scheduler).toBe(controlPlaneScrapes({ distribution: "eks" })[1].why);
+        expect(controlPlaneScrapes({ distribution: "kind", controlPlaneMetrics: ["etcd"] })[0].why).toMatch(/^cluster\.controlPlaneMetrics states the cluster serves its metrics beyond the node's loopback$/);
     });
 });
 
@@ -105,6 +108,7 @@ describe("cluster.controlPlaneMetrics, checked before anything is registered", (
             ["cluster.controlPlaneMetrics[0]", expect.stringMatching(/^is "scheduler", but k3s runs kube-scheduler inside its own process, .*; list the addresses of the nodes that run it in clusterWide\.monitoring\.values\.kubeScheduler\.endpoints, or remove it$/)],
         ]);
         expect(problemsOf((m) => (k3s(m), (m.clusterWide.monitoring.values = { kubeScheduler: { endpoints: ["10.0.0.10"] } })))).toStrictEqual([]);
+        expect(problemsOf((m) => (k3s(m), (m.clusterWide.monitoring.values = { kubeScheduler: { endpoints: [] } })))).toHaveLength(1);
     });
 
     it("refuses each release's switch of a component in its values: the profile says which are scraped", () => {
