@@ -124,7 +124,8 @@ async function main(): Promise<Record<string, unknown>> {
     return {
         environment: model.environment,
         target: { cluster: model.cluster.name, mode: model.cluster.mode, installsClusterParts: model.clusterWide !== undefined, kubeContext: settings.kubeContext ?? "" },
-        argocdUrl: view.argocd.url,
+        // None on a fleet spoke: the hub's Argo CD manages its cluster.
+        ...(view.argocd ? { argocdUrl: view.argocd.url } : {}),
         ...outputs,
         ...(model.clusterWide
             ? { [CLUSTER_FACTS_OUTPUT]: clusterFacts({ ...model, clusterWide: model.clusterWide }, stack, { certificateFingerprint: settings.certificate.fingerprint, kubeContext: settings.kubeContext }) }

@@ -4,7 +4,7 @@
  * `npm run render` does), so that the check and `pulumi up` agree on every name.
  */
 import * as yaml from "js-yaml";
-import { CLUSTER_CUSTOM_RESOURCE_KINDS, CLUSTER_PARTS, ENVIRONMENT_CUSTOM_RESOURCE_KINDS, KUBERNETES_SUPPORT, platformPods, SUPPORTED_KUBERNETES } from "../core/catalogue";
+import { clusterCustomResourceKinds, environmentCustomResourceKinds, KUBERNETES_SUPPORT, ownClusterParts, platformPods, stackParts, SUPPORTED_KUBERNETES } from "../core/catalogue";
 import type { PodGroup } from "../core/footprint";
 import type { KubernetesSupport } from "../core/kubernetes";
 import { CLUSTER_LABEL, ENVIRONMENT_LABEL } from "../core/objects";
@@ -96,11 +96,11 @@ function planned(o: Rendered): PlannedObject {
     };
 }
 
-/** The permissions of a first `pulumi up`: what the charts and the program create, cluster-wide and in a namespace. */
-function permissionsOf(installs: boolean, monitoringNamespace: string, argocdNamespace: string, sealedSecretsNamespace: string): Permission[] {
+/** The permissions of a first `pulumi up`: what the charts and the program create, cluster-wide and in a namespace (Applications where the cluster has an Argo CD). */
+function permissionsOf(installs: boolean, monitoringNamespace: string, argocdNamespace: string | undefined, sealedSecretsNamespace: string): Permission[] {
     const cluster = (group: string, resource: string): Permission => ({ verb: "create", group, resource });
     const namespaced = (group: string, resource: string, namespace: string): Permission => ({ verb: "create", group, resource, namespace });
-    const environment = [cluster("", "namespaces"), namespaced("bitnami.com", "sealedsecrets", monitoringNamespace), namespaced("monitoring.coreos.com", "prometheusrules", monitoringNamespace), namespaced("argoproj.io", "applications", argocdNamespace)];
+    const environment = [cluster("", "namespaces"), namespaced("bitnami.com", "sealedsecrets", monitoringNamespace), namespaced("monitoring.coreos.com", "prometheusrules", monitoringNamespace), ...(argocdNamespace ? [namespaced("argoproj.io", "applications", argocdNamespace)] : [])];
     if (!installs) return environment;
     return [
         cluster("apiextensions.k8s.io", "customresourcedefinitions"),
@@ -119,10 +119,11 @@ export function planOf(stack: string, model: StackModel, objects: readonly Rende
     const installs = installsClusterParts(model, stack);
     const clusterWide = model.clusterWide;
     const view = clusterWide ? clusterViewOf(clusterWide) : ownerModel?.clusterWide ? clusterViewOf(ownerModel.clusterWide) : undefined;
-    const clusterReleases = (m: StackModel): PlannedRelease[] => (m.clusterWide ? CLUSTER_PARTS.map((p) => ({ part: p.name, ...pick(p.release(m.clusterWide?.[p.key] as never, m)) })) : []);
+    const clusterReleases = (m: StackModel): PlannedRelease[] => ownClusterParts(m).map((p) => ({ part: p.name, ...pick(p.release(m.clusterWide?.[p.key] as never, m)) }));
     const ofKind = (...kinds: string[]) => objects.filter((o) => kinds.includes(o.kind));
     const volumes = [model.monitoring.prometheus.storage, model.monitoring.alertmanager.storage, model.monitoring.grafana.persistence].filter((v) => v !== undefined);
-    const exposures = [...(installs && clusterWide ? [{ namespace: clusterWide.argocd.namespace, ...clusterWide.argocd.expose }] : []), { namespace: model.monitoring.namespace, ...model.monitoring.grafana.expose }];
+    const argocd = installs ? clusterWide?.argocd : undefined;
+    const exposures = [...(argocd ? [{ namespace: argocd.namespace, ...argocd.expose }] : []), { namespace: model.monitoring.namespace, ...model.monitoring.grafana.expose }];
     return {
         stack,
         environment: model.environment,
@@ -135,8 +136,8 @@ export function planOf(stack: string, model: StackModel, objects: readonly Rende
         pods: platformPods(model, ownerModel?.clusterWide?.monitoring.size),
         releases: [...(installs ? clusterReleases(model) : []), { part: `monitoring of ${model.environment}`, name: model.monitoring.releaseName, namespace: model.monitoring.namespace }],
         ownerReleases: installs || !ownerModel ? [] : clusterReleases(ownerModel),
-        installsCrds: installs ? [...CLUSTER_CUSTOM_RESOURCE_KINDS] : [],
-        needsCrds: [...ENVIRONMENT_CUSTOM_RESOURCE_KINDS],
+        installsCrds: installs ? clusterCustomResourceKinds(model) : [],
+        needsCrds: environmentCustomResourceKinds(view ? stackParts(model, view).environment : undefined),
         namespaces: ofKind("Namespace").map(planned),
         sealedSecrets: ofKind("SealedSecret").map(planned),
         argocdObjects: ofKind("Application", "ApplicationSet", "AppProject").map(planned),
@@ -147,7 +148,7 @@ export function planOf(stack: string, model: StackModel, objects: readonly Rende
         monitoringNamespace: model.monitoring.namespace,
         // cert-manager's ingress-shim makes an Ingress's Certificate in the Ingress's namespace.
         certificateNamespaces: unique(exposures.flatMap((e) => (e.ingress ? [e.namespace] : []))),
-        permissions: permissionsOf(installs, model.monitoring.namespace, view?.argocd.namespace ?? "argocd", view?.sealedSecrets.namespace ?? "kube-system"),
+        permissions: permissionsOf(installs, model.monitoring.namespace, view ? view.argocd?.namespace : "argocd", view?.sealedSecrets.namespace ?? "kube-system"),
     };
 }
 

@@ -4,7 +4,7 @@
  * installs the parts in the catalogue's order, each after the parts it waits for.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ClusterPart, type ClusterPartKey, CLUSTER_PARTS, ENVIRONMENT_PARTS, type EnvironmentPart } from "../core/catalogue";
+import { type ClusterPart, type ClusterPartKey, type ClusterPartSlice, type EnvironmentPart, stackParts } from "../core/catalogue";
 import type { ClusterView } from "../model/cluster";
 import type { PlatformConfig } from "../model/config";
 import type { ClusterWideModel, NotificationsModel, StackModel } from "../model/schema";
@@ -42,7 +42,7 @@ export interface InstallContext {
     readonly fleet?: FleetInputs;
 }
 
-type ClusterInstaller<K extends ClusterPartKey> = (part: ClusterPart<K>, slice: ClusterWideModel[K], context: InstallContext) => Installed;
+type ClusterInstaller<K extends ClusterPartKey> = (part: ClusterPart<K>, slice: ClusterPartSlice<K>, context: InstallContext) => Installed;
 
 /** The value of a secret the model names (`gitops:<key>`), a secret. */
 export function configSecret(settings: PlatformConfig, reference: string): pulumi.Output<string> {
@@ -74,11 +74,11 @@ const CLUSTER_INSTALLERS: { readonly [K in ClusterPartKey]?: ClusterInstaller<K>
 /** Registers a cluster-wide part: with its own component, or as a ChartPart. */
 export function installClusterPart(part: ClusterPart, clusterWide: ClusterWideModel, context: InstallContext): Installed {
     const install = (CLUSTER_INSTALLERS[part.key] as ClusterInstaller<ClusterPartKey> | undefined) ?? installChartPart;
-    return install(part, clusterWide[part.key], context);
+    return install(part, clusterWide[part.key] as ClusterPartSlice, context);
 }
 
 /** A part as its catalogue entry declares it: its Secrets sealed from config, its release, its objects. */
-function installChartPart(part: ClusterPart, slice: ClusterWideModel[ClusterPartKey], { model, settings, sealer, after, opts }: InstallContext): Installed {
+function installChartPart(part: ClusterPart, slice: ClusterPartSlice, { model, settings, sealer, after, opts }: InstallContext): Installed {
     const release = part.release(slice as never, model);
     const labels = clusterLabels(model.cluster.name, part.name);
     const ns = release.namespace;
@@ -95,7 +95,8 @@ const ENVIRONMENT_INSTALLERS: Readonly<Record<string, (name: string, context: In
         const monitoring = new Monitoring(name, { model, clusterMonitoring: view.monitoring, sealer, configSecret: (reference) => configSecret(settings, reference), after, adoptExisting: settings.adoptExisting }, opts);
         return { ready: monitoring.ready, outputs: { grafanaUrl: monitoring.grafanaUrl, alertmanagerConfigSecret: monitoring.configSecretName, runbook: monitoring.runbook } };
     },
-    applications: (name, { model, view, after, opts }) => new RootApplications(name, { model, argocdNamespace: view.argocd.namespace, after }, opts),
+    // Only where the cluster has an Argo CD (stackParts).
+    applications: (name, { model, view, after, opts }) => new RootApplications(name, { model, argocdNamespace: (view.argocd as NonNullable<ClusterView["argocd"]>).namespace, after }, opts),
     analysis: (name, { model, after, opts }) => new AnalysisTemplates(name, { model, after }, opts),
 };
 
@@ -105,22 +106,23 @@ export function installEnvironmentPart(part: EnvironmentPart, context: InstallCo
 }
 
 /**
- * Installs every part the stack installs, in the catalogue's order, each after what it waits for:
- * the cluster-wide parts where the stack installs them, then its environment's. Resolves with
- * every part's stack outputs.
+ * Installs every part the stack installs (`stackParts`), in the catalogue's order, each after what
+ * it waits for: the cluster-wide parts where the stack installs them, then its environment's.
+ * Resolves with every part's stack outputs.
  */
 export function installParts(context: Omit<InstallContext, "after">): Record<string, unknown> {
     const ready = new Map<string, readonly pulumi.Resource[]>();
     const outputs: Record<string, unknown> = {};
     const afterOf = (names: readonly string[]) => names.flatMap((name) => ready.get(name) ?? []);
     const { clusterWide } = context.model;
-    for (const part of clusterWide ? CLUSTER_PARTS : []) {
+    const parts = stackParts(context.model, context.view);
+    for (const part of parts.cluster) {
         const installed = installClusterPart(part, clusterWide as ClusterWideModel, { ...context, after: afterOf(part.after) });
         ready.set(part.key, installed.ready);
         Object.assign(outputs, installed.outputs);
     }
     const environmentReady = new Map<string, readonly pulumi.Resource[]>();
-    for (const part of ENVIRONMENT_PARTS) {
+    for (const part of parts.environment) {
         const after = [...afterOf(part.after.cluster), ...part.after.environment.flatMap((name) => environmentReady.get(name) ?? [])];
         const installed = installEnvironmentPart(part, { ...context, after });
         environmentReady.set(part.name, installed.ready);
@@ -130,13 +132,13 @@ export function installParts(context: Omit<InstallContext, "after">): Record<str
     return outputs;
 }
 
-/** A hub's or a spoke's part of a fleet (docs/fleet.md), after Argo CD and the sealed-secrets controller; nothing without `fleet`. */
+/** A hub's or a spoke's part of a fleet (docs/fleet.md), after Argo CD (a hub's) and the sealed-secrets controller; nothing without `fleet`. */
 function installFleet({ model, view, settings, sealer, after, opts, fleet }: InstallContext): Record<string, unknown> {
     if (model.fleet?.role === "spoke") {
         const spoke = new FleetSpoke("fleet-spoke", { spoke: model.fleet, cluster: model.cluster.name, sealingCertificatePem: settings.certificate.pem, after }, opts);
         return { fleetSpoke: spoke.output };
     }
-    if (fleet) {
+    if (fleet && view.argocd) {
         new FleetHub("fleet-hub", { fleet, cluster: model.cluster.name, argocdNamespace: view.argocd.namespace, sealer, configSecret: (reference) => configSecret(settings, reference), after, adoptExisting: settings.adoptExisting }, opts);
     }
     return {};

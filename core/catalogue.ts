@@ -6,6 +6,7 @@
  * each is registered, a chart-only part needing nothing there. See the README, "Adding a platform
  * part".
  */
+import type { ClusterView } from "../model/cluster";
 import type { ClusterWideModel, StackModel } from "../model/schema";
 import { ARGOCD_OWNED_VALUES, argocdRelease } from "./argocd/release";
 import { argocdPods } from "./argocd/sizing";
@@ -23,6 +24,8 @@ import { SEALED_SECRETS_OWNED_VALUES, sealedSecretsPods, sealedSecretsRelease } 
 
 /** The key of a cluster-wide part in the model (`clusterWide.<key>`). */
 export type ClusterPartKey = keyof ClusterWideModel;
+/** A cluster-wide part's slice of the model, where the model has the part. */
+export type ClusterPartSlice<K extends ClusterPartKey = ClusterPartKey> = NonNullable<ClusterWideModel[K]>;
 
 /** A custom resource kind a part's chart brings the CRD of, as its objects name it. */
 export interface CustomResourceKind {
@@ -43,15 +46,15 @@ export interface ClusterPart<K extends ClusterPartKey = ClusterPartKey> {
     /** The Kubernetes minor versions its pinned chart supports, and the source that says so. */
     readonly kubernetes: KubernetesSupport;
     /** Its Helm release, from its slice of the model (and the rest of the model where it needs it), the slice's `values` merged last. */
-    readonly release: (slice: ClusterWideModel[K], model: StackModel) => HelmRelease;
+    readonly release: (slice: ClusterPartSlice<K>, model: StackModel) => HelmRelease;
     /** The pods its release runs, with their requests (core/footprint.ts): what it asks of the cluster's nodes. */
-    readonly pods: (slice: ClusterWideModel[K], model: StackModel) => readonly PodGroup[];
+    readonly pods: (slice: ClusterPartSlice<K>, model: StackModel) => readonly PodGroup[];
     /** The values its release sets that the slice's `values` may not touch, each with why. */
     readonly ownedValues: readonly OwnedValue[];
     /** The Secrets its chart or objects read, sealed into its release's namespace before the chart. Defaults to none. */
-    readonly secrets?: (slice: ClusterWideModel[K]) => readonly SecretFromConfig[];
+    readonly secrets?: (slice: ClusterPartSlice<K>) => readonly SecretFromConfig[];
     /** Custom resources of its own CRDs, applied once its chart is ready, with the part's labels. Defaults to none. */
-    readonly objects?: (slice: ClusterWideModel[K], labels: Record<string, string>) => readonly KubeObject[];
+    readonly objects?: (slice: ClusterPartSlice<K>, labels: Record<string, string>) => readonly KubeObject[];
 }
 
 /** A part every stack installs for its own environment. */
@@ -60,7 +63,7 @@ export interface EnvironmentPart {
     readonly name: string;
     /** The custom resource kinds it creates, itself or through its chart: the cluster must have their CRDs. */
     readonly creates: readonly string[];
-    /** What it waits for: cluster-wide parts (where this stack installs them) by key, environment parts by name. */
+    /** What it waits for: cluster-wide parts (where this stack installs them) by key, environment parts by name. A cluster without one of those cluster-wide parts (a fleet spoke's, without Argo CD) gets no such part. */
     readonly after: { readonly cluster: readonly ClusterPartKey[]; readonly environment: readonly string[] };
 }
 
@@ -150,15 +153,44 @@ function part<K extends ClusterPartKey>(entry: ClusterPart<K>): ClusterPart {
 /** `<group>/<Kind>` of every CRD the cluster-wide parts install. */
 export const CLUSTER_CUSTOM_RESOURCE_KINDS: readonly string[] = CLUSTER_PARTS.flatMap((p) => p.customResources.map((k) => `${k.group}/${k.kind}`));
 
+/** `<group>/<Kind>` of every custom resource the environment parts create (all of them, or `parts`). */
+export function environmentCustomResourceKinds(parts: readonly EnvironmentPart[] = ENVIRONMENT_PARTS): string[] {
+    return [...new Set(parts.flatMap((p) => p.creates))];
+}
+
 /** `<group>/<Kind>` of every custom resource an environment's parts create. */
-export const ENVIRONMENT_CUSTOM_RESOURCE_KINDS: readonly string[] = [...new Set(ENVIRONMENT_PARTS.flatMap((p) => p.creates))];
+export const ENVIRONMENT_CUSTOM_RESOURCE_KINDS: readonly string[] = environmentCustomResourceKinds();
 
 /** `<group>/<version>` of every custom resource API the cluster-wide parts serve: what Helm's `.Capabilities` finds on such a cluster. */
 export const CLUSTER_API_VERSIONS: readonly string[] = [...new Set(CLUSTER_PARTS.flatMap((p) => p.customResources.map((k) => `${k.group}/${k.version}`)))];
 
+/**
+ * What a stack installs, in the catalogue's order: the cluster-wide parts its model has (all of
+ * them where it installs them, but on a fleet spoke, whose model has no Argo CD: the hub's manages
+ * its cluster), and the environment parts whose cluster-wide parts its cluster has (on a spoke,
+ * none that lives in Argo CD: its root applications belong to the hub). The model's checks hold
+ * a spoke, and only a spoke, to a model without Argo CD (model/checks/fleet.ts).
+ */
+export function stackParts(model: StackModel, view: ClusterView): { readonly cluster: readonly ClusterPart[]; readonly environment: readonly EnvironmentPart[] } {
+    // The view holds the parts environments reach; a part added to the catalogue need not be one of them.
+    const has = view as Partial<Record<ClusterPartKey, unknown>>;
+    return { cluster: ownClusterParts(model), environment: ENVIRONMENT_PARTS.filter((p) => p.after.cluster.every((key) => has[key] !== undefined)) };
+}
+
+/** The cluster-wide parts a stack installs: those its model has. */
+export function ownClusterParts(model: StackModel): readonly ClusterPart[] {
+    const { clusterWide } = model;
+    return clusterWide ? CLUSTER_PARTS.filter((p) => clusterWide[p.key] !== undefined) : [];
+}
+
+/** `<group>/<Kind>` of every CRD the cluster-wide parts a model has install. */
+export function clusterCustomResourceKinds(model: StackModel): string[] {
+    return ownClusterParts(model).flatMap((p) => p.customResources.map((k) => `${k.group}/${k.kind}`));
+}
+
 /** The Helm releases of the cluster-wide parts, from the model alone (without the sealing keys' checksum, which needs config). */
 export function clusterWideReleases(model: StackModel & { clusterWide: ClusterWideModel }): HelmRelease[] {
-    return CLUSTER_PARTS.map((p) => p.release(model.clusterWide[p.key] as never, model));
+    return ownClusterParts(model).map((p) => p.release(model.clusterWide[p.key] as never, model));
 }
 
 /** Each cluster-wide part's supported Kubernetes versions, by its name. */
@@ -174,6 +206,6 @@ export const SUPPORTED_KUBERNETES = intersection(KUBERNETES_SUPPORT);
  */
 export function platformPods(model: StackModel, clusterMonitoringSize: Size = model.clusterWide?.monitoring.size ?? model.monitoring.size): PodGroup[] {
     const { clusterWide } = model;
-    const cluster = clusterWide ? CLUSTER_PARTS.flatMap((part) => part.pods(clusterWide[part.key] as never, model)) : [];
+    const cluster = ownClusterParts(model).flatMap((part) => part.pods(clusterWide?.[part.key] as never, model));
     return [...cluster, ...monitoringPods(model, clusterMonitoringSize)];
 }

@@ -1,6 +1,6 @@
 /** The facts a stack that installs the cluster-wide parts exports as `clusterFacts`. */
 import { deploymentTargets } from "../model/checks/overlap";
-import { CLUSTER_CUSTOM_RESOURCE_KINDS } from "./catalogue";
+import { clusterCustomResourceKinds } from "./catalogue";
 import { type ClusterFacts, clusterViewOf } from "../model/cluster";
 import { CLUSTER_PROFILE_KEYS, type StackModel } from "../model/schema";
 
@@ -13,7 +13,7 @@ export function clusterFacts(model: StackModel & { clusterWide: NonNullable<Stac
         // Unset, Pulumi leaves it out of the output.
         kubeContext: settings.kubeContext,
         sealingCertificateFingerprint: settings.certificateFingerprint,
-        customResourceKinds: [...CLUSTER_CUSTOM_RESOURCE_KINDS],
+        customResourceKinds: clusterCustomResourceKinds(model),
         deployments: deploymentTargets(model).map(({ at: _, ...target }) => target),
         ...clusterViewOf(model.clusterWide),
     };

@@ -36,7 +36,8 @@ function volumesOfTheDefaultClass(model: StackModel): string[] {
 
 /** Every address the model exposes, by path. */
 function exposures(model: StackModel) {
-    return [...(model.clusterWide ? [{ at: "clusterWide.argocd.expose", expose: model.clusterWide.argocd.expose }] : []), { at: "monitoring.grafana.expose", expose: model.monitoring.grafana.expose }];
+    const argocd = model.clusterWide?.argocd;
+    return [...(argocd ? [{ at: "clusterWide.argocd.expose", expose: argocd.expose }] : []), { at: "monitoring.grafana.expose", expose: model.monitoring.grafana.expose }];
 }
 
 /** The share of the nodes' allocatable the platform's requests may take: the rest is for the teams' workloads, and for a node drained. */

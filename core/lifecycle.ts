@@ -30,7 +30,7 @@ export interface AppliedObject {
     readonly retainOnDelete: boolean;
 }
 
-const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job"]);
+const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
 
 function podSpec(object: Record<string, any>): Record<string, any> | undefined {
     if (object.kind === "Pod") return object.spec;

@@ -4,7 +4,7 @@
  */
 import type { ProblemCollector } from "../model/problems";
 import type { StackModel } from "../model/schema";
-import { CLUSTER_PARTS } from "./catalogue";
+import { ownClusterParts } from "./catalogue";
 import { credentialProblems } from "./chartCredentials";
 import { chartKeys, formatKeyPath, type OwnedValue, ownedProblems, type ValuesProblem, valuesProblems } from "./chartValues";
 import { MONITORING_OWNED_VALUES } from "./monitoring/release";
@@ -19,7 +19,10 @@ interface ModelValues {
 
 function modelValues(model: StackModel): ModelValues[] {
     const { clusterWide } = model;
-    const cluster = clusterWide ? CLUSTER_PARTS.map((p) => ({ at: `clusterWide.${p.key}.values`, chart: clusterWide[p.key].chart, values: clusterWide[p.key].values, owned: p.ownedValues })) : [];
+    const cluster = ownClusterParts(model).map((p) => {
+        const slice = clusterWide?.[p.key] as NonNullable<NonNullable<typeof clusterWide>[typeof p.key]>;
+        return { at: `clusterWide.${p.key}.values`, chart: slice.chart, values: slice.values, owned: p.ownedValues };
+    });
     return [...cluster, { at: "monitoring.values", chart: model.monitoring.chart, values: model.monitoring.values, owned: MONITORING_OWNED_VALUES }];
 }
 

@@ -4,7 +4,7 @@
  * own model; in a shared cluster every other stack sees the owner's `clusterFacts` output.
  */
 import { z } from "zod";
-import type { ClusterWideModel, StackModel } from "./schema";
+import type { ArgoCdModel, ClusterWideModel, StackModel } from "./schema";
 
 /** True when `stack` installs the cluster-wide parts: its cluster is dedicated, or it owns the shared one. */
 export function installsClusterParts(model: StackModel, stack: string): boolean {
@@ -20,14 +20,17 @@ const projectViewSchema = z.object({
 /** What the environment's parts use of the cluster-wide parts. */
 export const clusterViewSchema = z.object({
     sealedSecrets: z.object({ namespace: z.string(), releaseName: z.string() }),
-    argocd: z.object({
-        namespace: z.string(),
-        url: z.string(),
-        projects: z.array(projectViewSchema),
-        /** Trigger and service names of `argocd-notifications-cm`, for Applications' subscriptions. */
-        triggers: z.array(z.string()),
-        services: z.array(z.string()),
-    }),
+    /** None on a fleet spoke: the hub's Argo CD manages the cluster. */
+    argocd: z
+        .object({
+            namespace: z.string(),
+            url: z.string(),
+            projects: z.array(projectViewSchema),
+            /** Trigger and service names of `argocd-notifications-cm`, for Applications' subscriptions. */
+            triggers: z.array(z.string()),
+            services: z.array(z.string()),
+        })
+        .optional(),
     rollouts: z.object({ namespace: z.string() }),
     /** The ClusterIssuers that sign the certificates of the platform's addresses. */
     certManager: z.object({ issuers: z.array(z.string()) }),
@@ -35,15 +38,15 @@ export const clusterViewSchema = z.object({
     monitoring: z.object({ namespace: z.string(), releaseName: z.string(), chart: z.object({ chart: z.string(), version: z.string(), repository: z.string() }) }),
 });
 export type ClusterView = z.infer<typeof clusterViewSchema>;
-export type ProjectView = ClusterView["argocd"]["projects"][number];
+export type ProjectView = NonNullable<ClusterView["argocd"]>["projects"][number];
 
 /** The service names a notifications config defines. */
-export function notificationServices(n: ClusterWideModel["argocd"]["notifications"]): string[] {
+export function notificationServices(n: ArgoCdModel["notifications"]): string[] {
     return [...n.webhooks.map((w) => w.name), ...(n.slack ? ["slack"] : [])];
 }
 
 /** The public URL of the cluster's Argo CD. */
-export function argocdUrl(argocd: ClusterWideModel["argocd"]): string {
+export function argocdUrl(argocd: ArgoCdModel): string {
     return `https://${argocd.expose.host}`;
 }
 
@@ -52,13 +55,17 @@ export function clusterViewOf(clusterWide: ClusterWideModel): ClusterView {
     const { sealedSecrets, argocd, rollouts, monitoring, certManager } = clusterWide;
     return {
         sealedSecrets: { namespace: sealedSecrets.namespace, releaseName: sealedSecrets.releaseName },
-        argocd: {
-            namespace: argocd.namespace,
-            url: argocdUrl(argocd),
-            projects: argocd.projects.map((p) => ({ name: p.name, sourceRepos: [...p.sourceRepos], destinations: p.destinations.map((d) => ({ server: d.server, namespace: d.namespace })) })),
-            triggers: argocd.notifications.triggers.map((t) => t.name),
-            services: notificationServices(argocd.notifications),
-        },
+        ...(argocd
+            ? {
+                  argocd: {
+                      namespace: argocd.namespace,
+                      url: argocdUrl(argocd),
+                      projects: argocd.projects.map((p) => ({ name: p.name, sourceRepos: [...p.sourceRepos], destinations: p.destinations.map((d) => ({ server: d.server, namespace: d.namespace })) })),
+                      triggers: argocd.notifications.triggers.map((t) => t.name),
+                      services: notificationServices(argocd.notifications),
+                  },
+              }
+            : {}),
         rollouts: { namespace: rollouts.namespace },
         certManager: { issuers: certManager.issuers.map((i) => i.name) },
         monitoring: { namespace: monitoring.namespace, releaseName: monitoring.releaseName, chart: { ...monitoring.chart } },

@@ -216,7 +216,7 @@ export function readPlatformConfig(stack: string, model: StackModel, get: (key: 
         problems.add(at("kubeContext"), `has leading or trailing spaces, which no kubeconfig context name has; set it again with \`${setCommand("kubeContext")}\``);
     }
     const adminPassword = get("argocdAdminPassword");
-    if (adminPassword !== undefined && model.clusterWide?.argocd.sso?.localAdmin === false) {
+    if (adminPassword !== undefined && model.clusterWide?.argocd?.sso?.localAdmin === false) {
         problems.add(at("argocdAdminPassword"), `is set, but Argo CD's local admin is off (clusterWide.argocd.sso.localAdmin: false); remove it with \`pulumi config rm ${at("argocdAdminPassword")}\`, or turn the local admin on for the break-glass path (see the README)`);
     }
     if (adminPassword !== undefined && adminPassword.length < 8) {

@@ -570,7 +570,8 @@ const clusterWideSchema = z.strictObject({
     sealedSecrets: chartPartSchema,
     /** cert-manager and the ClusterIssuers that sign the platform's certificates. */
     certManager: z.strictObject({ namespace: dnsLabel, releaseName: dnsLabel, chart: chartSchema, values: chartValues, size, issuers: z.array(issuerSchema).min(1) }),
-    argocd: argocdSchema,
+    /** The cluster's Argo CD: required, but on a fleet spoke (`fleet.role: "spoke"`), whose cluster the hub's Argo CD manages and which has none. */
+    argocd: argocdSchema.optional(),
     rollouts: rolloutsSchema,
     /** kube-prometheus-stack's cluster release: CRDs, the one prometheus-operator, node-exporter, kube-state-metrics and the kubelet Service. */
     monitoring: chartPartSchema,
@@ -599,7 +600,7 @@ export type StackModelInput = z.input<typeof stackModelSchema>;
 export type StackModel = z.output<typeof stackModelSchema>;
 export type ClusterModel = StackModel["cluster"];
 export type ClusterWideModel = NonNullable<StackModel["clusterWide"]>;
-export type ArgoCdModel = ClusterWideModel["argocd"];
+export type ArgoCdModel = NonNullable<ClusterWideModel["argocd"]>;
 export type NotificationsModel = z.output<typeof notificationsSchema>;
 export type ProjectModel = z.output<typeof projectSchema>;
 export type ApplicationModel = z.output<typeof applicationSchema>;

@@ -86,7 +86,7 @@ export function validateModel(stack: string, source: string, input: unknown, out
     const model = parsed.data as StackModel;
     checkTopology(model, stack, problems);
     if (model.clusterWide) {
-        checkArgoCd(model.clusterWide.argocd, "clusterWide.argocd", problems);
+        if (model.clusterWide.argocd) checkArgoCd(model.clusterWide.argocd, "clusterWide.argocd", problems);
         checkNotifications(model.clusterWide, problems);
         checkClusterAccess(model, model.clusterWide, problems);
         const source = { projects: "clusterWide.argocd.projects", notifications: "clusterWide.argocd.notifications", monitoring: "clusterWide.monitoring", issuers: "clusterWide.certManager.issuers" };

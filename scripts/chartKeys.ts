@@ -82,7 +82,7 @@ export function pinnedCharts(stacksDir: string = STACKS_DIR): ChartPin[] {
         const parsed = stackModelSchema.safeParse(readModelFile(file.replace(/\.ts$/, ""), path.join(stacksDir, file)));
         if (!parsed.success) throw new Error(`stacks/${file} is not a valid model; npm run render -- --stack ${file.replace(/\.ts$/, "")} says why`);
         const { clusterWide, monitoring } = parsed.data;
-        for (const { chart, version, repository } of [...(clusterWide ? CLUSTER_PARTS.map((p) => clusterWide[p.key].chart) : []), monitoring.chart]) pins.set(`${chart} ${version}`, { chart, version, repository });
+        for (const { chart, version, repository } of [...(clusterWide ? CLUSTER_PARTS.flatMap((p) => clusterWide[p.key]?.chart ?? []) : []), monitoring.chart]) pins.set(`${chart} ${version}`, { chart, version, repository });
     }
     return [...pins.values()];
 }

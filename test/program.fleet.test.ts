@@ -8,6 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadPlan } from "../check/plan";
+import { CLUSTER_PARTS } from "../core/catalogue";
 import { FLEET_POLICY_KEY } from "../core/fleet/teams";
 import { placementTable } from "../core/fleet/placement";
 import { loadStackModel } from "../core/stackModel";
@@ -17,7 +19,9 @@ import { isSecretValue } from "../render/mockRuntime";
 import { offlineSpokeOutputs, offlineToken } from "../render/spokeOutputs";
 import { OTHER_CLUSTERS, PLACEMENT_FILE, renderTree } from "../render/tree";
 import { demoConfig, demoKeyPem, ofType, type ProgramRun, promiseOf, ROOT, resource, runProgram } from "./harness";
+import { violations } from "./helpers/policies";
 import { unseal } from "./helpers/unseal";
+import { appliedProgramObjects } from "../render/applied";
 
 const SEALED = "kubernetes:bitnami.com/v1alpha1:SealedSecret";
 const spokeKey = (spoke: string) => fs.readFileSync(path.join(ROOT, "demo", `fleet-${spoke}-sealing.key`), "utf8");
@@ -134,5 +138,59 @@ describe("the example fleet's spoke us", () => {
     it("labels every series and alert of its Prometheus with its cluster's name", () => {
         const chart = ofType(run, "kubernetes:helm.sh/v4:Chart").find((c) => c.inputs.name === "monitoring-us");
         expect(chart?.inputs.values.prometheus.prometheusSpec.externalLabels).toStrictEqual({ cluster: "us" });
+    });
+});
+
+describe.each(["eu", "us"])("the example fleet's spoke %s, managed by the hub's Argo CD", (spoke) => {
+    let run: ProgramRun;
+    beforeAll(async () => {
+        run = await runProgram(`fleet-${spoke}`, demoConfig(`fleet-${spoke}`));
+        expect(run.error).toBeUndefined();
+    });
+
+    it("installs no Argo CD and nothing that lives in one: no chart, no namespace, no Application, ApplicationSet or AppProject", () => {
+        // Every part of the catalogue but Argo CD (a part a user adds too: docs/catalogue.md), and its environment's monitoring.
+        const model = loadStackModel(`fleet-${spoke}`, path.join(ROOT, "examples", "fleet", `${spoke}.ts`));
+        const charts = ofType(run, "kubernetes:helm.sh/v4:Chart").map((c) => c.inputs.chart).sort();
+        const argocdChart = charts.filter((c) => c === "argo-cd");
+        expect(argocdChart).toStrictEqual([]);
+        expect(charts).toStrictEqual([...CLUSTER_PARTS.filter((p) => p.key !== "argocd").map((p) => (model.clusterWide?.[p.key] as { chart: { chart: string } }).chart.chart), model.monitoring.chart.chart].sort());
+        expect(run.resources.filter((r) => r.type.startsWith("kubernetes:argoproj.io/") && ["Application", "ApplicationSet", "AppProject"].includes(r.inputs.kind)).map((r) => r.name)).toStrictEqual([]);
+        expect(run.resources.filter((r) => r.type.startsWith("kubernetes:") && (r.inputs.metadata?.namespace === "argocd" || (r.inputs.kind === "Namespace" && r.inputs.metadata?.name === "argocd"))).map((r) => r.name)).toStrictEqual([]);
+        expect(run.resources.filter((r) => r.type.startsWith("gitops:argocd:")).map((r) => r.type)).toStrictEqual([]);
+        // Nor watches one: its Prometheus scrapes the parts it runs only.
+        const monitors = ofType(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").map((m) => m.inputs.metadata.name).sort();
+        expect(monitors).toStrictEqual(["platform-argo-rollouts", "platform-cert-manager", "platform-sealed-secrets"]);
+        expect(run.outputs?.argocdUrl).toBeUndefined();
+    });
+
+    it("still makes the hub's access, with its own sealed-secrets controller, cert-manager's issuers, Argo Rollouts and monitoring", async () => {
+        const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind).map((r) => `${r.inputs.kind} ${r.inputs.metadata?.namespace ?? ""}/${r.inputs.metadata?.name}`);
+        expect(objects).toEqual(expect.arrayContaining(["ServiceAccount kube-system/argocd-manager", "Secret kube-system/argocd-manager-token", "ClusterIssuer /platform-ca"]));
+        expect(objects.filter((o) => o.startsWith("ClusterAnalysisTemplate ")).length).toBeGreaterThan(0);
+        const exported = (await promiseOf(run.outputs?.[FLEET_SPOKE_OUTPUT] as any)) as Record<string, unknown>;
+        expect(exported.sealingCertificate).toBe(fs.readFileSync(path.join(ROOT, "demo", `fleet-${spoke}-sealing.crt`), "utf8"));
+    });
+
+    it("routes the alerts of the namespaces it runs, and no Argo CD's", () => {
+        const regex = loadStackModel(`fleet-${spoke}`, path.join(ROOT, "examples", "fleet", `${spoke}.ts`)).monitoring.alertmanager.namespaceRegex;
+        expect(regex.split("|")).not.toContain("argocd");
+        expect(regex.split("|")).toEqual(expect.arrayContaining(["kube-system", "cert-manager", "argo-rollouts", "monitoring"]));
+    });
+
+    it("plans npm run check without Argo CD: no release, CRD, object or permission of it", async () => {
+        const plan = await loadPlan({ stack: `fleet-${spoke}` });
+        expect(plan.releases.map((r) => r.part).sort()).toStrictEqual([...CLUSTER_PARTS.filter((p) => p.key !== "argocd").map((p) => p.name), `monitoring of ${spoke}`].sort());
+        expect([...plan.installsCrds, ...plan.needsCrds].filter((k) => /^argoproj.io\/(Application|ApplicationSet|AppProject)$/.test(k))).toStrictEqual([]);
+        expect(plan.needsCrds).toContain("argoproj.io/ClusterAnalysisTemplate");
+        expect(plan.argocdObjects).toStrictEqual([]);
+        expect(plan.permissions.filter((p) => p.group === "argoproj.io")).toStrictEqual([]);
+        expect(plan.ingressClasses.length).toBeGreaterThan(0);
+    });
+
+    it("breaks no rule of the policy pack", async () => {
+        const objects = (await appliedProgramObjects(run.resources)).map((o) => o.object);
+        expect(objects.length).toBeGreaterThan(10);
+        expect(await violations(objects)).toStrictEqual([]);
     });
 });

@@ -43,9 +43,9 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, watching i
 
     it("scrapes each part of the platform, through its metrics Service and the port that Service has, with the installing stack's Prometheus", () => {
         const platform = ofKind("ServiceMonitor").filter((o) => o.origin === "program" && o.object.metadata.name.startsWith("platform-"));
-        expect(platform.map((m) => m.object.metadata.name).sort()).toStrictEqual(
-            ["argo-rollouts", "argocd-application-controller", "argocd-applicationset-controller", "argocd-notifications-controller", "argocd-repo-server", "argocd-server", "cert-manager", "sealed-secrets"].map((c) => `platform-${c}`),
-        );
+        // Argo CD's where the stack installs it: a fleet spoke has none.
+        const argocd = installer.clusterWide?.argocd ? ["argocd-application-controller", "argocd-applicationset-controller", "argocd-notifications-controller", "argocd-repo-server", "argocd-server"] : [];
+        expect(platform.map((m) => m.object.metadata.name).sort()).toStrictEqual(["argo-rollouts", ...argocd, "cert-manager", "sealed-secrets"].map((c) => `platform-${c}`));
         for (const monitor of platform) {
             expect(takenBy(monitor).map((p) => p.namespace), identity(monitor)).toStrictEqual([installer.monitoring.namespace]);
             const { selector, namespaceSelector, endpoints } = monitor.object.spec;
@@ -60,7 +60,7 @@ describe.skipIf(skipExpansion).each(SCENARIOS)(expansionTitle("$name, watching i
 
     it("shows the platform's dashboards in the installing stack's Grafana, querying the data source its chart provisions", () => {
         const dashboards = ofKind("ConfigMap").filter((c) => c.origin === "program" && Object.entries(DASHBOARD_LABEL).every(([k, v]) => c.object.metadata.labels?.[k] === v));
-        expect(dashboards.map((d) => `${d.namespace}/${d.object.metadata.name}`).sort()).toStrictEqual(PLATFORM_DASHBOARDS.map((d) => `${installer.monitoring.namespace}/${d.uid}`).sort());
+        expect(dashboards.map((d) => `${d.namespace}/${d.object.metadata.name}`).sort()).toStrictEqual(PLATFORM_DASHBOARDS.filter((d) => installer.clusterWide?.[d.part]).map((d) => `${installer.monitoring.namespace}/${d.uid}`).sort());
         // The sidecar of that Grafana reads this label in this namespace (see program.charts.test.ts for how it is found).
         const datasources = ofKind("ConfigMap").filter((c) => c.namespace === installer.monitoring.namespace && c.object.metadata.labels?.grafana_datasource === "1");
         const provisioned = datasources.flatMap((c) => Object.values(c.object.data as Record<string, string>).flatMap((text) => (yaml.load(text) as { datasources: { type: string; uid: string }[] }).datasources));

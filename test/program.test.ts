@@ -101,7 +101,7 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
     it("puts every secret into a SealedSecret, with the data keys the controllers read", () => {
         const sealed = Object.fromEntries(ofType(run, SEALED).map((r) => [`${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`, Object.keys(r.inputs.spec.encryptedData).sort()]));
         // The local admin only where it is kept (dev on a cluster of its own), beside single sign-on.
-        const admin = stackModel(stack, topology).clusterWide?.argocd.sso?.localAdmin ? ["admin.password", "admin.passwordMtime"] : [];
+        const admin = stackModel(stack, topology).clusterWide?.argocd?.sso?.localAdmin ? ["admin.password", "admin.passwordMtime"] : [];
         const clusterWide = installs
             ? {
                   "argocd/argocd-notifications-secret": ["slack-token", "slack-webhook"],
@@ -193,7 +193,7 @@ describe.each(CASES)("the %s stack in the %s topology", (stack, topology, instal
         for (const secret of secrets) expect(shown).not.toContain(secret);
         for (const secret of secrets) expect(visible(run.outputs)).not.toContain(secret);
         // Only where Argo CD keeps its local admin: prod signs in with SSO alone.
-        if (!stackModel(stack, topology).clusterWide?.argocd.sso?.localAdmin) {
+        if (!stackModel(stack, topology).clusterWide?.argocd?.sso?.localAdmin) {
             expect(run.outputs?.argocdAdminPassword).toBeUndefined();
             return;
         }

@@ -3,7 +3,7 @@
  * the environment's Grafana loads (label `grafana_dashboard: "1"` in its namespace, the chart's
  * defaults), querying the Prometheus data source kube-prometheus-stack provisions.
  */
-import type { StackModel } from "../../model/schema";
+import type { ClusterWideModel, StackModel } from "../../model/schema";
 import { environmentLabels, type KubeObject } from "../objects";
 
 /** The data source kube-prometheus-stack provisions in Grafana (`grafana.sidecar.datasources.uid`). */
@@ -19,6 +19,8 @@ export interface Panel {
 }
 
 export interface Dashboard {
+    /** The cluster-wide part it shows (`clusterWide.<part>`): where the model has none (a fleet spoke's Argo CD), it has no dashboard. */
+    readonly part: keyof ClusterWideModel;
     /** Its uid, and the suffix of its ConfigMap's name. */
     readonly uid: string;
     readonly title: string;
@@ -26,11 +28,11 @@ export interface Dashboard {
 }
 
 const panel = (title: string, expr: string, legend: string): Panel => ({ title, expr, legend });
-const dashboard = (uid: string, title: string, panels: readonly Panel[]): Dashboard => ({ uid, title, panels });
+const dashboard = (part: keyof ClusterWideModel, uid: string, title: string, panels: readonly Panel[]): Dashboard => ({ part, uid, title, panels });
 
 /** The dashboards: what someone on call looks at first for each part. */
 export const PLATFORM_DASHBOARDS: readonly Dashboard[] = [
-    dashboard("platform-argocd", "Platform / Argo CD", [
+    dashboard("argocd", "platform-argocd", "Platform / Argo CD", [
         panel("Applications by sync status", "sum by (sync_status) (argocd_app_info)", "{{sync_status}}"),
         panel("Applications by health", "sum by (health_status) (argocd_app_info)", "{{health_status}}"),
         panel("Syncs by result", "sum by (phase) (increase(argocd_app_sync_total[5m]))", "{{phase}}"),
@@ -38,17 +40,17 @@ export const PLATFORM_DASHBOARDS: readonly Dashboard[] = [
         panel("Git requests", "sum by (request_type) (rate(argocd_git_request_total[5m]))", "{{request_type}}"),
         panel("Components up", 'up{job=~"argocd-.*"}', "{{job}}"),
     ]),
-    dashboard("platform-argo-rollouts", "Platform / Argo Rollouts", [
+    dashboard("rollouts", "platform-argo-rollouts", "Platform / Argo Rollouts", [
         panel("Rollouts by phase", "sum by (phase) (rollout_info)", "{{phase}}"),
         panel("Unavailable replicas", "sum by (exported_namespace, name) (rollout_info_replicas_unavailable)", "{{exported_namespace}}/{{name}}"),
         panel("Reconciliation errors", "sum(rate(rollout_reconcile_error[5m]))", "errors"),
     ]),
-    dashboard("platform-sealed-secrets", "Platform / sealed-secrets", [
+    dashboard("sealedSecrets", "platform-sealed-secrets", "Platform / sealed-secrets", [
         panel("Unseal requests", "sum(rate(sealed_secrets_controller_unseal_requests_total[5m]))", "requests"),
         panel("Unseal errors by reason", "sum by (reason) (rate(sealed_secrets_controller_unseal_errors_total[5m]))", "{{reason}}"),
         panel("Controller up", 'up{job="sealed-secrets-controller-metrics"}', "{{pod}}"),
     ]),
-    dashboard("platform-cert-manager", "Platform / cert-manager", [
+    dashboard("certManager", "platform-cert-manager", "Platform / cert-manager", [
         panel("Certificates not ready", 'sum by (exported_namespace, name) (certmanager_certificate_ready_status{condition="False"})', "{{exported_namespace}}/{{name}}"),
         panel("Days until expiry", "min by (exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) / 86400", "{{exported_namespace}}/{{name}}"),
         panel("ACME requests by status", "sum by (status) (rate(certmanager_http_acme_client_request_count[5m]))", "{{status}}"),
@@ -76,9 +78,9 @@ export function dashboardJson(dashboard: Dashboard): Record<string, unknown> {
     };
 }
 
-/** Each dashboard as a ConfigMap in the environment's monitoring namespace, which only its Grafana loads. */
+/** Each dashboard of a part the model installs as a ConfigMap in the environment's monitoring namespace, which only its Grafana loads. */
 export function platformDashboards(model: StackModel): KubeObject[] {
-    return PLATFORM_DASHBOARDS.map((dashboard) => ({
+    return PLATFORM_DASHBOARDS.filter((d) => model.clusterWide?.[d.part] !== undefined).map((dashboard) => ({
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: dashboard.uid, namespace: model.monitoring.namespace, labels: { ...environmentLabels(model.environment, "platform-monitoring"), ...DASHBOARD_LABEL } },

@@ -22,22 +22,27 @@ export interface ScrapeTarget {
     readonly port: string;
 }
 
-/** The metrics Services the cluster-wide parts' charts render (their labels as the pinned charts set them). */
+/** The metrics Services the cluster-wide parts' charts render (their labels as the pinned charts set them); Argo CD's where the model has it (not on a fleet spoke). */
 export function scrapeTargets(clusterWide: ClusterWideModel): ScrapeTarget[] {
     const { argocd, rollouts, sealedSecrets, certManager } = clusterWide;
-    const argo = (component: string, service: string, name: string, componentLabel?: string): ScrapeTarget => ({
-        component,
-        namespace: argocd.namespace,
-        service,
-        matchLabels: { "app.kubernetes.io/instance": argocd.releaseName, "app.kubernetes.io/name": name, ...(componentLabel ? { "app.kubernetes.io/component": componentLabel } : {}) },
-        port: "http-metrics",
-    });
+    const argo = (component: string, service: string, name: string, componentLabel?: string): ScrapeTarget[] =>
+        argocd
+            ? [
+                  {
+                      component,
+                      namespace: argocd.namespace,
+                      service,
+                      matchLabels: { "app.kubernetes.io/instance": argocd.releaseName, "app.kubernetes.io/name": name, ...(componentLabel ? { "app.kubernetes.io/component": componentLabel } : {}) },
+                      port: "http-metrics",
+                  },
+              ]
+            : [];
     return [
-        argo("argocd-application-controller", "argocd-application-controller-metrics", "argocd-metrics", "application-controller"),
-        argo("argocd-applicationset-controller", "argocd-applicationset-controller-metrics", "argocd-metrics", "applicationset-controller"),
-        argo("argocd-notifications-controller", "argocd-notifications-controller-metrics", "argocd-metrics", "notifications-controller"),
-        argo("argocd-server", "argocd-server-metrics", "argocd-server-metrics"),
-        argo("argocd-repo-server", "argocd-repo-server-metrics", "argocd-repo-server-metrics"),
+        ...argo("argocd-application-controller", "argocd-application-controller-metrics", "argocd-metrics", "application-controller"),
+        ...argo("argocd-applicationset-controller", "argocd-applicationset-controller-metrics", "argocd-metrics", "applicationset-controller"),
+        ...argo("argocd-notifications-controller", "argocd-notifications-controller-metrics", "argocd-metrics", "notifications-controller"),
+        ...argo("argocd-server", "argocd-server-metrics", "argocd-server-metrics"),
+        ...argo("argocd-repo-server", "argocd-repo-server-metrics", "argocd-repo-server-metrics"),
         {
             component: "argo-rollouts",
             namespace: rollouts.namespace,
@@ -82,6 +87,18 @@ function warning(rule: Pick<AlertingRule, "alert" | "expr" | "for">, summary: st
     return { ...rule, labels: { severity: "warning" }, annotations: { summary, description } };
 }
 
+/** Argo CD's applications, where the stack installs it (a fleet spoke's are the hub's to watch). */
+function argocdAlertGroup(): RuleGroup {
+    return {
+        name: "platform-argocd",
+        rules: [
+            warning({ alert: "ArgoCdApplicationOutOfSync", expr: 'max by (namespace, name, project, dest_namespace) (argocd_app_info{sync_status="OutOfSync"}) == 1', for: "30m" }, "Application {{ $labels.name }} is out of sync", "Argo CD application {{ $labels.name }} (project {{ $labels.project }}, into {{ $labels.dest_namespace }}) has differed from Git for 30 minutes."),
+            warning({ alert: "ArgoCdApplicationUnhealthy", expr: 'max by (namespace, name, project, dest_namespace, health_status) (argocd_app_info{health_status=~"Degraded|Missing"}) == 1', for: "15m" }, "Application {{ $labels.name }} is {{ $labels.health_status }}", "Argo CD application {{ $labels.name }} (into {{ $labels.dest_namespace }}) has been {{ $labels.health_status }} for 15 minutes."),
+            warning({ alert: "ArgoCdSyncFailed", expr: 'sum by (namespace, name, project) (increase(argocd_app_sync_total{phase=~"Error|Failed"}[10m])) > 0' }, "Application {{ $labels.name }} failed to sync", "A sync of Argo CD application {{ $labels.name }} (project {{ $labels.project }}) ended in error in the last 10 minutes."),
+        ],
+    };
+}
+
 /**
  * The platform's alerts. Each keeps the `namespace` of the part it is about (the scraped
  * Service's), by which the environment's Alertmanager routes it to its receivers; the namespace
@@ -99,14 +116,7 @@ export function platformAlertGroups(clusterWide: ClusterWideModel): RuleGroup[] 
     }));
     return [
         { name: "platform-components", rules: down },
-        {
-            name: "platform-argocd",
-            rules: [
-                warning({ alert: "ArgoCdApplicationOutOfSync", expr: 'max by (namespace, name, project, dest_namespace) (argocd_app_info{sync_status="OutOfSync"}) == 1', for: "30m" }, "Application {{ $labels.name }} is out of sync", "Argo CD application {{ $labels.name }} (project {{ $labels.project }}, into {{ $labels.dest_namespace }}) has differed from Git for 30 minutes."),
-                warning({ alert: "ArgoCdApplicationUnhealthy", expr: 'max by (namespace, name, project, dest_namespace, health_status) (argocd_app_info{health_status=~"Degraded|Missing"}) == 1', for: "15m" }, "Application {{ $labels.name }} is {{ $labels.health_status }}", "Argo CD application {{ $labels.name }} (into {{ $labels.dest_namespace }}) has been {{ $labels.health_status }} for 15 minutes."),
-                warning({ alert: "ArgoCdSyncFailed", expr: 'sum by (namespace, name, project) (increase(argocd_app_sync_total{phase=~"Error|Failed"}[10m])) > 0' }, "Application {{ $labels.name }} failed to sync", "A sync of Argo CD application {{ $labels.name }} (project {{ $labels.project }}) ended in error in the last 10 minutes."),
-            ],
-        },
+        ...(clusterWide.argocd ? [argocdAlertGroup()] : []),
         {
             name: "platform-rollouts",
             rules: [

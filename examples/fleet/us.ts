@@ -2,6 +2,6 @@
 import type { StackModelInput } from "../../model/schema";
 import { FLEET, fleetMember } from "./shared";
 
-const us: StackModelInput = { ...fleetMember("us"), fleet: { role: "spoke", hub: FLEET.hub, server: FLEET.spokes.us.server, namespaces: ["metrics", "policies"] } };
+const us: StackModelInput = { ...fleetMember("us", "spoke"), fleet: { role: "spoke", hub: FLEET.hub, server: FLEET.spokes.us.server, namespaces: ["metrics", "policies"] } };
 
 export default us;

@@ -50,6 +50,7 @@ function checkArgoCdSso(model: StackModel, argocd: ArgoCdModel, at: string, prob
 export function checkClusterAccess(model: StackModel, clusterWide: ClusterWideModel, problems: ProblemCollector): void {
     const issuers = clusterWide.certManager.issuers.map((i) => i.name);
     checkUnique(problems, "clusterWide.certManager.issuers", issuers, "ClusterIssuer");
+    if (!clusterWide.argocd) return;
     checkExposure(clusterWide.argocd.expose, "clusterWide.argocd.expose", issuers, "clusterWide.certManager.issuers", problems);
     checkArgoCdSso(model, clusterWide.argocd, "clusterWide.argocd", problems);
     checkPrivateRepositories(clusterWide.argocd, "clusterWide.argocd", problems);

@@ -94,10 +94,12 @@ function checkNamesCarryEnvironment(model: StackModel, problems: ProblemCollecto
     });
 }
 
-/** Checks every Application and ApplicationSet of the environment against the cluster's Argo CD. */
+/** Checks every Application and ApplicationSet of the environment against the cluster's Argo CD; a cluster without one (a fleet spoke's) has them refused by checkFleet. */
 export function checkApplications(model: StackModel, view: ClusterView, source: ViewSource, problems: ProblemCollector): void {
     const { applications, applicationSets } = model.argocd;
-    const projects = new Map(view.argocd.projects.map((p) => [p.name, p]));
+    const { argocd } = view;
+    if (!argocd) return;
+    const projects = new Map(argocd.projects.map((p) => [p.name, p]));
     checkUnique(problems, "argocd.applications", applications.map((a) => a.name), "application");
     checkUnique(problems, "argocd.applicationSets", applicationSets.map((a) => a.name), "application set");
     checkNamesCarryEnvironment(model, problems);
@@ -114,16 +116,16 @@ export function checkApplications(model: StackModel, view: ClusterView, source: 
             checkAppAgainstProject(projects, source, problems, `argocd.applicationSets[${i}]`, app);
         }
     });
-    const triggers = new Set(view.argocd.triggers);
-    const services = new Set(view.argocd.services);
+    const triggers = new Set(argocd.triggers);
+    const services = new Set(argocd.services);
     const subscribers = [
         ...applications.map((a, i) => [`argocd.applications[${i}]`, a] as const),
         ...applicationSets.map((a, i) => [`argocd.applicationSets[${i}]`, a] as const),
     ];
     for (const [path, app] of subscribers) {
         app.subscriptions.forEach((s, i) => {
-            if (!triggers.has(s.trigger)) problems.add(`${path}.subscriptions[${i}].trigger`, `trigger "${s.trigger}" is not defined in ${source.notifications}.triggers; use one of: ${view.argocd.triggers.join(", ")}`);
-            if (!services.has(s.service)) problems.add(`${path}.subscriptions[${i}].service`, `service "${s.service}" is not defined in ${source.notifications}; use one of: ${view.argocd.services.join(", ")}`);
+            if (!triggers.has(s.trigger)) problems.add(`${path}.subscriptions[${i}].trigger`, `trigger "${s.trigger}" is not defined in ${source.notifications}.triggers; use one of: ${argocd.triggers.join(", ")}`);
+            if (!services.has(s.service)) problems.add(`${path}.subscriptions[${i}].service`, `service "${s.service}" is not defined in ${source.notifications}; use one of: ${argocd.services.join(", ")}`);
         });
     }
 }

@@ -1,7 +1,8 @@
 /**
  * Checks of a stack's `fleet` section against the rest of its model: names unique, a hub that
  * installs the Argo CD it manages spokes with, projects that exist, a spoke that installs its own
- * sealed-secrets controller, and no stack that is its own hub or spoke.
+ * sealed-secrets controller but no Argo CD nor anything that lives in one (the hub's manages it),
+ * and no stack that is its own hub or spoke.
  */
 import type { HubModel, SpokeRoleModel } from "../fleet";
 import type { ProblemCollector } from "../problems";
@@ -46,6 +47,8 @@ function checkHub(model: StackModel, hub: HubModel, stack: string, problems: Pro
         problems.add("fleet", "a hub manages its spokes with its own Argo CD: give this stack its clusterWide parts (a dedicated cluster, or the owner of a shared one)");
         return;
     }
+    // Reported by checkArgoCdInstalled.
+    if (!model.clusterWide.argocd) return;
     const projects = model.clusterWide.argocd.projects.map((p) => p.name);
     const teams = hub.teams.map((t) => t.name);
     if (!projects.includes(hub.addonsProject)) problems.add("fleet.addonsProject", `"${hub.addonsProject}" is not a project of this hub; use one of clusterWide.argocd.projects: ${projects.join(", ")}`);
@@ -68,11 +71,28 @@ function checkSpoke(model: StackModel, spoke: SpokeRoleModel, stack: string, pro
     if (spoke.hub === stack) problems.add("fleet.hub", "is this stack: a spoke is managed by another stack, the hub");
     // Whatever the hub seals for this cluster is sealed for this cluster's own controller.
     if (!model.clusterWide) problems.add("fleet", "a spoke runs its own sealed-secrets controller and key: give this stack its clusterWide parts (a dedicated cluster)");
+    if (model.cluster.mode === "shared") problems.add("cluster.mode", `is "shared", but a spoke is a cluster of its own, which the hub's Argo CD (stack "${spoke.hub}") manages: it runs no Argo CD for other stacks to share; set it to "dedicated"`);
     if (spoke.namespaces) checkUnique(problems, "fleet.namespaces", spoke.namespaces, "namespace", "namespace");
+    // Whatever lives in Argo CD belongs to the hub's: a spoke has none of its own.
+    const hubs = `the hub's Argo CD (stack "${spoke.hub}") manages this cluster`;
+    if (model.clusterWide?.argocd) problems.add("clusterWide.argocd", `must not be here: a spoke installs no Argo CD, ${hubs}; remove it (projects, RBAC and notifications go in the hub's model)`);
+    const { applications, applicationSets } = model.argocd;
+    for (const [at, items, what] of [["argocd.applications", applications, "Application"], ["argocd.applicationSets", applicationSets, "ApplicationSet"]] as const) {
+        if (items.length === 0) continue;
+        const names = items.map((a) => `"${a.name}"`).join(", ");
+        problems.add(at, `holds ${what}${items.length === 1 ? "" : "s"} ${names}, but a spoke has no Argo CD of its own: ${hubs}; move ${items.length === 1 ? "it" : "them"} to the hub's model, as fleet.applications or fleet.addons whose selector matches this spoke's labels, and remove ${items.length === 1 ? "it" : "them"} here`);
+    }
 }
 
-/** Checks the fleet section, where the model has one. */
+/** Every stack that installs the cluster-wide parts runs the cluster's Argo CD, but a spoke (checkSpoke). */
+function checkArgoCdInstalled(model: StackModel, problems: ProblemCollector): void {
+    if (model.fleet?.role === "spoke" || !model.clusterWide || model.clusterWide.argocd) return;
+    problems.add("clusterWide.argocd", 'is missing: a stack that installs the cluster-wide parts runs the cluster\'s Argo CD (only a fleet spoke, fleet.role "spoke", has none); add it (see stacks/shared/clusterWide.ts)');
+}
+
+/** Checks the fleet section, where the model has one, and Argo CD where a stack installs the cluster-wide parts. */
 export function checkFleet(model: StackModel, stack: string, problems: ProblemCollector): void {
+    checkArgoCdInstalled(model, problems);
     if (model.fleet?.role === "hub") checkHub(model, model.fleet, stack, problems);
     if (model.fleet?.role === "spoke") checkSpoke(model, model.fleet, stack, problems);
 }

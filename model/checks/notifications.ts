@@ -76,6 +76,6 @@ export function checkNotificationsConfig(n: NotificationsModel, path: string, pr
 
 /** Notifications of the cluster's Argo CD and Argo Rollouts. */
 export function checkNotifications(clusterWide: ClusterWideModel, problems: ProblemCollector): void {
-    checkNotificationsConfig(clusterWide.argocd.notifications, "clusterWide.argocd.notifications", problems);
+    if (clusterWide.argocd) checkNotificationsConfig(clusterWide.argocd.notifications, "clusterWide.argocd.notifications", problems);
     checkNotificationsConfig(clusterWide.rollouts.notifications, "clusterWide.rollouts.notifications", problems);
 }

@@ -6,7 +6,7 @@
 import type { StackModelInput } from "../../model/schema";
 import { address, channel, charts, CLUSTER_MONITORING_NAMESPACE, GIT_ORG, GIT_REPO, GROUPS, IN_CLUSTER, PLATFORM_CA_ISSUER, type Sizing } from "./constants";
 
-type ClusterWideInput = NonNullable<StackModelInput["clusterWide"]>;
+export type ClusterWideInput = NonNullable<StackModelInput["clusterWide"]>;
 
 /** The label every Application of an environment carries (set by the program): default subscriptions select by it. */
 const ENVIRONMENT_LABEL = "gitops-platform/environment";

@@ -3,7 +3,7 @@
  * from the few settings that differ per environment. `dev.ts` and `prod.ts` pass only those.
  */
 import type { StackModelInput } from "../../model/schema";
-import { clusterWideParts } from "./clusterWide";
+import { type ClusterWideInput, clusterWideParts } from "./clusterWide";
 import { address, channel, charts, CLUSTER_PROFILE, GIT_REPO, GROUPS, IDENTITY_PROVIDER, IN_CLUSTER, type Sizing } from "./constants";
 
 export { charts } from "./constants";
@@ -11,9 +11,10 @@ export { charts } from "./constants";
 /**
  * How the shipped stacks use clusters. `shared`: dev and prod in one cluster, as the source
  * documents run them; the owner stack installs the cluster-wide parts. `dedicated`: a cluster per
- * environment, each stack installing everything.
+ * environment, each stack installing everything. `spoke`: a cluster of its own that a fleet hub's
+ * Argo CD manages (docs/fleet.md): the stack installs everything but Argo CD and what lives in it.
  */
-export type Topology = "shared" | "dedicated";
+export type Topology = "shared" | "dedicated" | "spoke";
 export const TOPOLOGY: Topology = "shared";
 
 /** The one cluster of the shared topology. */
@@ -100,11 +101,16 @@ function metric(name: string, successCondition: string, query: string) {
 
 /** The cluster part of the model: which cluster, and whether this environment's stack installs its cluster-wide parts. */
 function clusterOf(env: EnvironmentSettings, topology: Topology) {
-    if (topology === "dedicated") {
+    if (topology !== "shared") {
         return { cluster: { name: `gitops-${env.environment}`, mode: "dedicated" as const, ...CLUSTER_PROFILE }, environments: [env.environment], installs: true };
     }
     const { name, owner, environments } = SHARED_CLUSTER;
     return { cluster: { name, mode: "shared" as const, owner, ...CLUSTER_PROFILE }, environments, installs: owner === env.environment };
+}
+
+/** The cluster-wide parts of a spoke: all but Argo CD. */
+function withoutArgoCd({ argocd: _, ...parts }: ClusterWideInput): ClusterWideInput {
+    return parts;
 }
 
 /** Builds a complete stack model from the settings that differ per environment. */
@@ -112,18 +118,21 @@ export function platformStack(env: EnvironmentSettings, topology: Topology = TOP
     const e = env.environment;
     const { cluster, environments, installs } = clusterOf(env, topology);
     const grafana = address(env.grafanaAddress);
-    const clusterWide = installs ? clusterWideParts({ argocdAddress: env.argocdAddress, environments, argocdLocalAdmin: env.argocdLocalAdmin, sizing: env.sizing }) : undefined;
+    const parts = installs ? clusterWideParts({ argocdAddress: env.argocdAddress, environments, argocdLocalAdmin: env.argocdLocalAdmin, sizing: env.sizing }) : undefined;
+    // A spoke's Argo CD is its hub's: it has none, nor root applications.
+    const spoke = topology === "spoke";
+    const clusterWide = parts && spoke ? withoutArgoCd(parts) : parts;
     // Alerts about the cluster-wide parts (their namespaces) and about the cluster itself go to the
     // environment whose stack installs them, once. The cluster's own alerts carry no namespace
     // (KubeAPIDown, KubeletDown: absent(up{job=...})); the empty alternative takes them.
-    const clusterNamespaces = clusterWide ? [...Object.values(clusterWide).map((part) => part.namespace), ""] : [];
+    const clusterNamespaces = clusterWide ? [...(Object.values(clusterWide) as { namespace: string }[]).map((part) => part.namespace), ""] : [];
     return {
         environment: e,
         peerEnvironments: [...env.peerEnvironments],
         cluster,
         identityProvider: IDENTITY_PROVIDER,
         ...(clusterWide ? { clusterWide } : {}),
-        argocd: {
+        argocd: spoke ? { applications: [], applicationSets: [] } : {
             // The frontend syncs after the backend it calls.
             applications: [teamApplication(env, "backend", 1), teamApplication(env, "frontend", 2)],
             applicationSets: [

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CLUSTER_PARTS } from "../../core/catalogue";
 import { argocdRelease } from "../../core/argocd/release";
 import { expandRelease, expansionTitle, skipExpansion } from "../helpers/charts";
-import type { StackModel } from "../../model/schema";
+import type { ArgoCdModel, StackModel } from "../../model/schema";
 import { validatedStack } from "../helpers/models";
 
 const withValues = validatedStack;
@@ -36,7 +36,7 @@ describe("a model's values", () => {
 
     it.skipIf(skipExpansion)(expansionTitle("are merged last, over the program's own, into what the chart renders"), async () => {
         const { model } = withValues((m) => (m.clusterWide.argocd.values = { server: { replicas: 3 }, configs: { cm: { "timeout.reconciliation": "300s" } } }));
-        const argocd = (model as StackModel).clusterWide?.argocd as NonNullable<StackModel["clusterWide"]>["argocd"];
+        const argocd = (model as StackModel).clusterWide?.argocd as ArgoCdModel;
         const objects = await expandRelease(argocdRelease(argocd, model?.identityProvider));
         const find = (kind: string, name: string) => objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)?.object;
         expect(find("Deployment", "argocd-server")?.spec.replicas).toBe(3);

@@ -6,19 +6,20 @@
 import { type AppliedChartObject, appliedChartObjects, appliedProgramObjects, recordedReleases } from "../../render/applied";
 import { type ProgramRun, runProgram } from "../harness";
 import { expandRelease, type ReleaseToExpand, SHIPPED_KUBERNETES } from "./charts";
-import { shippedConfig, type Topology } from "./models";
+import { type Placement, shippedConfig } from "./models";
 
 /** A cluster and the shipped stacks that deploy to it. */
 export interface Scenario {
     readonly name: string;
-    readonly stacks: readonly (readonly [stack: string, topology: Topology])[];
+    readonly stacks: readonly (readonly [stack: string, topology: Placement])[];
 }
 
-/** The clusters the shipped stacks make: one shared by dev and prod, or one each. */
+/** The clusters the shipped stacks make: one shared by dev and prod, or one each; and a fleet spoke's, without Argo CD (the hub's manages it). */
 export const SCENARIOS: readonly Scenario[] = [
     { name: "one shared cluster with dev and prod", stacks: [["prod", "shared"], ["dev", "shared"]] },
     { name: "a cluster of dev's own", stacks: [["dev", "dedicated"]] },
     { name: "a cluster of prod's own", stacks: [["prod", "dedicated"]] },
+    { name: "a fleet spoke's cluster", stacks: [["fleet-eu", "spoke"]] },
 ];
 
 /** Runs a scenario's stacks with their demo config, and what they put into the cluster. */

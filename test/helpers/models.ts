@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { validateStackModel } from "../../core/stackModel";
 import { defaultModelFile, readModelFile } from "../../model/load";
 import { StackInputError } from "../../model/problems";
-import type { StackModel } from "../../model/schema";
+import type { ArgoCdModel, ClusterWideModel, StackModel } from "../../model/schema";
 import { validateModel } from "../../model/validate";
 import prod from "../../stacks/prod";
 import { demoConfig, ROOT } from "../harness";
@@ -14,30 +14,36 @@ import { TestCache } from "./mutation";
 
 export type Topology = "shared" | "dedicated";
 export const TOPOLOGIES: readonly Topology[] = ["shared", "dedicated"];
+/** Where a scenario's stack runs: a shipped stack's topology, or `spoke` for a spoke of the example fleet (examples/fleet/, its model named in its demo config). */
+export type Placement = Topology | "spoke";
 export const STACKS = ["dev", "prod"] as const;
 
-/** The model file of a shipped stack in a topology. */
-export function modelFile(stack: string, topology: Topology): string {
+/** The model file of a shipped stack in a topology, or of an example spoke (`fleet-<name>`). */
+export function modelFile(stack: string, topology: Placement): string {
+    if (topology === "spoke") return path.join(ROOT, "examples", "fleet", `${stack.replace(/^fleet-/, "")}.ts`);
     return topology === "shared" ? defaultModelFile(stack) : path.join(ROOT, "test", "fixtures", "models", `dedicated-${stack}.ts`);
 }
 
-/** The demo config of a shipped stack in a topology, the same object shape wherever it is used (so runs are shared). */
-export function shippedConfig(stack: string, topology: Topology): Record<string, string> {
-    return topology === "shared" ? demoConfig(stack) : { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) };
+/** The demo config of a shipped stack in a topology (or an example spoke's), the same object shape wherever it is used (so runs are shared). */
+export function shippedConfig(stack: string, topology: Placement): Record<string, string> {
+    return topology === "shared" || topology === "spoke" ? demoConfig(stack) : { ...demoConfig(stack), "gitops:model": modelFile(stack, topology) };
 }
 
 const models = new TestCache<StackModel>();
 /** The validated model of a shipped stack in a topology. */
-export function stackModel(stack: string, topology: Topology = "shared"): StackModel {
+export function stackModel(stack: string, topology: Placement = "shared"): StackModel {
     const file = modelFile(stack, topology);
     return structuredClone(models.get(file, () => validateStackModel(stack, path.relative(ROOT, file), readModelFile(stack, file))));
 }
 
-/** A model that installs the cluster-wide parts (so has `clusterWide`), with them narrowed. */
-export function installerModel(stack: string, topology: Topology): StackModel & { clusterWide: NonNullable<StackModel["clusterWide"]> } {
+/** A model that installs the cluster-wide parts, Argo CD among them (every shipped stack that installs them; a fleet spoke has no Argo CD). */
+export type InstallerModel = StackModel & { clusterWide: ClusterWideModel & { argocd: ArgoCdModel } };
+
+/** A model that installs the cluster-wide parts (so has `clusterWide`, with Argo CD), with them narrowed. */
+export function installerModel(stack: string, topology: Topology): InstallerModel {
     const model = stackModel(stack, topology);
-    if (!model.clusterWide) throw new Error(`stack ${stack} does not install the cluster-wide parts in the ${topology} topology`);
-    return model as StackModel & { clusterWide: NonNullable<StackModel["clusterWide"]> };
+    if (!model.clusterWide?.argocd) throw new Error(`stack ${stack} does not install the cluster-wide parts, Argo CD among them, in the ${topology} topology`);
+    return model as InstallerModel;
 }
 
 /** Every (stack, topology) whose model installs the cluster-wide parts. */

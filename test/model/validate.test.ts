@@ -336,7 +336,7 @@ describe("validateModel on Git and API server URLs", () => {
         expect(pagerTwice).toStrictEqual([{ path: "monitoring.alertmanager.pagerduty.receiver", message: 'receiver "slack-prod" is defined twice; give each receiver its own name' }]);
         // The installing stack must route the platform's alerts about its cluster-wide parts: the namespace of each.
         const ownOnly = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = ".*-prod|kube-system|monitoring|")));
-        const missed = CLUSTER_PARTS.map((p) => [stackModel("prod").clusterWide?.[p.key].namespace, p.key]).filter(([ns]) => !["kube-system", "monitoring"].includes(ns as string));
+        const missed = CLUSTER_PARTS.map((p) => [stackModel("prod").clusterWide?.[p.key]?.namespace, p.key]).filter(([ns]) => !["kube-system", "monitoring"].includes(ns as string));
         expect(missed.length).toBeGreaterThan(1);
         expect(ownOnly.map((p) => p.message)).toStrictEqual(
             missed.map(([ns, part]) => `".*-prod|kube-system|monitoring|" does not match "${ns}", the namespace of clusterWide.${part}, which this stack installs, so the platform's alerts about it would be dropped; include it`),

@@ -14,7 +14,7 @@ describe("npm run chart-keys", () => {
     it("indexes the chart of every release the shipped stacks make: each part of the catalogue's, and each environment's", () => {
         const releases = STACKS.flatMap((stack) => {
             const model = stackModel(stack);
-            return [...(model.clusterWide ? CLUSTER_PARTS.map((p) => model.clusterWide?.[p.key].chart) : []), model.monitoring.chart];
+            return [...(model.clusterWide ? CLUSTER_PARTS.map((p) => model.clusterWide?.[p.key]?.chart) : []), model.monitoring.chart];
         });
         const key = (c: { chart: string; version: string } | undefined) => `${c?.chart} ${c?.version}`;
         expect(pinnedCharts().map(key).sort()).toStrictEqual([...new Set(releases.map(key))].sort());

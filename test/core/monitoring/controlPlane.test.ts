@@ -109,6 +109,8 @@ describe("cluster.controlPlaneMetrics, checked before anything is registered", (
         ]);
         expect(problemsOf((m) => (k3s(m), (m.clusterWide.monitoring.values = { kubeScheduler: { endpoints: ["10.0.0.10"] } })))).toStrictEqual([]);
         expect(problemsOf((m) => (k3s(m), (m.clusterWide.monitoring.values = { kubeScheduler: { endpoints: [] } })))).toHaveLength(1);
+        const controllerManager = (m: any) => Object.assign(m.cluster, { distribution: "k3s", controlPlaneMetrics: ["controllerManager"] });
+        expect(problemsOf(controllerManager)).toStrictEqual([["cluster.controlPlaneMetrics[0]", expect.stringMatching(/^is "controllerManager", but k3s runs kube-controller-manager inside its own process, .*values\.kubeControllerManager\.endpoints, or remove it$/)]]);
     });
 
     it("refuses each release's switch of a component in its values: the profile says which are scraped", () => {

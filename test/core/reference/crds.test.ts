@@ -23,7 +23,7 @@ const label = (o: KubeObject) => `${o.kind} ${o.metadata.name}`;
 
 /** Every custom resource the core renders for a model (a sealed secret with a stand-in ciphertext), with a test label. */
 function labelledResources(model: StackModel): [string, KubeObject][] {
-    const projects = model.clusterWide ? appProjects(model.clusterWide.argocd, model.cluster.name) : [];
+    const projects = model.clusterWide?.argocd ? appProjects(model.clusterWide.argocd, model.cluster.name) : [];
     return [
         ...projects.map((o): [string, KubeObject] => [label(o), o]),
         ...applicationsByWave(model, "argocd")

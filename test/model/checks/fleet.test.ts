@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { validateStackModel } from "../../../core/stackModel";
 import hub from "../../../examples/fleet/hub";
+import eu from "../../../examples/fleet/eu";
 import us from "../../../examples/fleet/us";
 import { StackInputError } from "../../../model/problems";
 
@@ -47,5 +48,29 @@ describe("a spoke's fleet", () => {
         expect(problemsOf(us, "fleet-hub", () => {})).toContainEqual(["fleet.hub", "is this stack: a spoke is managed by another stack, the hub"]);
         const withoutParts = problemsOf(us, "fleet-us", (m) => delete m.clusterWide);
         expect(withoutParts.find(([at]) => at === "fleet")?.[1]).toMatch(/a spoke runs its own sealed-secrets controller and key/);
+    });
+
+    it("is valid as the examples ship them, without Argo CD", () => {
+        expect(problemsOf(us, "fleet-us", () => {})).toStrictEqual([]);
+        expect(problemsOf(eu, "fleet-eu", () => {})).toStrictEqual([]);
+    });
+
+    const hubArgoCd = (hub as any).clusterWide.argocd;
+    const hubApps = (hub as any).argocd;
+    const cases: [string, (m: any) => unknown, string, RegExp][] = [
+        ["an Argo CD of its own", (m) => (m.clusterWide.argocd = structuredClone(hubArgoCd)), "clusterWide.argocd", /^must not be here: a spoke installs no Argo CD, the hub's Argo CD \(stack "fleet-hub"\) manages this cluster; remove it/],
+        ["root Applications", (m) => (m.argocd.applications = structuredClone(hubApps.applications)), "argocd.applications", /^holds Applications "backend-hub", "frontend-hub", but a spoke has no Argo CD of its own: .*move them to the hub's model, as fleet.applications or fleet.addons whose selector matches this spoke's labels/],
+        ["an ApplicationSet", (m) => (m.argocd.applicationSets = structuredClone(hubApps.applicationSets.slice(0, 1))), "argocd.applicationSets", /^holds ApplicationSet "platform-addons-hub", but a spoke has no Argo CD of its own: .*move it to the hub's model/],
+        ["a shared cluster", (m) => Object.assign(m.cluster, { mode: "shared", owner: "fleet-us" }), "cluster.mode", /^is "shared", but a spoke is a cluster of its own, which the hub's Argo CD \(stack "fleet-hub"\) manages/],
+    ];
+    it.each(cases)("refuses %s, at its path, saying where it belongs", (_, edit, path, message) => {
+        const problems = problemsOf(us, "fleet-us", edit);
+        expect(problems.find(([at]) => at === path)?.[1], JSON.stringify(problems)).toMatch(message);
+    });
+
+    it("leaves Argo CD out only of a spoke: any other stack that installs the cluster-wide parts must have it", () => {
+        const problems = problemsOf(hub, "fleet-hub", (m) => delete m.clusterWide.argocd);
+        expect(problems).toContainEqual(["clusterWide.argocd", 'is missing: a stack that installs the cluster-wide parts runs the cluster\'s Argo CD (only a fleet spoke, fleet.role "spoke", has none); add it (see stacks/shared/clusterWide.ts)']);
+        expect(problemsOf(hub, "fleet-hub", (m) => ((m.fleet = undefined), delete m.clusterWide.argocd)).map(([at]) => at)).toStrictEqual(["clusterWide.argocd"]);
     });
 });
