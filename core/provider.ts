@@ -32,15 +32,19 @@ export function kubernetesProviderArgs(cluster: string, settings: Pick<PlatformC
     };
 }
 
-/** A kubeconfig whose one context points at a host that cannot resolve. */
-function noClusterKubeconfig(cluster: string): string {
-    const context = `${CONFIG_NAMESPACE}-kubeContext-not-set`;
+/** A kubeconfig of one cluster, one user and the one context that joins them (JSON, which kubeconfig readers take as YAML). */
+export function singleContextKubeconfig(target: { context: string; cluster: string; server: string; caData?: string; user: string; token?: string }): string {
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: cluster, cluster: { server: `https://${CONFIG_NAMESPACE}-kubecontext-not-set.invalid` } }],
-        contexts: [{ name: context, context: { cluster, user: "none" } }],
-        users: [{ name: "none", user: {} }],
-        "current-context": context,
+        clusters: [{ name: target.cluster, cluster: { server: target.server, ...(target.caData === undefined ? {} : { "certificate-authority-data": target.caData }) } }],
+        contexts: [{ name: target.context, context: { cluster: target.cluster, user: target.user } }],
+        users: [{ name: target.user, user: target.token === undefined ? {} : { token: target.token } }],
+        "current-context": target.context,
     });
+}
+
+/** A kubeconfig whose one context points at a host that cannot resolve. */
+function noClusterKubeconfig(cluster: string): string {
+    return singleContextKubeconfig({ context: `${CONFIG_NAMESPACE}-kubeContext-not-set`, cluster, server: `https://${CONFIG_NAMESPACE}-kubecontext-not-set.invalid`, user: "none" });
 }

@@ -4,6 +4,7 @@
  * a Kubernetes provider of that spoke that authenticates as the hub's Argo CD does.
  */
 import type { AddonModel, HubModel } from "../../model/fleet";
+import { singleContextKubeconfig } from "../provider";
 import type { SpokeAccess } from "./clusterSecret";
 import type { Placed } from "./placement";
 
@@ -25,12 +26,6 @@ export function spokeSecrets(hub: HubModel, placed: readonly Placed[]): Map<stri
 
 /** A kubeconfig of one spoke, as the hub's Argo CD reaches it (its server, CA and token). */
 export function spokeKubeconfig(name: string, access: SpokeAccess): string {
-    return JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name, cluster: { server: access.server, "certificate-authority-data": Buffer.from(access.caPem, "utf8").toString("base64") } }],
-        contexts: [{ name, context: { cluster: name, user: "argocd-manager" } }],
-        users: [{ name: "argocd-manager", user: { token: access.bearerToken ?? "" } }],
-        "current-context": name,
-    });
+    const caData = Buffer.from(access.caPem, "utf8").toString("base64");
+    return singleContextKubeconfig({ context: name, cluster: name, server: access.server, caData, user: "argocd-manager", token: access.bearerToken ?? "" });
 }

@@ -42,17 +42,27 @@ export interface ExpectedAlert {
     exp_annotations?: Record<string, string>;
 }
 export interface RuleTest {
+    /** Named in promtool's report. */
+    name?: string;
     input_series: { series: string; values: string }[];
     alert_rule_test: { eval_time: string; alertname: string; exp_alerts: ExpectedAlert[] }[];
 }
 
-/** `promtool test rules` on these rule groups, as one rule file, with these test cases (a series every minute, rules evaluated every 15s). */
-export function promtoolRuleTest(groups: readonly unknown[], tests: readonly RuleTest[]): Promise<RunResult> {
+/**
+ * `promtool test rules` on these rule groups, one rule file per group (PrometheusRules may repeat
+ * a group's name, which Prometheus takes from separate files), with these test cases: a series
+ * every minute, the rules evaluated every `evaluationInterval` (15s unless given).
+ */
+export function promtoolRuleTest(groups: readonly unknown[], tests: readonly RuleTest[], options: { evaluationInterval?: string; timeoutMs?: number } = {}): Promise<RunResult> {
     const dir = tempDir("promtool-test-");
-    fs.writeFileSync(path.join(dir, "rules.yaml"), toYaml({ groups }));
+    const files = groups.map((group, i) => {
+        const file = `rules-${i}.yaml`;
+        fs.writeFileSync(path.join(dir, file), toYaml({ groups: [group] }));
+        return file;
+    });
     const testFile = path.join(dir, "test.yaml");
-    fs.writeFileSync(testFile, toYaml({ rule_files: ["rules.yaml"], evaluation_interval: "15s", tests: tests.map((t) => ({ interval: "1m", ...t })) }));
-    return run(pathOf(promtool), ["test", "rules", testFile]);
+    fs.writeFileSync(testFile, toYaml({ rule_files: files, evaluation_interval: options.evaluationInterval ?? "15s", tests: tests.map((t) => ({ interval: "1m", ...t })) }));
+    return run(pathOf(promtool), ["test", "rules", testFile], options.timeoutMs);
 }
 
 /** `amtool check-config <file>`. */

@@ -53,28 +53,32 @@ export const INSTALLERS: readonly [string, Topology][] = [
     ["prod", "dedicated"],
 ];
 
-/** The prod model with `edit` applied, validated: its problems by path, or the validated model. */
-export function validated(edit: (m: any) => void): { problems: Map<string, string>; model?: any } {
-    const input = structuredClone(prod) as any;
-    edit(input);
+/** What `validate` gives, or the problems it refuses the input for, in order (any other error is thrown on). */
+export function validationOf<T>(validate: () => T): { problems: [path: string, message: string][]; model?: T } {
     try {
-        return { problems: new Map(), model: validateModel("prod", "fixture", input) };
-    } catch (e) {
-        if (!(e instanceof StackInputError)) throw e;
-        return { problems: new Map(e.problems.map((p) => [p.path, p.message])) };
-    }
-}
-
-/** The prod model with `edit` applied, validated with what the core checks of what it makes (receivers, releases' values): its problems in order, or the model. */
-export function validatedStack(edit: (m: any) => void): { problems: [path: string, message: string][]; model?: StackModel } {
-    const input = structuredClone(prod) as any;
-    edit(input);
-    try {
-        return { problems: [], model: validateStackModel("prod", "fixture", input) };
+        return { problems: [], model: validate() };
     } catch (e) {
         if (!(e instanceof StackInputError)) throw e;
         return { problems: e.problems.map((p) => [p.path, p.message]) };
     }
+}
+
+/** A deep copy of `model` with `edit` applied. */
+export function edited(model: unknown, edit: (m: any) => unknown): any {
+    const input = structuredClone(model) as any;
+    edit(input);
+    return input;
+}
+
+/** The prod model with `edit` applied, validated: its problems by path, or the validated model. */
+export function validated(edit: (m: any) => void): { problems: Map<string, string>; model?: any } {
+    const { problems, model } = validationOf(() => validateModel("prod", "fixture", edited(prod, edit)));
+    return { problems: new Map(problems), model };
+}
+
+/** The prod model with `edit` applied, validated with what the core checks of what it makes (receivers, releases' values): its problems in order, or the model. */
+export function validatedStack(edit: (m: any) => void): { problems: [path: string, message: string][]; model?: StackModel } {
+    return validationOf(() => validateStackModel("prod", "fixture", edited(prod, edit)));
 }
 
 /** An extra Application of the backend team, in a namespace of its own. */

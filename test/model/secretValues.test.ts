@@ -7,10 +7,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readPlatformConfig } from "../../model/config";
-import { StackInputError } from "../../model/problems";
 import { demoKeysIn } from "../../model/secretValues";
 import { demoConfig, ROOT } from "../harness";
-import { stackModel } from "../helpers/models";
+import { stackModel, validationOf } from "../helpers/models";
 
 const read = (...file: string[]) => fs.readFileSync(path.join(ROOT, ...file), "utf8");
 const tls = (file: string) => read("test", "fixtures", "tls", file);
@@ -19,13 +18,7 @@ const owner = stackModel("prod");
 /** The problems of prod's config with the CA pair replaced, by config key. */
 function problemsWith(certificate: string, key: string): [string, string][] {
     const config: Record<string, string> = { ...demoConfig("prod"), "gitops:tlsCaCertificate": certificate, "gitops:tlsCaKey": key };
-    try {
-        readPlatformConfig("prod", owner, (k) => config[`gitops:${k}`]);
-        return [];
-    } catch (e) {
-        if (!(e instanceof StackInputError)) throw e;
-        return e.problems.map((p) => [p.path, p.message]);
-    }
+    return validationOf(() => readPlatformConfig("prod", owner, (k) => config[`gitops:${k}`])).problems;
 }
 
 describe("a CA issuer's key pair", () => {

@@ -6,7 +6,7 @@ import { validateModel } from "../../model/validate";
 import dev from "../../stacks/dev";
 import prod from "../../stacks/prod";
 import dedicatedDev from "../fixtures/models/dedicated-dev";
-import { stackModel } from "../helpers/models";
+import { edited, stackModel } from "../helpers/models";
 
 /** The problems `validateModel` reports for `input` as stack `stack`, as `path: message` lines. */
 function problemsOf(input: unknown, stack = "prod"): { path: string; message: string }[] {
@@ -19,15 +19,8 @@ function problemsOf(input: unknown, stack = "prod"): { path: string; message: st
     return [];
 }
 
-/** A deep copy of a model input with `edit` applied. */
-function copyWith(model: unknown, edit: (m: any) => void): unknown {
-    const copy = structuredClone(model) as any;
-    edit(copy);
-    return copy;
-}
-
 /** The prod model (which installs the cluster-wide parts of the shared cluster) with `edit` applied. */
-const prodWith = (edit: (m: any) => void) => copyWith(prod, edit);
+const prodWith = (edit: (m: any) => void) => edited(prod, edit);
 
 describe("validateModel", () => {
     it("accepts the shipped stacks, in both topologies", () => {
@@ -192,16 +185,16 @@ describe("validateModel", () => {
 
 describe("validateModel on the topology", () => {
     it("asks a shared cluster for its owner, and refuses an owner on a dedicated one", () => {
-        expect(problemsOf(copyWith(dev, (m) => delete m.cluster.owner), "dev")).toEqual([{ path: "cluster.owner", message: expect.stringMatching(/a shared cluster needs the stack that installs its cluster-wide parts/) }]);
-        expect(problemsOf(copyWith(dedicatedDev, (m) => (m.cluster.owner = "prod")), "dev")).toEqual([{ path: "cluster.owner", message: expect.stringMatching(/only a shared cluster has an owner.*remove cluster.owner/) }]);
+        expect(problemsOf(edited(dev, (m) => delete m.cluster.owner), "dev")).toEqual([{ path: "cluster.owner", message: expect.stringMatching(/a shared cluster needs the stack that installs its cluster-wide parts/) }]);
+        expect(problemsOf(edited(dedicatedDev, (m) => (m.cluster.owner = "prod")), "dev")).toEqual([{ path: "cluster.owner", message: expect.stringMatching(/only a shared cluster has an owner.*remove cluster.owner/) }]);
     });
 
     it("asks the stack that installs the cluster-wide parts for them, and refuses them in any other", () => {
         // GIVEN prod's model in the dev stack: prod owns the cluster, dev does not
         expect(problemsOf(prod, "dev")).toEqual([{ path: "clusterWide", message: expect.stringMatching(/must not be here: stack "prod" \(cluster.owner\) installs the cluster-wide parts of "gitops-shared"/) }]);
         // GIVEN the owner's, or a dedicated stack's, model without them
-        expect(problemsOf(copyWith(prod, (m) => delete m.clusterWide), "prod")).toEqual([{ path: "clusterWide", message: expect.stringMatching(/is missing: stack "prod" installs .* owner of the shared cluster "gitops-shared"/) }]);
-        expect(problemsOf(copyWith(dedicatedDev, (m) => delete m.clusterWide), "dev")).toEqual([{ path: "clusterWide", message: expect.stringMatching(/is missing: .*cluster "gitops-dev" is dedicated to it/) }]);
+        expect(problemsOf(edited(prod, (m) => delete m.clusterWide), "prod")).toEqual([{ path: "clusterWide", message: expect.stringMatching(/is missing: stack "prod" installs .* owner of the shared cluster "gitops-shared"/) }]);
+        expect(problemsOf(edited(dedicatedDev, (m) => delete m.clusterWide), "dev")).toEqual([{ path: "clusterWide", message: expect.stringMatching(/is missing: .*cluster "gitops-dev" is dedicated to it/) }]);
     });
 
     it("in a shared cluster, asks every root application's name to carry the environment", () => {
@@ -216,7 +209,7 @@ describe("validateModel on the topology", () => {
             { path: "argocd.applicationSets[0].nameTemplate", message: expect.stringMatching(/must end with "-prod", and so must the names it generates/) },
         ]);
         // THEN a dedicated cluster, where no other environment shares Argo CD, takes any name
-        expect(problemsOf(copyWith(dedicatedDev, (m) => (m.argocd.applications[0].name = "backend")), "dev")).toEqual([]);
+        expect(problemsOf(edited(dedicatedDev, (m) => (m.argocd.applications[0].name = "backend")), "dev")).toEqual([]);
     });
 
     it("asks the environment's monitoring release for the cluster release's chart, and a name of its own", () => {
@@ -345,7 +338,7 @@ describe("validateModel on Git and API server URLs", () => {
         const namespacedOnly = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = `${m.monitoring.alertmanager.namespaceRegex.replace(/\|$/, "")}`)));
         expect(namespacedOnly.map((p) => p.message)).toStrictEqual([expect.stringMatching(/ does not match alerts without a namespace, the cluster's own \(KubeAPIDown, KubeletDown\), .*add an empty alternative, as in ".*\|"$/)]);
         // A stack that shares a cluster it does not own leaves them to the owner.
-        expect(problemsOf(copyWith(dev, (m) => (m.monitoring.alertmanager.namespaceRegex = ".*-dev|monitoring-dev")), "dev")).toStrictEqual([]);
+        expect(problemsOf(edited(dev, (m) => (m.monitoring.alertmanager.namespaceRegex = ".*-dev|monitoring-dev")), "dev")).toStrictEqual([]);
         const lookAhead = problemsOf(prodWith((m) => (m.monitoring.alertmanager.namespaceRegex = "(?!kube-).*-prod")));
         expect(lookAhead).toStrictEqual([{ path: "monitoring.alertmanager.namespaceRegex", message: "\"(?!kube-).*-prod\" does not compile (look-around and back-references are not supported by Go's RE2); fix the regular expression" }]);
     });

@@ -17,18 +17,15 @@
  * releases (kept on disk by program.charts', selfMonitoring's and controlPlane's suites), and the
  * profile that states every control-plane component, which controlPlane.test.ts expands.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { durationMs, formatDuration } from "../../../core/monitoring/alertmanager";
 import { clusterMonitoringRelease, monitoringRelease } from "../../../core/monitoring/release";
-import { toYaml } from "../../../core/objects";
 import { clusterViewOf } from "../../../model/cluster";
 import { CONTROL_PLANE_COMPONENTS, DISTRIBUTIONS } from "../../../model/schema";
 import { CLUSTER_PROFILE } from "../../../stacks/shared/constants";
 import { runProgram } from "../../harness";
-import { removeTempDirs, routesTest, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
-import { amtool, assertInstalled, pathOf, promtool, type RunResult, run, skipWithout, suiteTitle } from "../../helpers/binaries";
+import { promtoolRuleTest, removeTempDirs, routesTest, type RuleTest, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
+import { amtool, assertInstalled, promtool, type RunResult, skipWithout, suiteTitle } from "../../helpers/binaries";
 import { assertCanExpand, type ExpandedObject, expandRelease, expansionTitle, SHIPPED_KUBERNETES, skipExpansion } from "../../helpers/charts";
 import { type ClusterObject, clusterObjects, releasesOf, selectedBy, selects } from "../../helpers/cluster";
 import { installerModel, shippedConfig } from "../../helpers/models";
@@ -48,20 +45,13 @@ interface Group {
     rules: Rule[];
 }
 /** One input series of promtool, and one of its alert assertions. */
-interface Series {
-    series: string;
-    values: string;
-}
+type Series = RuleTest["input_series"][number];
 /** An alert promtool must see firing, with every label it fires with. */
 interface Firing {
     alertname: string;
     labels: Record<string, string>;
 }
-interface AlertTest {
-    eval_time: string;
-    alertname: string;
-    exp_alerts: { exp_labels: Record<string, string> }[];
-}
+type AlertTest = RuleTest["alert_rule_test"][number];
 
 /** `{a="b", c="d"}` of `labels`, in a stable order. */
 const selector = (labels: Readonly<Record<string, string>>) =>
@@ -142,24 +132,12 @@ const groupsOf = (rules: readonly { object: Record<string, any> }[]): Group[] =>
 const critical = (groups: readonly Group[]) => groups.flatMap((g) => g.rules).filter((r) => r.alert && r.labels?.severity === "critical");
 
 /**
- * `promtool test rules` on `groups` (one rule file per group: PrometheusRules may repeat a group's
- * name, which Prometheus takes from separate files) with these test groups, each named, a sample
- * a minute and the rules evaluated every five.
+ * promtool on `groups` with these test groups, each named: a sample a minute (every range the
+ * rules take holds samples), the rules evaluated every five minutes. The inputs are constant, and
+ * every eval_time here is a multiple of five minutes, at least one evaluation past every `for:`:
+ * the same verdicts as every minute, at a fifth of the evaluations.
  */
-function promtoolTest(groups: readonly Group[], tests: readonly { name: string; input_series: Series[]; alert_rule_test: AlertTest[] }[]): Promise<RunResult> {
-    const dir = tempDir("day-one-");
-    const files = groups.map((g, i) => {
-        const file = `rules-${i}.yaml`;
-        fs.writeFileSync(path.join(dir, file), toYaml({ groups: [g] }));
-        return file;
-    });
-    const testFile = path.join(dir, "test.yaml");
-    // A sample a minute (every range the rules take holds samples), the rules evaluated every five:
-    // the inputs are constant, and every eval_time here is a multiple of five minutes, at least one
-    // evaluation past every `for:`. A fifth of the evaluations.
-    fs.writeFileSync(testFile, toYaml({ rule_files: files, evaluation_interval: "5m", tests: tests.map((t) => ({ interval: "1m", ...t })) }));
-    return run(pathOf(promtool), ["test", "rules", testFile], 60_000);
-}
+const promtoolTest = (groups: readonly Group[], tests: readonly RuleTest[]): Promise<RunResult> => promtoolRuleTest(groups, tests, { evaluationInterval: "5m", timeoutMs: 60_000 });
 
 describe.skipIf(skipExpansion || skipWithout(promtool, amtool))(expansionTitle(suiteTitle("prod on day one: no page from a fresh, healthy cluster", promtool, amtool)), () => {
     let shippedValues: Record<string, unknown> = {};

@@ -4,20 +4,10 @@ import { validateStackModel } from "../../../core/stackModel";
 import hub from "../../../examples/fleet/hub";
 import eu from "../../../examples/fleet/eu";
 import us from "../../../examples/fleet/us";
-import { StackInputError } from "../../../model/problems";
+import { edited, validationOf } from "../../helpers/models";
 
 /** The problems of `model` edited by `edit`, validated as stack `stack` with what the core checks of it. */
-function problemsOf(model: unknown, stack: string, edit: (m: any) => unknown): [string, string][] {
-    const input = structuredClone(model) as any;
-    edit(input);
-    try {
-        validateStackModel(stack, "fixture", input);
-        return [];
-    } catch (e) {
-        if (!(e instanceof StackInputError)) throw e;
-        return e.problems.map((p) => [p.path, p.message]);
-    }
-}
+const problemsOf = (model: unknown, stack: string, edit: (m: any) => unknown): [string, string][] => validationOf(() => validateStackModel(stack, "fixture", edited(model, edit))).problems;
 
 describe("a hub's fleet", () => {
     it("is valid as the example ships it", () => {
