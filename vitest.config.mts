@@ -41,6 +41,8 @@ export default defineConfig({
         // through test/harness.ts, so no state carries over from one file to the next.
         isolate: false,
         testTimeout: 30_000,
+        // Transformed modules kept on disk by content (node_modules/.experimental-vitest-cache): a warm run skips the transform.
+        experimental: { fsModuleCache: true },
         env: inMemoryTmpdir(),
     },
 });

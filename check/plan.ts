@@ -13,7 +13,7 @@ import { CLUSTER_PROFILE_KEYS, type ClusterProfile, type StackModel } from "../m
 import { loadStackModel } from "../core/stackModel";
 import { offlineOwner } from "../render/ownerFacts";
 import { type RenderOptions, renderInputs, renderStack } from "../render/render";
-import { OTHER_CLUSTERS, PLACEMENT_FILE } from "../render/tree";
+import { OTHER_CLUSTERS, PLACEMENT_FILE } from "../render/layout";
 
 /** A Helm release the check looks for, by the part it installs. */
 export interface PlannedRelease {

@@ -6,7 +6,7 @@
 import { createTwoFilesPatch } from "diff";
 import * as yaml from "js-yaml";
 import { toYaml } from "../core/objects";
-import { OTHER_CLUSTERS, PLACEMENT_FILE } from "./tree";
+import { OTHER_CLUSTERS, PLACEMENT_FILE } from "./layout";
 
 export type Change = "added" | "changed" | "removed";
 

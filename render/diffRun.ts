@@ -191,10 +191,19 @@ interface CommitRender {
     readonly charts: boolean;
 }
 
+/** The value `compute` gives for `key`, computed once. */
+function memo<V>(values: Map<string, V>, key: string, compute: () => V): V {
+    if (!values.has(key)) values.set(key, compute());
+    return values.get(key) as V;
+}
+
 /** Renders commits once per tree, stack and kind of render, keeping each by tree hash; commits with the same code share one process. */
 class CommitRenders {
     private readonly renders = new Map<string, Promise<Map<string, string>>>();
     private readonly exports = new Map<string, Promise<string>>();
+    /** Each commit's tree and code hash, asked of git once: every render of it needs them. */
+    private readonly trees = new Map<string, Promise<string>>();
+    private readonly codes = new Map<string, Promise<string>>();
 
     constructor(
         private readonly root: string,
@@ -238,16 +247,18 @@ class CommitRenders {
     }
 
     private async keep({ commit, stack, charts }: CommitRender): Promise<string> {
-        const tree = await git(this.root, ["rev-parse", `${commit.commit}^{tree}`]);
+        const tree = await memo(this.trees, commit.commit, () => git(this.root, ["rev-parse", `${commit.commit}^{tree}`]));
         // Stryker disable next-line MethodExpression: how much of the config's hash names the kept folder changes only its name
         const config = this.configFile ? createHash("sha256").update(fs.readFileSync(this.configFile)).digest("hex").slice(0, 12) : "demo";
         return path.join(this.cache, `${tree}-${stack}-${config}${charts ? "-charts" : ""}`);
     }
 
     /** What identifies a commit's code: the hash of everything but its data. */
-    private async code(commit: string): Promise<string> {
-        const files = (await git(this.root, ["ls-tree", "-r", "--full-tree", commit])).split("\n").filter((line) => !isData(line.split("\t")[1] ?? ""));
-        return createHash("sha256").update(files.join("\n")).digest("hex");
+    private code(commit: string): Promise<string> {
+        return memo(this.codes, commit, async () => {
+            const files = (await git(this.root, ["ls-tree", "-r", "--full-tree", commit])).split("\n").filter((line) => !isData(line.split("\t")[1] ?? ""));
+            return createHash("sha256").update(files.join("\n")).digest("hex");
+        });
     }
 
     /**

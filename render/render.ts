@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { CONFIG_NAMESPACE } from "../model/config";
 import { defaultModelFile } from "../model/load";
-import { PROJECT_DIR } from "./layout";
+import { PLACEMENT_FILE, PROJECT_DIR } from "./layout";
 import { offlineStackConfig } from "./stackConfig";
 import type { StackOutputs } from "./mockRuntime";
 import type { RenderedTree } from "./tree";
@@ -56,22 +56,22 @@ export class RenderInputError extends Error {}
  */
 export async function renderStack(options: RenderOptions): Promise<Render> {
     const { config, modelFile, demoFile } = renderInputs(options);
-    const [{ RunError }, { runMockedProgram, startMockRuntime }, { offlineOwnerOutputs, ownerCrds }, { offlineSpokeOutputs }, { PLACEMENT_FILE, renderTree, withFiles }, { appliedChartObjects }, { loadStackModel }, { placementTable }] = await Promise.all([
+    // A model that does not validate is refused before the SDK loads (a second of a render's start).
+    const model = (await import("../core/stackModel.js")).loadStackModel(options.stack, modelFile);
+    const [{ RunError }, { runMockedProgram, startMockRuntime }, { offlineOwnerOutputs, ownerCrds }, { offlineSpokeOutputs }, { renderTree, withFiles }, { appliedChartObjects }, { placementTable }] = await Promise.all([
         import("@pulumi/pulumi"),
         import("./mockRuntime.js"),
         import("./ownerFacts.js"),
         import("./spokeOutputs.js"),
         import("./tree.js"),
         import("./applied.js"),
-        import("../core/stackModel.js"),
         import("../core/fleet/placement.js"),
     ]);
     const stackOutputs = { ...offlineOwnerOutputs(options.stack, modelFile, options.projectDir), ...offlineSpokeOutputs(options.stack, modelFile, options.projectDir), ...options.stackOutputs };
     const recorder = startMockRuntime("gitops", options.stack, config, true, stackOutputs);
     try {
         const outputs = await runMockedProgram(() => import("../index.js"));
-        // The program has validated the model by now; Chart v4 renders for the cluster's version, which the profile states.
-        const model = loadStackModel(options.stack, modelFile);
+        // Chart v4 renders for the cluster's version, which the profile states.
         const { kubernetes } = model.cluster;
         const charts = options.charts ? await appliedChartObjects(recorder.resources, kubernetes, await ownerCrds(options.stack, modelFile, options.projectDir)) : undefined;
         const tree = await renderTree(recorder.resources, charts, kubernetes);

@@ -6,13 +6,8 @@
 import { createHash } from "node:crypto";
 import { SECRET_PLACEHOLDER, toYaml } from "../core/objects";
 import { type AppliedCharts, appliedProgramObjects, containsSecret, recordedReleases } from "./applied";
-import { NOT_EXPANDED } from "./layout";
+import { NOT_EXPANDED, OTHER_CLUSTERS } from "./layout";
 import type { RecordedResource } from "./mockRuntime";
-
-/** The folder of the objects a stack applies to other clusters than its own (a hub, into its spokes); no namespace can be named so. */
-export const OTHER_CLUSTERS = "_spokes";
-/** A fleet hub's placement table, for the reviewer: which spoke receives which add-on and application. */
-export const PLACEMENT_FILE = "fleet/placement.md";
 
 /** The tree with `files` added, in path order. */
 export function withFiles(tree: RenderedTree, files: Readonly<Record<string, string>>): RenderedTree {

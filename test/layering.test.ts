@@ -29,3 +29,23 @@ describe.each([
         expect(upward).toStrictEqual([]);
     });
 });
+
+/** The modules `entry` loads when it runs: its relative imports, transitively, but type-only ones (erased). */
+function loadedFrom(entry: string): string[] {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        for (const m of fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/^import (?!type )[^;]*? from "(\.[^"]+)";$/gms)) visit(`${path.relative(ROOT, path.resolve(ROOT, path.dirname(file), m[1]))}.ts`);
+    };
+    visit(entry);
+    return [...seen];
+}
+
+describe("npm run diff", () => {
+    it("starts without loading the Pulumi SDK (a second of every render's start): no module it loads imports @pulumi/", () => {
+        const loaded = loadedFrom("render/diffCli.ts");
+        expect(loaded).toContain("render/diffRun.ts");
+        expect(loaded.filter((file) => /^import (?!type )[^;]*? from "@pulumi\//ms.test(fs.readFileSync(path.join(ROOT, file), "utf8")))).toStrictEqual([]);
+    });
+});
