@@ -12,6 +12,7 @@ import { type SpokeSecret, spokeKubeconfig, spokeSecrets } from "../core/fleet/d
 import { placement } from "../core/fleet/placement";
 import { teamProject } from "../core/fleet/teams";
 import { clusterLabels, namespace, sealedSecret } from "../core/objects";
+import { kubernetesProviderArgs } from "../core/provider";
 import type { Sealer } from "../sealing/sealer";
 import type { FleetInputs, ResolvedSpoke } from "./fleetSources";
 import { registerObject, registerSealedSecret } from "./register";
@@ -60,8 +61,7 @@ export class FleetHub extends pulumi.ComponentResource {
     private deliver(name: string, { spoke, access, certificate }: ResolvedSpoke, secrets: readonly SpokeSecret[], args: FleetHubArgs): void {
         if (secrets.length === 0) return;
         // Upsert: Argo CD may have made an add-on's namespace first (CreateNamespace=true).
-        const providerArgs = { clusterIdentifier: spoke.name, kubeconfig: pulumi.secret(spokeKubeconfig(spoke.name, access)), enableServerSideApply: true, upsertExistingObjects: true };
-        const provider = new k8s.Provider(name, providerArgs, { parent: this });
+        const provider = new k8s.Provider(name, kubernetesProviderArgs(spoke.name, { kubeconfig: pulumi.secret(spokeKubeconfig(spoke.name, access)) }, "upsert"), { parent: this });
         const sealer = args.sealer.forCertificate(certificate);
         const labels = clusterLabels(spoke.name, "fleet");
         const namespaces = new Map<string, pulumi.Resource>();

@@ -1,11 +1,15 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { CONFIG_NAMESPACE, type PlatformConfig } from "../model/config";
+import type * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE } from "../model/config";
 
 /** What the provider does with an object it is asked to create that exists already. */
 export type ExistingObjects = "refuse" | "upsert";
 
+/** Where a provider connects: a context of the user's kubeconfig (none set: no cluster at all), or a kubeconfig of its own (a fleet's spoke, as Argo CD reaches it). */
+export type ProviderTarget = { readonly kubeContext?: string } | { readonly kubeconfig: pulumi.Input<string> };
+
 /**
- * The arguments of the stack's Kubernetes provider, from its cluster's name and its config:
+ * The arguments of a Kubernetes provider of the stack, from its cluster's name and its target:
  * - `clusterIdentifier`, the model's cluster: the provider (and everything under it) is replaced
  *   only when that changes, never when the context is renamed or the kubeconfig moves
  *   (pulumi-kubernetes >= 4.16, provider.go's DiffConfig);
@@ -22,10 +26,11 @@ export type ExistingObjects = "refuse" | "upsert";
  *   monitoring namespaces), which a rebuild finds (since 4.29 a new object is created with a plain
  *   create, which refuses one that exists: await.go, Creation).
  */
-export function kubernetesProviderArgs(cluster: string, settings: Pick<PlatformConfig, "kubeContext">, existing: ExistingObjects): k8s.ProviderArgs {
+export function kubernetesProviderArgs(cluster: string, target: ProviderTarget, existing: ExistingObjects): k8s.ProviderArgs {
+    const connection = "kubeconfig" in target ? { kubeconfig: target.kubeconfig } : target.kubeContext ? { context: target.kubeContext } : { kubeconfig: noClusterKubeconfig(cluster) };
     return {
         clusterIdentifier: cluster,
-        ...(settings.kubeContext ? { context: settings.kubeContext } : { kubeconfig: noClusterKubeconfig(cluster) }),
+        ...connection,
         enableServerSideApply: true,
         enablePatchForce: true,
         ...(existing === "upsert" ? { upsertExistingObjects: true } : {}),

@@ -75,6 +75,8 @@ describe("the example fleet's hub", () => {
             // Applied through a provider of that spoke, which authenticates as Argo CD does there.
             const provider = resource(run, "pulumi:providers:kubernetes", `fleet-hub-${spoke}`);
             expect(provider.inputs.clusterIdentifier).toBe(spoke);
+            // Applied as the stack's own provider applies: server-side, forced, taking over what exists.
+            expect([provider.inputs.enableServerSideApply, provider.inputs.enablePatchForce, provider.inputs.upsertExistingObjects]).toStrictEqual(["true", "true", "true"]);
             // A secret: it holds the spoke's token.
             expect(isSecretValue(provider.inputs.kubeconfig)).toBe(true);
             const kubeconfig = JSON.parse((provider.inputs.kubeconfig as { value: string }).value);
