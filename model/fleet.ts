@@ -74,10 +74,25 @@ const spokeSchema = z.strictObject({
 /** A secret an add-on needs on each cluster it is placed on, sealed there for that cluster's controller. */
 const addonSecretSchema = z.strictObject({ name: dnsLabel, namespace: dnsLabel, data: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), configReference) });
 
+/**
+ * A git directories generator, joined to the cluster generator by a matrix: one Application per
+ * selected cluster and per directory of the repository that a pattern of `include` matches and
+ * none of `exclude` (Argo CD's path globs, read by the controller at each refresh). Templates may
+ * then read `.path.path`, `.path.basename`, `.path.basenameNormalized` and `index .path.segments n`.
+ */
+const directoriesSchema = z.strictObject({
+    repoURL: repoUrl,
+    revision: z.string().min(1).default("HEAD"),
+    include: z.array(z.string().min(1)).min(1),
+    exclude: z.array(z.string().min(1)).default([]),
+});
+
 /** What an ApplicationSet of the hub deploys on each cluster its selector selects; string fields may use `{{.name}}`, `{{.metadata.labels.<key>}}`, `{{.metadata.annotations.<key>}}`. */
 const placedSchema = {
     name: dnsLabel,
     selector: selectorSchema,
+    /** Also one Application per directory of a repository (see above); `source.path` then reads `.path.path`. */
+    directories: directoriesSchema.optional(),
     source: z.strictObject({ repoURL: repoUrl, path: z.string().min(1), targetRevision: z.string().min(1).default("HEAD") }),
     /** Namespace on the cluster (templated). */
     namespace: z.string().min(1),
@@ -129,6 +144,7 @@ export type HubModel = z.output<typeof hubSchema>;
 export type SpokeRoleModel = z.output<typeof spokeRoleSchema>;
 export type SpokeModel = z.output<typeof spokeSchema>;
 export type SelectorModel = z.output<typeof selectorSchema>;
+export type DirectoriesModel = z.output<typeof directoriesSchema>;
 export type AddonModel = z.output<typeof addonSchema>;
 export type FleetApplicationModel = z.output<typeof applicationSchema>;
 export type TeamModel = z.output<typeof teamSchema>;

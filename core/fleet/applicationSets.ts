@@ -1,9 +1,13 @@
 /**
  * The hub's ApplicationSets: one per add-on and per team application, each with a cluster
  * generator whose selector is the model's, and a goTemplate that reads the selected cluster's
- * parameters. Source: https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Cluster/
+ * parameters; where the model asks for one Application per directory of a repository, a matrix of
+ * that cluster generator and a git directories generator.
+ * Sources: https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Cluster/,
+ * Generators-Matrix/ (two child generators, every combination, parameters merged) and
+ * Generators-Git/ (directories with `exclude`; `path.*` parameters).
  */
-import type { HubModel, SelectorModel } from "../../model/fleet";
+import type { AddonModel, FleetApplicationModel, HubModel, SelectorModel } from "../../model/fleet";
 import { clusterLabels, type KubeObject } from "../objects";
 import type { Placed } from "./placement";
 import { GO_TEMPLATE_OPTIONS } from "./templates";
@@ -21,9 +25,18 @@ function generatorSelector(selector: SelectorModel): Record<string, unknown> {
     };
 }
 
+/** The generators of an item: its cluster generator, and with `directories` that generator joined to a git one by a matrix. */
+function generators(item: AddonModel | FleetApplicationModel): Record<string, unknown>[] {
+    const clusters = { clusters: { selector: generatorSelector(item.selector) } };
+    if (!item.directories) return [clusters];
+    const { repoURL, revision, include, exclude } = item.directories;
+    const directories = [...include.map((path) => ({ path })), ...exclude.map((path) => ({ path, exclude: true }))];
+    return [{ matrix: { generators: [clusters, { git: { repoURL, revision, directories } }] } }];
+}
+
 /**
  * The ApplicationSet of one add-on or application. Its Applications are named
- * `<item>-<cluster>` and deploy to the cluster by name. `preserveResourcesOnDeletion`: deleting
+ * `<item>-<cluster>` (`<item>-<cluster>-<directory>` per directory) and deploy to the cluster by name. `preserveResourcesOnDeletion`: deleting
  * the ApplicationSet (or a spoke leaving its selector) never deletes what runs there.
  */
 export function fleetApplicationSet(hub: HubModel, p: Placed, cluster: string, argocdNamespace: string): KubeObject {
@@ -38,9 +51,9 @@ export function fleetApplicationSet(hub: HubModel, p: Placed, cluster: string, a
             goTemplate: true,
             goTemplateOptions: GO_TEMPLATE_OPTIONS,
             syncPolicy: { preserveResourcesOnDeletion: true },
-            generators: [{ clusters: { selector: generatorSelector(item.selector) } }],
+            generators: generators(item),
             template: {
-                metadata: { name: `${item.name}-{{.name}}` },
+                metadata: { name: `${item.name}-{{.name}}${item.directories ? "-{{.path.basenameNormalized}}" : ""}` },
                 spec: {
                     project,
                     source: { repoURL: item.source.repoURL, path: item.source.path, targetRevision: item.source.targetRevision, ...(parameters.length > 0 ? { helm: { parameters } } : {}) },

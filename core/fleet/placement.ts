@@ -29,6 +29,14 @@ export function placement(hub: HubModel): Placed[] {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
+/** Where an item is placed: its clusters, and per directory where a git generator joins them (found by the controller, not offline). */
+function placedOn(p: Placed): string {
+    if (p.clusters.length === 0) return "none";
+    const dirs = p.item.directories;
+    const each = dirs ? ` × each directory of ${dirs.repoURL}@${dirs.revision} matching ${dirs.include.join(", ")}${dirs.exclude.length > 0 ? ` but ${dirs.exclude.join(", ")}` : ""}` : "";
+    return `${p.clusters.join(", ")}${each}`;
+}
+
 /** The placement as Markdown: a row per spoke, a column per add-on and application. */
 export function placementTable(stack: string, hub: HubModel, placed: readonly Placed[] = placement(hub)): string {
     const columns = placed.map((p) => ({ title: `${p.kind === "addon" ? "add-on" : "app"} ${p.item.name}`, on: new Set(p.clusters) }));
@@ -44,7 +52,7 @@ export function placementTable(stack: string, hub: HubModel, placed: readonly Pl
         "",
         "| ApplicationSet | selector | clusters |",
         "|---|---|---|",
-        ...placed.map((p) => `| ${cell(p.item.name)} (${p.kind}) | ${cell(selectorText(p.item.selector))} | ${p.clusters.length === 0 ? "none" : p.clusters.join(", ")} |`),
+        ...placed.map((p) => `| ${cell(p.item.name)} (${p.kind}) | ${cell(selectorText(p.item.selector))} | ${cell(placedOn(p))} |`),
         "",
     ].join("\n");
 }

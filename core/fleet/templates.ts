@@ -5,7 +5,9 @@
  * fails that cluster's Application in the controller; here it is found before apply.
  * Source: https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Cluster/
  * (parameters `name`, `nameNormalized`, `server`, `project`, `metadata.labels.<key>`,
- * `metadata.annotations.<key>`; with goTemplate they nest under `.metadata`).
+ * `metadata.annotations.<key>`; with goTemplate they nest under `.metadata`), and Generators-Git/
+ * for what a directories generator adds (`path.path`, `path.basename`, `path.basenameNormalized`,
+ * `path.segments`).
  */
 import { GO_BUILTINS, readGoTemplate } from "../../lib/gotemplate";
 import type { SpokeModel } from "../../model/fleet";
@@ -36,6 +38,8 @@ export function clusterParams(spoke: Pick<SpokeModel, "name" | "labels" | "annot
 }
 
 const TOP_LEVEL = new Set(["name", "nameNormalized", "server", "project", "metadata"]);
+/** What a git directories generator gives under `.path`. */
+const PATH_KEYS = new Set(["path", "basename", "basenameNormalized", "segments"]);
 
 /** What a template reads: the generator's top-level parameters, and the cluster's labels and annotations by key. */
 export interface TemplateReads {
@@ -46,8 +50,8 @@ export interface TemplateReads {
     readonly errors: readonly string[];
 }
 
-/** Reads a fleet template: its syntax (lib/gotemplate.ts), its functions, and every parameter it reads. */
-export function templateReads(template: string): TemplateReads {
+/** Reads a fleet template: its syntax (lib/gotemplate.ts), its functions, and every parameter it reads (`.path` only where a directories generator gives it). */
+export function templateReads(template: string, directories = false): TemplateReads {
     const report = readGoTemplate(template);
     const errors = [...report.errors];
     for (const fn of report.functions) {
@@ -64,8 +68,14 @@ export function templateReads(template: string): TemplateReads {
         for (const m of code.matchAll(/index\s+\.metadata\.(labels|annotations)\s+"([^"]+)"/g)) (m[1] === "labels" ? labels : annotations).add(m[2]);
         const unquoted = code.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, " ");
         for (const m of unquoted.matchAll(/(^|[^\w.$)\]])\.([A-Za-z_][A-Za-z0-9_]*)/g)) params.add(m[2]);
+        for (const m of unquoted.matchAll(/(^|[^\w.$)\]])\.path\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
+            if (directories && !PATH_KEYS.has(m[2])) errors.push(`reads .path.${m[2]}, which the git directories generator does not give: use .path.path, .path.basename, .path.basenameNormalized or index .path.segments n`);
+        }
     }
-    for (const p of params) if (!TOP_LEVEL.has(p)) errors.push(`reads .${p}, which the cluster generator does not give: use .name, .nameNormalized, .server, .metadata.labels.<key> or .metadata.annotations.<key>`);
+    for (const p of params) {
+        if (p === "path" && !directories) errors.push("reads .path, which only a git directories generator gives: set directories to place one Application per directory, or use the cluster's parameters");
+        else if (p !== "path" && !TOP_LEVEL.has(p)) errors.push(`reads .${p}, which the cluster generator does not give: use .name, .nameNormalized, .server, .metadata.labels.<key> or .metadata.annotations.<key>`);
+    }
     return { params: [...params].sort(), labels: [...labels].sort(), annotations: [...annotations].sort(), errors };
 }
 

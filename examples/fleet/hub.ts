@@ -55,6 +55,15 @@ const hub: StackModelInput = {
                 namespace: "shop",
                 parameters: { host: '{{printf "shop.%s" (index .metadata.annotations "gitops-platform/ingress-domain")}}' },
             },
+            {
+                // One Application per service directory of the shop's repository, on each of the team's clusters.
+                name: "shop-services",
+                project: "shop",
+                selector: { matchLabels: { team: "shop" } },
+                directories: { repoURL: SHOP_REPO, include: ["services/*"], exclude: ["services/experimental"] },
+                source: { repoURL: SHOP_REPO, path: "{{.path.path}}" },
+                namespace: "shop",
+            },
         ],
         teams: [{ name: "shop", groups: ["example-org:shop"], clusters: { matchLabels: { team: "shop" } }, namespaces: ["shop"], sourceRepos: [SHOP_REPO], actions: ["get", "sync"] }],
     },

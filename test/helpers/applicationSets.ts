@@ -12,14 +12,15 @@ import { type Binary, pathOf } from "./binaries";
 import { launch } from "./launcher";
 
 type Params = Record<string, unknown>;
-type Generator = { list?: { elements: Params[] }; git?: { directories: { path: string }[] }; matrix?: { generators: Generator[] } };
+type Generator = { list?: { elements: Params[] }; git?: { directories: { path: string; exclude?: boolean }[] }; matrix?: { generators: Generator[] } };
 
 /**
  * The parameters of a git directories generator for two directories it would find under each
- * pattern, named as Argo CD names them (`path.basename` and so on).
+ * pattern (none under an excluding one: they name other directories here), named as Argo CD
+ * names them (`path.basename` and so on).
  */
-function gitDirectoryParams(directories: readonly { path: string }[]): Params[] {
-    return directories.flatMap(({ path: pattern }) =>
+function gitDirectoryParams(directories: readonly { path: string; exclude?: boolean }[]): Params[] {
+    return directories.filter((d) => d.exclude !== true).flatMap(({ path: pattern }) =>
         ["alpha", "beta-two"].map((name) => {
             const dir = pattern.replace(/\*$/, name);
             const basename = path.posix.basename(dir);

@@ -13,7 +13,7 @@ import { clusterParams, templateReads } from "../../../core/fleet/templates";
 import type { HubModel } from "../../../model/fleet";
 import { ProblemCollector } from "../../../model/problems";
 import type { StackModel } from "../../../model/schema";
-import { renderTemplates, templateStrings } from "../../helpers/applicationSets";
+import { generatorParams, renderTemplates, templateStrings } from "../../helpers/applicationSets";
 import { assertInstalled, go, skipWithout, suiteTitle } from "../../helpers/binaries";
 import { customResourceProblems, DNS_1123_SUBDOMAIN } from "../../helpers/crds";
 import { hubFleet } from "../../helpers/fleet";
@@ -171,5 +171,69 @@ describe("the add-on secrets the hub delivers", () => {
             ["fleet.addons[1].secrets", 'go into cluster "us-prod", which the hub reaches with auth "aws", not a token: the program delivers secrets with the spoke\'s token only; narrow the selector, or give the spoke a token'],
             ["fleet.addons[1].secrets", 'put Secret metrics/metrics-remote-write into cluster "us-prod" where another add-on placed there puts it too: name each add-on\'s secrets apart'],
         ]);
+    });
+});
+
+describe("an application per directory (a matrix of the cluster generator and a git directories generator)", () => {
+    const SERVICES = { repoURL: "https://github.com/example-org/shop", include: ["services/*"], exclude: ["services/legacy"] };
+    const perDirectory = (edit: (app: any) => void = () => {}) =>
+        hubFleet((f) => {
+            f.applications.push({ name: "services", project: "shop", selector: { matchLabels: { environment: "prod" } }, directories: SERVICES, source: { repoURL: SERVICES.repoURL, path: "{{.path.path}}" }, namespace: "shop-{{.path.basenameNormalized}}" });
+            edit(f.applications[1]);
+        });
+    const fleet = perDirectory();
+    const placed = placement(fleet)[3];
+    const set = fleetApplicationSet(fleet, placed, "hub", "argocd");
+
+    it("is a valid ApplicationSet whose matrix joins the model's selector to the repository's directories, excluded ones marked", () => {
+        expect(customResourceProblems(set as never)).toStrictEqual([]);
+        expect((set.spec as any).generators).toStrictEqual([
+            {
+                matrix: {
+                    generators: [
+                        { clusters: { selector: { matchLabels: { environment: "prod" } } } },
+                        { git: { repoURL: SERVICES.repoURL, revision: "HEAD", directories: [{ path: "services/*" }, { path: "services/legacy", exclude: true }] } },
+                    ],
+                },
+            },
+        ]);
+    });
+
+    it("shows in the table that Argo CD finds the directories, on the clusters the selector selects", () => {
+        expect(placementTable("hub", fleet).split("\n")).toContain(`| services (application) | environment=prod | eu-prod, us-prod × each directory of ${SERVICES.repoURL}@HEAD matching services/* but services/legacy |`);
+    });
+
+    it("lets templates read the directory, and refuses what would give every directory the same Application or what the generator does not give", () => {
+        expect(problemsOf(fleet)).toStrictEqual([]);
+        expect(problemsOf(perDirectory((app) => (app.source.path = "services")))).toStrictEqual([["fleet.applications[1].source.path", 'is the same for every directory that fleet.applications[1].directories finds: read the directory, e.g. "{{.path.path}}"']]);
+        expect(problemsOf(perDirectory((app) => (app.namespace = "{{.path.base}}")))).toStrictEqual([
+            ["fleet.applications[1].namespace", "reads .path.base, which the git directories generator does not give: use .path.path, .path.basename, .path.basenameNormalized or index .path.segments n"],
+        ]);
+        expect(problemsOf(perDirectory((app) => delete app.directories))).toStrictEqual([
+            ["fleet.applications[1].source.path", "reads .path, which only a git directories generator gives: set directories to place one Application per directory, or use the cluster's parameters"],
+            ["fleet.applications[1].namespace", "reads .path, which only a git directories generator gives: set directories to place one Application per directory, or use the cluster's parameters"],
+        ]);
+    });
+
+    describe.skipIf(skipWithout(go))(suiteTitle("expanded by Go's text/template with the parameters of both generators", go), () => {
+        beforeAll(() => assertInstalled(go));
+
+        it("gives one Application per cluster and directory, each named apart and deploying its directory", async () => {
+            const directories = generatorParams([(set.spec as any).generators[0].matrix.generators[1]]);
+            const cases = fleet.spokes
+                .filter((s) => placed.clusters.includes(s.name))
+                .flatMap((spoke) => directories.map((dir) => ({ spoke: spoke.name, params: { ...clusterParams(spoke, `https://${spoke.name}.example.com`), ...dir } as never })))
+                .flatMap((c) => templateStrings((set.spec as any).template).map(([at, template]) => ({ ...c, at, template })));
+            const rendered = await renderTemplates(go, set.spec as never, cases);
+            expect(rendered.filter((r) => r.error !== undefined)).toStrictEqual([]);
+            const texts = (at: string, spoke?: string) => cases.flatMap((c, i) => (c.at === at && (spoke === undefined || c.spoke === spoke) ? [rendered[i].text as string] : []));
+            const names = texts("metadata.name");
+            expect(names).toHaveLength(4);
+            expect(new Set(names).size).toBe(names.length);
+            for (const name of names) expect(name).toMatch(DNS_1123_SUBDOMAIN);
+            expect(texts("metadata.name", "eu-prod")).toStrictEqual(["services-eu-prod-alpha", "services-eu-prod-beta-two"]);
+            expect(texts("spec.source.path", "us-prod")).toStrictEqual(["services/alpha", "services/beta-two"]);
+            expect(texts("spec.destination.namespace", "us-prod")).toStrictEqual(["shop-alpha", "shop-beta-two"]);
+        });
     });
 });
