@@ -26,6 +26,23 @@ describe("a model's values", () => {
         expect(problems[1][1]).toMatch(/^is the program's and cannot be set here: Alertmanager reads the config the program generates from monitoring\.alertmanager/);
     });
 
+    it("are refused once per key path: a key under one the program owns is not refused again as a credential, a sibling key is", () => {
+        const { problems } = withValues((m) => (m.monitoring.values = { grafana: { "grafana.ini": { "auth.generic_oauth": { client_secret: "x" } }, admin: { existingSecret: "mine" }, adminPassword: "y" } }));
+        expect(problems.map(([at, message]) => [at, message.split(":")[0]])).toStrictEqual([
+            ['monitoring.values.grafana."grafana.ini"."auth.generic_oauth"', "is the program's and cannot be set here"],
+            ["monitoring.values.grafana.admin", "is the program's and cannot be set here"],
+            ["monitoring.values.grafana.adminPassword", "is a credential, which values would carry in plaintext into the Pulumi state, every preview and the render; Grafana's admin password is the program's"],
+        ]);
+    });
+
+    it("cannot be checked against a chart version core/chartKeys/ has no index of, which is an error only where values are set", () => {
+        const bumped = (m: any) => (m.clusterWide.argocd.chart = { ...m.clusterWide.argocd.chart, version: "9.9.9" });
+        expect(withValues(bumped).problems).toStrictEqual([]);
+        expect(withValues((m) => (bumped(m), (m.clusterWide.argocd.values = { server: { replicas: 2 } }))).problems).toStrictEqual([
+            ["clusterWide.argocd.values", "cannot be checked: core/chartKeys/ has no index of chart argo-cd 9.9.9; run `npm run chart-keys` after pinning a chart"],
+        ]);
+    });
+
     it("are checked for every release of the catalogue", () => {
         const { problems } = withValues((m) => {
             for (const part of CLUSTER_PARTS) m.clusterWide[part.key].values = { notAValueOfAnyChart: true };
