@@ -61,7 +61,7 @@ export class FleetHub extends pulumi.ComponentResource {
     private deliver(name: string, { spoke, access, certificate }: ResolvedSpoke, secrets: readonly SpokeSecret[], args: FleetHubArgs): void {
         if (secrets.length === 0) return;
         // Upsert: Argo CD may have made an add-on's namespace first (CreateNamespace=true).
-        const provider = new k8s.Provider(name, kubernetesProviderArgs(spoke.name, { kubeconfig: pulumi.secret(spokeKubeconfig(spoke.name, access)) }, "upsert"), { parent: this });
+        const provider = new k8s.Provider(name, kubernetesProviderArgs(spoke.name, { kubeconfig: pulumi.secret(spokeKubeconfig(spoke, access)) }, "upsert"), { parent: this });
         const sealer = args.sealer.forCertificate(certificate);
         const labels = clusterLabels(spoke.name, "fleet");
         const namespaces = new Map<string, pulumi.Resource>();

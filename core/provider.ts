@@ -37,14 +37,26 @@ export function kubernetesProviderArgs(cluster: string, target: ProviderTarget, 
     };
 }
 
-/** A kubeconfig of one cluster, one user and the one context that joins them (JSON, which kubeconfig readers take as YAML). */
-export function singleContextKubeconfig(target: { context: string; cluster: string; server: string; caData?: string; user: string; token?: string }): string {
+/** A client-go credential plugin, as a kubeconfig's `user.exec` names it. */
+export interface ExecCredential {
+    readonly apiVersion: string;
+    readonly command: string;
+    readonly args: readonly string[];
+}
+
+/**
+ * A kubeconfig of one cluster, one user and the one context that joins them (JSON, which kubeconfig
+ * readers take as YAML). The user authenticates with a token, or a credential plugin that never
+ * prompts (`interactiveMode: Never`, which client.authentication.k8s.io/v1 requires stated).
+ */
+export function singleContextKubeconfig(target: { context: string; cluster: string; server: string; caData?: string; user: string; token?: string; exec?: ExecCredential }): string {
+    const user = target.token !== undefined ? { token: target.token } : target.exec ? { exec: { ...target.exec, interactiveMode: "Never" } } : {};
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
         clusters: [{ name: target.cluster, cluster: { server: target.server, ...(target.caData === undefined ? {} : { "certificate-authority-data": target.caData }) } }],
         contexts: [{ name: target.context, context: { cluster: target.cluster, user: target.user } }],
-        users: [{ name: target.user, user: target.token === undefined ? {} : { token: target.token } }],
+        users: [{ name: target.user, user }],
         "current-context": target.context,
     });
 }

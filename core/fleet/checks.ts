@@ -1,7 +1,7 @@
 /**
  * A hub's placement checked as a whole, before anything is registered: an add-on a spoke enables
  * that no ApplicationSet places there, a template that reads what a selected spoke lacks (or that
- * the controller would refuse), and add-on secrets the hub cannot deliver, each at its model path.
+ * the controller would refuse), and add-on secrets that would overwrite each other, each at its model path.
  */
 import type { AddonModel, FleetApplicationModel, HubModel } from "../../model/fleet";
 import type { ProblemCollector } from "../../model/problems";
@@ -22,18 +22,13 @@ function templatedFields(item: AddonModel | FleetApplicationModel): [string, str
     ];
 }
 
-/**
- * The add-on secrets the hub delivers into each spoke: through a provider that authenticates with
- * the spoke's token, so only to a spoke with one, and never two of the same name in one place.
- */
+/** The add-on secrets the hub delivers into each spoke: never two of the same name in one place. */
 function checkDelivery(hub: HubModel, placed: readonly Placed[], problems: ProblemCollector): void {
     const paths = new Map(placed.map((p) => [p.item.name, p.path]));
     for (const [cluster, secrets] of spokeSecrets(hub, placed)) {
-        const spoke = hub.spokes.find((s) => s.name === cluster);
         const seen = new Set<string>();
         for (const { addon, secret } of secrets) {
             const at = `${paths.get(addon)}.secrets`;
-            if (spoke && spoke.auth.type !== "bearerToken") problems.add(at, `go into cluster "${cluster}", which the hub reaches with auth "${spoke.auth.type}", not a token: the program delivers secrets with the spoke's token only; narrow the selector, or give the spoke a token`);
             const key = `${secret.namespace}/${secret.name}`;
             if (seen.has(key)) problems.add(at, `put Secret ${key} into cluster "${cluster}" where another add-on placed there puts it too: name each add-on's secrets apart`);
             seen.add(key);

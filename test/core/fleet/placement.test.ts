@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { applicationSetName, fleetApplicationSet } from "../../../core/fleet/applicationSets";
-import { spokeSecrets } from "../../../core/fleet/delivery";
+import { spokeKubeconfig, spokeSecrets } from "../../../core/fleet/delivery";
 import { checkFleetPlacement } from "../../../core/fleet/checks";
 import { placement, placementTable } from "../../../core/fleet/placement";
 import { clusterParams, templateReads } from "../../../core/fleet/templates";
@@ -160,17 +160,37 @@ describe("the add-on secrets the hub delivers", () => {
         ]);
     });
 
-    it("are refused for a spoke the hub reaches without a token, and twice under one name in one spoke", () => {
+    it("are refused twice under one name in one spoke, whatever the spoke's auth", () => {
         const fleet = hubFleet((f) => {
             f.spokes[1].auth = { type: "aws", clusterName: "us-prod" };
             f.addons[1].secrets = [{ name: "metrics-remote-write", namespace: "metrics", data: { token: "gitops:policiesToken" } }];
         });
         expect(problemsOf(fleet)).toStrictEqual([
             ["fleet.addons[1].secrets", 'put Secret metrics/metrics-remote-write into cluster "eu-prod" where another add-on placed there puts it too: name each add-on\'s secrets apart'],
-            ["fleet.addons[0].secrets", 'go into cluster "us-prod", which the hub reaches with auth "aws", not a token: the program delivers secrets with the spoke\'s token only; narrow the selector, or give the spoke a token'],
-            ["fleet.addons[1].secrets", 'go into cluster "us-prod", which the hub reaches with auth "aws", not a token: the program delivers secrets with the spoke\'s token only; narrow the selector, or give the spoke a token'],
             ["fleet.addons[1].secrets", 'put Secret metrics/metrics-remote-write into cluster "us-prod" where another add-on placed there puts it too: name each add-on\'s secrets apart'],
         ]);
+    });
+
+    it("reach each spoke through a kubeconfig that authenticates as the hub's Argo CD does there: its token, or its credential plugin, never prompting", async () => {
+        const { KubeConfig } = await import("@kubernetes/client-node");
+        const access = { server: "https://spoke.example.com:6443", caPem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", bearerToken: "token-value" };
+        const userOf = (auth: HubModel["spokes"][number]["auth"]) => {
+            const text = spokeKubeconfig({ name: "spoke", auth }, access);
+            // As the official client reads it: one context, current, of that cluster and user.
+            const read = new KubeConfig();
+            read.loadFromString(text);
+            expect([read.getCurrentCluster()?.server, read.getCurrentUser()?.name]).toStrictEqual([access.server, "argocd-manager"]);
+            const config = JSON.parse(text);
+            expect(config.clusters[0].cluster).toStrictEqual({ server: access.server, "certificate-authority-data": Buffer.from(access.caPem).toString("base64") });
+            return config.users[0].user;
+        };
+        expect(userOf({ type: "bearerToken" })).toStrictEqual({ token: "token-value" });
+        expect(userOf({ type: "aws", clusterName: "prod-eu", roleARN: "arn:aws:iam::123456789012:role/argocd" })).toStrictEqual({
+            exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", "prod-eu", "--role-arn", "arn:aws:iam::123456789012:role/argocd", "--output", "json"], interactiveMode: "Never" },
+        });
+        expect(userOf({ type: "exec", command: "kubelogin", args: ["get-token"], apiVersion: "client.authentication.k8s.io/v1" })).toStrictEqual({
+            exec: { apiVersion: "client.authentication.k8s.io/v1", command: "kubelogin", args: ["get-token"], interactiveMode: "Never" },
+        });
     });
 });
 
