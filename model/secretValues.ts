@@ -23,9 +23,13 @@ function publicKeyOf(pem: string): string | undefined {
     }
 }
 
+let demoPublicKeys: ReadonlySet<string | undefined> | undefined;
+
 /** The config keys (without `gitops:`) among `values` that hold a private key committed in demo/. */
 export function demoKeysIn(values: Readonly<Record<string, string | undefined>>): string[] {
-    const demo = new Set(DEMO_KEY_FILES.map((file) => publicKeyOf(fs.readFileSync(file, "utf8"))));
+    // Read once per process: a render of many stacks or commits reads config for each.
+    demoPublicKeys ??= new Set(DEMO_KEY_FILES.map((file) => publicKeyOf(fs.readFileSync(file, "utf8"))));
+    const demo = demoPublicKeys;
     return Object.entries(values)
         .filter(([, value]) => value !== undefined && demo.has(publicKeyOf(value)))
         .map(([key]) => key)
