@@ -6,9 +6,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DASHBOARD_LABEL, dashboardJson, PLATFORM_DASHBOARDS, platformDashboards } from "../../../core/monitoring/dashboards";
+import { DASHBOARD_LABEL, dashboardJson, PLATFORM_DASHBOARDS, PROMETHEUS_DATASOURCE_UID, platformDashboards } from "../../../core/monitoring/dashboards";
 import { platformAlertGroups, scrapeTargets } from "../../../core/monitoring/platform";
 import { toYaml } from "../../../core/objects";
+import { sharedDir } from "../../../render/layout";
 import { type ExpectedAlert, promtoolRuleTest, removeTempDirs, routesTest, type RuleTest, tempDir, writeAlertmanagerConfig } from "../../helpers/alertmanager";
 import { amtool, assertInstalled, pathOf, promtool, run, skipWithout, suiteTitle } from "../../helpers/binaries";
 import { installerModel, stackModel } from "../../helpers/models";
@@ -182,8 +183,39 @@ describe("the platform's dashboards", () => {
             expect(map.metadata.namespace).toBe(owner.monitoring.namespace);
             expect(map.metadata.labels).toMatchObject(DASHBOARD_LABEL);
             const [json] = Object.values(map.data as Record<string, string>);
+            expect(Object.keys(map.data as object)).toStrictEqual([`${PLATFORM_DASHBOARDS[i].uid}.json`]);
             expect(JSON.parse(json)).toStrictEqual(dashboardJson(PLATFORM_DASHBOARDS[i]));
         }
         expect(new Set(PLATFORM_DASHBOARDS.map((d) => d.uid)).size).toBe(PLATFORM_DASHBOARDS.length);
+    });
+
+    // What Grafana shows: the JSON model's fields as Grafana reads them, judged here rather than
+    // against the function that writes them.
+    it.each(PLATFORM_DASHBOARDS.map((d) => [d.title, d] as const))("%s: a read-only dashboard of the platform's panels, two to a row, each querying the chart's Prometheus data source", (_, d) => {
+        const json = dashboardJson(d) as any;
+        expect(json).toMatchObject({ uid: d.uid, title: d.title, tags: ["platform"], editable: false, time: { from: "now-6h", to: "now" }, refresh: "1m" });
+        expect(json.schemaVersion).toBeGreaterThanOrEqual(39);
+        expect(d.uid).toMatch(/^platform-[a-z-]+$/);
+        expect(d.title).toMatch(/^Platform \/ \S/);
+        expect(json.panels.map((p: any) => p.id)).toStrictEqual(d.panels.map((_p, i) => i + 1));
+        // The kube-prometheus-stack chart provisions its Prometheus data source with this uid (values.yaml: grafana.sidecar.datasources.uid).
+        const chartValues = fs.readFileSync(path.join(sharedDir(), "reference", "charts", "kube-prometheus-stack", "values.yaml"), "utf8");
+        expect(chartValues).toContain(`uid: ${PROMETHEUS_DATASOURCE_UID}`);
+        for (const [i, panel] of json.panels.entries()) {
+            expect(panel).toMatchObject({ type: "timeseries", title: d.panels[i].title, datasource: { type: "prometheus", uid: PROMETHEUS_DATASOURCE_UID } });
+            expect(panel.targets).toStrictEqual([{ refId: "A", expr: d.panels[i].expr, legendFormat: d.panels[i].legend, datasource: { type: "prometheus", uid: PROMETHEUS_DATASOURCE_UID } }]);
+            // Grafana's grid is 24 columns wide: two panels of 12 to a row, 8 high, in order.
+            expect(panel.gridPos).toStrictEqual({ x: i % 2 === 0 ? 0 : 12, y: 8 * Math.floor(i / 2), w: 12, h: 8 });
+        }
+    });
+
+    it.each(PLATFORM_DASHBOARDS.flatMap((d) => d.panels.map((p) => [`${d.title} / ${p.title}`, p] as const)))("%s: names its series by labels its query keeps", (title, panel) => {
+        expect(panel.title, title).toMatch(/^[A-Z]\S/);
+        expect(panel.legend).not.toBe("");
+        // A legend's {{label}} shows the label's value only where the query's result still has it: an aggregation's `by`, or up's own labels.
+        const kept = /\bby \(([^)]*)\)/.exec(panel.expr)?.[1].split(",").map((l) => l.trim()) ?? (panel.expr.startsWith("up{") ? ["job", "pod", "instance", "namespace", "service"] : []);
+        const named = [...panel.legend.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]);
+        expect(named.filter((label) => !kept.includes(label))).toStrictEqual([]);
+        if (kept.length > 0 && !panel.expr.startsWith("histogram_quantile")) expect(named.length).toBeGreaterThan(0);
     });
 });
