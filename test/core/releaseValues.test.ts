@@ -61,3 +61,32 @@ describe("a model's values", () => {
         expect(find("ConfigMap", "argocd-cm")?.data).toMatchObject({ "timeout.reconciliation": "300s", "admin.enabled": "false" });
     }, 60_000);
 });
+
+describe("a model's values where a chart takes a map", () => {
+    it("are refused as a scalar or a list, naming what the chart takes and what the model gave", () => {
+        const { problems } = withValues((m) => {
+            m.clusterWide.argocd.values = { commitServer: 2, configs: { gpg: ["a"], ssh: "text" } };
+            m.clusterWide.sealedSecrets.values = { privateKeyLabels: true };
+        });
+        expect(problems).toStrictEqual([
+            ["clusterWide.sealedSecrets.values.privateKeyLabels", "chart sealed-secrets takes a map here, got a bool"],
+            ["clusterWide.argocd.values.commitServer", "chart argo-cd takes a map here, got a number"],
+            ["clusterWide.argocd.values.configs.gpg", "chart argo-cd takes a map here, got a list"],
+            ["clusterWide.argocd.values.configs.ssh", "chart argo-cd takes a map here, got a string"],
+        ]);
+    });
+
+    // Maps whose keys are the user's: Argo CD's argocd-cm and argocd-cmd-params-cm entries and
+    // notifications catalog (its secret's items are the program's: sealed from secretData), Grafana's grafana.ini sections, a controller's labels and annotations.
+    it("take keys of the user's own where the chart's templates pass the map through", () => {
+        const { problems } = withValues((m) => {
+            m.clusterWide.argocd.values = {
+                configs: { cm: { "resource.customizations.health.example.com_Widget": "hs = {}" }, params: { "controller.status.processors": "50" } },
+                notifications: { notifiers: { "service.webhook.ops": "url: $ops-url" }, templates: { "template.ops": "message: hi" }, triggers: { "trigger.ops": "- when: true" } },
+            };
+            m.clusterWide.sealedSecrets.values = { privateKeyLabels: { team: "platform" }, privateKeyAnnotations: { "example.com/owner": "platform" }, podAnnotations: { "example.com/scrape": "true" } };
+            m.monitoring.values = { grafana: { "grafana.ini": { "feature_toggles": { enable: "publicDashboards" }, server: { enable_gzip: true } } } };
+        });
+        expect(problems).toStrictEqual([]);
+    });
+});
