@@ -56,12 +56,12 @@ export function checkFleetPlacement(model: StackModel, problems: ProblemCollecto
     const spokes = new Map(hub.spokes.map((s) => [s.name, clusterParams(s, "")]));
     for (const p of placed) {
         const directories = p.item.directories !== undefined;
-        // Without .path in source.path every directory's Application would deploy the same thing.
-        if (directories && !templateReads(p.item.source.path, true).params.includes("path")) {
-            problems.add(`${p.path}.source.path`, `is the same for every directory that ${p.path}.directories finds: read the directory, e.g. "{{.path.path}}"`);
-        }
         for (const [field, template] of templatedFields(p.item)) {
             const reads = templateReads(template, directories);
+            // Without .path in source.path every directory's Application would deploy the same thing.
+            if (directories && field === "source.path" && !reads.params.includes("path")) {
+                problems.add(`${p.path}.source.path`, `is the same for every directory that ${p.path}.directories finds: read the directory, e.g. "{{.path.path}}"`);
+            }
             for (const error of reads.errors) problems.add(`${p.path}.${field}`, error);
             for (const cluster of p.clusters) for (const message of missingFor(reads, spokes.get(cluster) as ReturnType<typeof clusterParams>)) problems.add(`${p.path}.${field}`, message);
         }
